@@ -9,7 +9,11 @@ export const invalidReference = (ref: string, why = "invalid reference format"):
   new EngineError("invalid-argument", "INVALID_REFERENCE", `${why}: ${ref}`.replace(/: $/, ""));
 
 export const badDigest = (expected: string, actual: string): EngineError =>
-  new EngineError("invalid-argument", "DIGEST_MISMATCH", `digest mismatch: expected ${expected}, got ${actual}`);
+  new EngineError(
+    "invalid-argument",
+    "DIGEST_MISMATCH",
+    `digest mismatch: expected ${expected}, got ${actual}`,
+  );
 
 export const badSize = (digest: string, expected: number, actual: number): EngineError =>
   new EngineError(
@@ -23,3 +27,90 @@ export const invalidArchive = (why: string, cause?: unknown): EngineError =>
 
 export const unsupportedMediaType = (mediaType: string): EngineError =>
   new EngineError("invalid-argument", "UNSUPPORTED_MEDIA_TYPE", `unsupported media type ${mediaType}`);
+
+// --- image formats (src/oci) and blob store (src/content) ---
+
+/** A reference rejected with distribution/reference's exact wording (the docker CLI prints it as is). */
+export const badReference = (message: string): EngineError =>
+  new EngineError("invalid-argument", "INVALID_REFERENCE", message);
+
+export const invalidDigest = (digest: string, why: string): EngineError =>
+  new EngineError("invalid-argument", "INVALID_DIGEST", `invalid digest ${JSON.stringify(digest)}: ${why}`);
+
+export const unsupportedDigestAlgorithm = (algorithm: string): EngineError =>
+  new EngineError(
+    "invalid-argument",
+    "UNSUPPORTED_DIGEST_ALGORITHM",
+    `unsupported digest algorithm ${JSON.stringify(algorithm)}: only sha256 content is stored`,
+  );
+
+/** A manifest, index, config, descriptor or platform document that does not follow its format. */
+export const invalidDocument = (kind: string, why: string, cause?: unknown): EngineError =>
+  new EngineError("invalid-argument", "INVALID_DOCUMENT", `invalid ${kind}: ${why}`, { cause });
+
+export const invalidPlatform = (specifier: string, why: string): EngineError =>
+  new EngineError(
+    "invalid-argument",
+    "INVALID_PLATFORM",
+    `invalid platform ${JSON.stringify(specifier)}: ${why}`,
+  );
+
+export const blobNotFound = (digest: string): EngineError =>
+  new EngineError("not-found", "BLOB_NOT_FOUND", `content ${digest}: not found`);
+
+export const blobTooLarge = (digest: string, size: number, max: number): EngineError =>
+  new EngineError(
+    "invalid-argument",
+    "BLOB_TOO_LARGE",
+    `content ${digest} is ${size} bytes, more than the ${max} allowed`,
+  );
+
+export const blobCorrupted = (digest: string, actual: string): EngineError =>
+  new EngineError(
+    "internal",
+    "BLOB_CORRUPTED",
+    `content ${digest} is corrupted on disk (it hashes to ${actual})`,
+  );
+
+export const ingestFailed = (what: string, cause: unknown): EngineError =>
+  new EngineError(
+    "internal",
+    "INGEST_FAILED",
+    `writing ${what} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+    { cause },
+  );
+
+/** A read, stat or delete in the content store failed for a reason other than absence. */
+export const contentIoFailed = (operation: string, cause: unknown): EngineError =>
+  new EngineError(
+    "internal",
+    "CONTENT_IO_FAILED",
+    `${operation} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+    { cause },
+  );
+
+export const schema1Unsupported = (): EngineError =>
+  new EngineError(
+    "invalid-argument",
+    "SCHEMA1_UNSUPPORTED",
+    "Docker Image manifest version 2, schema 1 is not supported: the image must be rebuilt or converted " +
+      "to the OCI format or Docker Image manifest v2, schema 2 (https://docs.docker.com/go/deprecated-image-specs/)",
+  );
+
+// --- layer archives (src/diff) ---
+
+/** An archive entry that would write outside the layer root (absolute, `..`, escaping link). */
+export const unsafeArchivePath = (name: string, why: string): EngineError =>
+  new EngineError(
+    "invalid-argument",
+    "UNSAFE_ARCHIVE_PATH",
+    `unsafe path in archive ${JSON.stringify(name)}: ${why}`,
+  );
+
+/** A layer compressed with a format berth cannot read (zstd needs Node 22's zlib). */
+export const unsupportedCompression = (format: string): EngineError =>
+  new EngineError(
+    "not-implemented",
+    "UNSUPPORTED_COMPRESSION",
+    `unsupported layer compression ${format}: only uncompressed and gzip layers can be applied`,
+  );

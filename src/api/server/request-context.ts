@@ -1,0 +1,79 @@
+// What a handler sees: parsed params and query, the negotiated API version, body readers with
+// size caps, and response helpers that keep the wire format in one place.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { invalidArgument } from "../../lib/index.ts";
+import { compareApiVersions } from "../types/index.ts";
+
+/** JSON request bodies larger than this are refused (a 100 MB JSON body must not exhaust memory). */
+export const MAX_JSON_BODY = 4 * 1024 * 1024;
+
+export class RequestContext {
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly params: Record<string, string>,
+    readonly query: URLSearchParams,
+    readonly apiVersion: string,
+  ) {}
+
+  param(name: string): string {
+    return this.params[name] ?? "";
+  }
+
+  /** Docker's boolean query values: "1", "true", "True" are true; absent or "0"/"false" false. */
+  boolQuery(name: string, fallback = false): boolean {
+    const v = this.query.get(name);
+    if (v === null || v === "") return fallback;
+    return !["0", "false", "False", "FALSE", "no"].includes(v);
+  }
+
+  intQuery(name: string): number | undefined {
+    const v = this.query.get(name);
+    if (v === null || v === "") return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n)) throw invalidArgument("INVALID_QUERY", `invalid value for ${name}: ${v}`);
+    return n;
+  }
+
+  versionAtLeast(v: string): boolean {
+    return compareApiVersions(this.apiVersion, v) >= 0;
+  }
+
+  async readJson<T>(limit = MAX_JSON_BODY): Promise<T | undefined> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of this.req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) {
+        this.req.destroy();
+        throw invalidArgument("BODY_TOO_LARGE", `request body too large: limit is ${limit} bytes`);
+      }
+      chunks.push(chunk);
+    }
+    if (size === 0) return undefined;
+    try {
+      return JSON.parse(Buffer.concat(chunks).toString("utf8")) as T;
+    } catch (err) {
+      throw invalidArgument("INVALID_JSON", `invalid JSON: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  json(status: number, body: unknown): void {
+    const data = JSON.stringify(body);
+    this.res.writeHead(status, {
+      "Content-Type": "application/json",
+      "Content-Length": Buffer.byteLength(data),
+    });
+    this.res.end(this.req.method === "HEAD" ? undefined : data);
+  }
+
+  noContent(status = 204): void {
+    this.res.writeHead(status);
+    this.res.end();
+  }
+
+  text(status: number, body: string, headers: Record<string, string> = {}): void {
+    this.res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8", ...headers });
+    this.res.end(this.req.method === "HEAD" ? undefined : body);
+  }
+}

@@ -1,0 +1,3 @@
+export * from "./version.ts";
+export * from "./system.ts";
+export * from "./image.ts";

@@ -1,0 +1,104 @@
+// A typed Engine API client over the daemon's unix socket. It calls our own API version
+// directly (no /_ping round trip: client and daemon ship together) and turns error bodies
+// into ApiError with the daemon's message.
+import { request as httpRequest, type IncomingMessage } from "node:http";
+import type { Readable } from "node:stream";
+import { API_VERSION } from "../api/types/index.ts";
+
+export const DEFAULT_HOST = "unix:///run/berth/berth.sock";
+
+export class ApiError extends Error {
+  override readonly name = "ApiError";
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | string[] | undefined>;
+  body?: Buffer | string | Readable;
+  headers?: Record<string, string>;
+}
+
+export function socketPathFromHost(host: string): string {
+  if (!host.startsWith("unix://")) throw new Error(`unsupported host: ${host} (only unix:// sockets are supported)`);
+  return host.slice("unix://".length);
+}
+
+export class EngineClient {
+  constructor(readonly socketPath: string) {}
+
+  /** Sends a request and returns the response once its headers arrive; errors become ApiError. */
+  async stream(method: string, path: string, options: RequestOptions = {}): Promise<IncomingMessage> {
+    const res = await this.send(method, path, options);
+    if (res.statusCode !== undefined && res.statusCode >= 400) {
+      const body = await readAll(res);
+      throw new ApiError(res.statusCode, errorMessage(body, res.statusCode));
+    }
+    return res;
+  }
+
+  async json<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const res = await this.stream(method, path, options);
+    const body = await readAll(res);
+    return (body.length === 0 ? undefined : JSON.parse(body.toString("utf8"))) as T;
+  }
+
+  async call(method: string, path: string, options: RequestOptions = {}): Promise<void> {
+    await readAll(await this.stream(method, path, options));
+  }
+
+  private send(method: string, path: string, options: RequestOptions): Promise<IncomingMessage> {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(options.query ?? {})) {
+      if (v === undefined || v === false) continue;
+      if (Array.isArray(v)) for (const item of v) qs.append(k, item);
+      else qs.append(k, v === true ? "1" : String(v));
+    }
+    const search = qs.size > 0 ? `?${qs.toString()}` : "";
+    return new Promise((resolve, reject) => {
+      const headers: Record<string, string> = { ...options.headers };
+      const body = options.body;
+      if (typeof body === "string" || Buffer.isBuffer(body)) headers["Content-Length"] = String(Buffer.byteLength(body));
+      const req = httpRequest(
+        { socketPath: this.socketPath, method, path: `/v${API_VERSION}${path}${search}`, headers },
+        resolve,
+      );
+      req.on("error", (err: NodeJS.ErrnoException) => reject(connectionError(err, this.socketPath)));
+      if (body === undefined || typeof body === "string" || Buffer.isBuffer(body)) req.end(body);
+      else {
+        body.on("error", (err) => req.destroy(err));
+        body.pipe(req);
+      }
+    });
+  }
+}
+
+function connectionError(err: NodeJS.ErrnoException, socketPath: string): Error {
+  if (err.code === "ENOENT" || err.code === "ECONNREFUSED") {
+    return new Error(`Cannot connect to the berth daemon at unix://${socketPath}. Is the berth daemon running?`);
+  }
+  if (err.code === "EACCES") {
+    return new Error(`permission denied while trying to connect to the berth daemon socket at unix://${socketPath}`);
+  }
+  return err;
+}
+
+export async function readAll(stream: AsyncIterable<Buffer>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+function errorMessage(body: Buffer, status: number): string {
+  try {
+    const parsed = JSON.parse(body.toString("utf8")) as { message?: unknown };
+    if (typeof parsed.message === "string") return parsed.message;
+  } catch {
+    // not JSON
+  }
+  return body.toString("utf8").trim() || `request failed with status ${status}`;
+}

@@ -1,0 +1,91 @@
+// The composition root: opens the stores under --root, reconciles what a crash may have left,
+// wires the API routes to the backends and listens. Returns a handle to shut it all down.
+import { randomUUID } from "node:crypto";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import type { Server } from "node:http";
+import { join } from "node:path";
+import { Router, addImageRoutes, addSystemRoutes, createApiServer } from "../api/server/index.ts";
+import { ContentStore } from "../content/index.ts";
+import { ImageService } from "../image/index.ts";
+import type { Logger } from "../lib/index.ts";
+import { openMetadataDb } from "../metadata/index.ts";
+import { OverlaySnapshotter } from "../snapshot/index.ts";
+import { type DaemonOptions, socketPathOf } from "./daemon-options.ts";
+import { readHostFacts } from "./host-facts.ts";
+import { createImageBackend } from "./image-backend.ts";
+import { listenOnSocket } from "./listen-socket.ts";
+import { lockRoot } from "./root-lock.ts";
+import { type SystemFactsInput, systemInfo, systemVersion } from "./system-backend.ts";
+
+export interface RunningDaemon {
+  close(): Promise<void>;
+}
+
+export async function startDaemon(options: DaemonOptions, log: Logger): Promise<RunningDaemon> {
+  const { root, execRoot } = options;
+  mkdirSync(root, { recursive: true, mode: 0o711 });
+  mkdirSync(execRoot, { recursive: true, mode: 0o711 });
+
+  const db = openMetadataDb(join(root, "metadata.db"));
+  lockRoot(db, root);
+  const pidFile = join(execRoot, "berthd.pid");
+  writeFileSync(pidFile, `${process.pid}\n`);
+
+  const content = new ContentStore({ root: join(root, "content") });
+  const snapshots = new OverlaySnapshotter({ root: join(root, "overlay"), db });
+  const images = new ImageService({ db, content, snapshots, log: log.child({ module: "image" }) });
+  await images.reconcile();
+
+  const facts: SystemFactsInput = {
+    engineId: engineId(root),
+    root,
+    runtime: options.runtime,
+    host: readHostFacts(),
+    debug: options.logLevel === "debug",
+    imageCount: () => images.count(),
+  };
+  const router = new Router();
+  const imageBackend = createImageBackend(images);
+  addSystemRoutes(router, {
+    version: () => systemVersion(facts),
+    info: async () => systemInfo(facts),
+    dataUsage: (types) => imageBackend.dataUsage(types),
+  });
+  addImageRoutes(router, imageBackend);
+
+  const server = createApiServer(router, log.child({ module: "api" }));
+  const socketPath = socketPathOf(options.host);
+  await listenOnSocket(server, socketPath);
+  log.info("berthd started", { root, execRoot, host: options.host, pid: process.pid });
+
+  return {
+    async close() {
+      await closeServer(server);
+      rmSync(socketPath, { force: true });
+      rmSync(pidFile, { force: true });
+      db.close();
+      log.info("berthd stopped");
+    },
+  };
+}
+
+/** Stops accepting connections, lets requests in flight finish for a while, then cuts the rest. */
+async function closeServer(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const timer = setTimeout(() => server.closeAllConnections(), 5000);
+  await closed;
+  clearTimeout(timer);
+}
+
+/** A stable engine ID (reported by /info), created on first start. */
+function engineId(root: string): string {
+  const path = join(root, "engine-id");
+  try {
+    return readFileSync(path, "utf8").trim();
+  } catch {
+    const id = randomUUID();
+    writeFileSync(path, `${id}\n`);
+    return id;
+  }
+}

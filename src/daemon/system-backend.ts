@@ -1,0 +1,116 @@
+// /version, /info and /system/df answers, built from host facts and the stores' counts.
+import { API_VERSION, MIN_API_VERSION, type SystemInfo, type SystemVersion } from "../api/types/index.ts";
+import { BERTH_COMMIT, BERTH_VERSION, BUILD_TIME } from "./build-info.ts";
+import type { HostFacts } from "./host-facts.ts";
+
+export interface SystemFactsInput {
+  engineId: string;
+  root: string;
+  runtime: string;
+  host: HostFacts;
+  debug: boolean;
+  imageCount: () => number;
+}
+
+export function systemVersion(input: SystemFactsInput): SystemVersion {
+  const { host } = input;
+  return {
+    Platform: { Name: "berth" },
+    Components: [
+      {
+        Name: "Engine",
+        Version: BERTH_VERSION,
+        Details: {
+          ApiVersion: API_VERSION,
+          Arch: host.goArch,
+          BuildTime: BUILD_TIME,
+          Experimental: "false",
+          GitCommit: BERTH_COMMIT,
+          GoVersion: `node ${process.version}`,
+          KernelVersion: host.kernelVersion,
+          MinAPIVersion: MIN_API_VERSION,
+          Os: "linux",
+        },
+      },
+    ],
+    Version: BERTH_VERSION,
+    ApiVersion: API_VERSION,
+    MinAPIVersion: MIN_API_VERSION,
+    GitCommit: BERTH_COMMIT,
+    GoVersion: `node ${process.version}`,
+    Os: "linux",
+    Arch: host.goArch,
+    KernelVersion: host.kernelVersion,
+    BuildTime: BUILD_TIME,
+  };
+}
+
+export function systemInfo(input: SystemFactsInput): SystemInfo {
+  const { host } = input;
+  const v1 = host.cgroupVersion === "1";
+  return {
+    ID: input.engineId,
+    Containers: 0,
+    ContainersRunning: 0,
+    ContainersPaused: 0,
+    ContainersStopped: 0,
+    Images: input.imageCount(),
+    Driver: "overlayfs",
+    DriverStatus: [["Snapshots keyed by", "layer chain ID"]],
+    DockerRootDir: input.root,
+    Plugins: { Volume: [], Network: [], Authorization: null, Log: [] },
+    MemoryLimit: true,
+    SwapLimit: v1,
+    CpuCfsPeriod: true,
+    CpuCfsQuota: true,
+    CPUShares: true,
+    CPUSet: true,
+    PidsLimit: true,
+    OomKillDisable: v1,
+    IPv4Forwarding: true,
+    Debug: input.debug,
+    NFd: 0,
+    NGoroutines: 0,
+    SystemTime: new Date().toISOString(),
+    LoggingDriver: "json-file",
+    CgroupDriver: "cgroupfs",
+    CgroupVersion: host.cgroupVersion,
+    NEventsListener: 0,
+    KernelVersion: host.kernelVersion,
+    OperatingSystem: host.operatingSystem,
+    OSVersion: host.osVersion,
+    OSType: "linux",
+    Architecture: host.architecture,
+    NCPU: host.ncpu,
+    MemTotal: host.memTotal,
+    IndexServerAddress: "https://index.docker.io/v1/",
+    RegistryConfig: {
+      InsecureRegistryCIDRs: ["127.0.0.0/8", "::1/128"],
+      IndexConfigs: {
+        "docker.io": { Name: "docker.io", Mirrors: [], Secure: true, Official: true },
+      },
+      Mirrors: [],
+    },
+    GenericResources: null,
+    HttpProxy: process.env.HTTP_PROXY ?? "",
+    HttpsProxy: process.env.HTTPS_PROXY ?? "",
+    NoProxy: process.env.NO_PROXY ?? "",
+    Name: host.hostname,
+    Labels: [],
+    ExperimentalBuild: false,
+    ServerVersion: BERTH_VERSION,
+    Runtimes: { [input.runtime]: { path: input.runtime } },
+    DefaultRuntime: input.runtime,
+    Swarm: { NodeID: "", NodeAddr: "", LocalNodeState: "inactive", ControlAvailable: false, Error: "" },
+    LiveRestoreEnabled: true,
+    Isolation: "",
+    InitBinary: "",
+    ContainerdCommit: { ID: "" },
+    RuncCommit: { ID: "" },
+    InitCommit: { ID: "" },
+    SecurityOptions: ["name=seccomp,profile=builtin"],
+    Warnings: [
+      "WARNING: this berthd stores and serves images only; running containers, networks, volumes, pull/push and build are not available yet",
+    ],
+  };
+}

@@ -1,0 +1,63 @@
+// Opens a layer blob as a stream of uncompressed tar bytes. The compression is detected from
+// magic bytes, not trusted from a media type: Docker does the same (pkg/archive
+// DetectCompression), and registries are known to mislabel layers.
+import { closeSync, createReadStream, openSync, readSync } from "node:fs";
+import { pipeline } from "node:stream";
+import { createGunzip } from "node:zlib";
+import { invalidArchive, unsupportedCompression } from "../lib/index.ts";
+
+export type Compression = "none" | "gzip" | "zstd" | "bzip2" | "xz";
+
+const CHUNK = 1024 * 1024;
+
+export function detectCompression(head: Buffer): Compression {
+  if (head[0] === 0x1f && head[1] === 0x8b) return "gzip";
+  if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528) return "zstd";
+  if (head.toString("latin1", 0, 3) === "BZh") return "bzip2";
+  if (head.toString("latin1", 0, 6) === "\xfd7zXZ\x00") return "xz";
+  return "none";
+}
+
+/**
+ * Yields the uncompressed content of the blob at `path`. For an uncompressed blob the same
+ * buffer is reused: each chunk is valid only until the next one is requested.
+ */
+export async function* openLayerBlob(path: string): AsyncGenerator<Buffer> {
+  const head = Buffer.alloc(8);
+  const fd = openSync(path, "r");
+  let owned = true;
+  try {
+    readSync(fd, head, 0, head.length, 0); // a shorter blob leaves zeros, which match no magic
+    const compression = detectCompression(head);
+    if (compression === "gzip") {
+      closeSync(fd);
+      owned = false;
+      yield* gunzip(path);
+      return;
+    }
+    if (compression !== "none") throw unsupportedCompression(compression);
+    // Synchronous reads: this runs in the layer worker, and page-cache reads are memcpy-fast.
+    const buffer = Buffer.allocUnsafe(CHUNK);
+    for (;;) {
+      const n = readSync(fd, buffer, 0, CHUNK, null);
+      if (n === 0) return;
+      yield n === CHUNK ? buffer : buffer.subarray(0, n);
+    }
+  } finally {
+    if (owned) closeSync(fd);
+  }
+}
+
+async function* gunzip(path: string): AsyncGenerator<Buffer> {
+  // zlib inflates on the libuv thread pool, in parallel with the extraction on this thread.
+  const stream = pipeline(createReadStream(path, { highWaterMark: CHUNK }), createGunzip({ chunkSize: CHUNK }), () => {});
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) yield chunk;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (typeof code === "string" && code.startsWith("Z_")) throw invalidArchive(`gzip: ${(err as Error).message}`, err);
+    throw err;
+  } finally {
+    stream.destroy();
+  }
+}

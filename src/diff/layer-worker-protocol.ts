@@ -1,0 +1,32 @@
+// Messages between applyLayer and the layer worker thread. Errors cross the thread boundary as
+// plain data and become EngineErrors again on the other side.
+import type { ErrorCategory } from "../lib/index.ts";
+import { EngineError, toEngineError } from "../lib/index.ts";
+import type { ApplyLayerResult } from "./apply-layer-in-process.ts";
+
+export interface LayerWorkerRequest {
+  blobPath: string;
+  dest: string;
+}
+
+export interface SerializedError {
+  category: ErrorCategory;
+  code: string;
+  message: string;
+  stack?: string;
+}
+
+export type LayerWorkerReply = { ok: true; result: ApplyLayerResult } | { ok: false; error: SerializedError };
+
+export function serializeError(err: unknown): SerializedError {
+  const e = toEngineError(err);
+  return e.stack === undefined
+    ? { category: e.category, code: e.code, message: e.message }
+    : { category: e.category, code: e.code, message: e.message, stack: e.stack };
+}
+
+export function deserializeError(data: SerializedError): EngineError {
+  const err = new EngineError(data.category, data.code, data.message);
+  if (data.stack !== undefined) err.stack = data.stack;
+  return err;
+}

@@ -1,0 +1,345 @@
+// The image service: names, lookup, unpacking, removal and garbage collection over the three
+// stores (content blobs, overlay snapshots, image metadata). Archive formats (load/save/import)
+// live in their own files and use this service.
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import type { ContentStore } from "../content/index.ts";
+import { conflict, decompressStream, type Logger, Mutex, noSuchImage, invalidArgument } from "../lib/index.ts";
+import type { Db } from "../metadata/index.ts";
+import {
+  type ImageConfig,
+  chainIds,
+  isHex64,
+  MediaType,
+  sha256Of,
+  parseImageConfig,
+  parseNormalizedReference,
+  normalizedString,
+} from "../oci/index.ts";
+import type { OverlaySnapshotter } from "../snapshot/index.ts";
+import { applyLayer } from "../diff/index.ts";
+import { type Lease, Leases } from "./leases.ts";
+import { type ImageRecord, type ImageRef, ImageStore, type LayerRecord } from "./image-store.ts";
+
+export interface ImageServiceDeps {
+  db: Db;
+  content: ContentStore;
+  snapshots: OverlaySnapshotter;
+  log: Logger;
+}
+
+/** A layer to unpack: its blob in the content store and the diff ID the config promises. */
+export interface LayerSource {
+  blobDigest: string;
+  blobMediaType: string;
+  blobSize: number;
+  diffId: string;
+}
+
+export interface NewImage {
+  configDigest: string;
+  config: ImageConfig;
+  manifestDigest: string;
+  manifestMediaType: string;
+  layers: LayerRecord[];
+  size: number;
+  names: ImageRef[];
+}
+
+export interface DeleteItem {
+  untagged?: string;
+  deleted?: string;
+}
+
+/** Largest image config accepted (moby caps manifests and configs at a few MB too). */
+const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
+
+export class ImageService {
+  readonly store: ImageStore;
+  readonly leases = new Leases();
+  readonly content: ContentStore;
+  readonly snapshots: OverlaySnapshotter;
+  readonly log: Logger;
+  /** Serialises changes to names and GC, so GC never races a commit. */
+  private readonly mutations = new Mutex();
+  private readonly configs = new Map<string, ImageConfig>();
+
+  constructor(deps: ImageServiceDeps) {
+    this.store = new ImageStore(deps.db);
+    this.content = deps.content;
+    this.snapshots = deps.snapshots;
+    this.log = deps.log;
+  }
+
+  count(): number {
+    return this.store.list().length;
+  }
+
+  /** Start-up reconcile: drop what a crash left half-written, then collect unreferenced data. */
+  async reconcile(): Promise<void> {
+    await this.content.removeIngests();
+    await this.snapshots.removeTemporary();
+    await this.gc();
+  }
+
+  /** Finds an image by reference, full ID, or ID prefix, following Docker's lookup order. */
+  resolve(nameOrId: string): ImageRecord {
+    const image = this.find(nameOrId);
+    if (!image) throw noSuchImage(nameOrId);
+    return image;
+  }
+
+  find(nameOrId: string): ImageRecord | undefined {
+    const id = /^sha256:([a-f0-9]{64})$/.exec(nameOrId);
+    if (id) return this.store.get(nameOrId);
+    let refName: string | undefined;
+    try {
+      refName = normalizedString(parseNormalizedReference(nameOrId), true);
+    } catch {
+      refName = undefined;
+    }
+    if (refName !== undefined) {
+      const ref = this.store.ref(refName);
+      if (ref) return this.store.get(ref.imageId);
+    }
+    const prefix = /^(?:sha256:)?([a-f0-9]{1,64})$/.exec(nameOrId)?.[1];
+    if (prefix !== undefined) {
+      const ids = this.store.idsWithPrefix(prefix);
+      if (ids.length === 1 && ids[0] !== undefined) return this.store.get(ids[0]);
+    }
+    return undefined;
+  }
+
+  /** The parsed config of an image (immutable, so cached by ID). */
+  async config(id: string): Promise<ImageConfig> {
+    const cached = this.configs.get(id);
+    if (cached) return cached;
+    const config = parseImageConfig(await this.content.readBuffer(id, MAX_CONFIG_BYTES));
+    this.configs.set(id, config);
+    return config;
+  }
+
+  /**
+   * Unpacks layers bottom-up into snapshots keyed by chain ID, reusing existing ones. Each
+   * layer's uncompressed digest must equal the diff ID the config promised.
+   */
+  async unpack(layers: readonly LayerSource[], lease: Lease): Promise<{ records: LayerRecord[]; size: number }> {
+    const ids = chainIds(layers.map((l) => l.diffId));
+    const records: LayerRecord[] = [];
+    let size = 0;
+    for (const [i, layer] of layers.entries()) {
+      const chainId = ids[i] ?? "";
+      const parent = i === 0 ? null : (ids[i - 1] ?? null);
+      lease.addSnapshot(chainId);
+      const snapshot = await this.snapshots.create(chainId, parent, async (dir) => {
+        const result = await applyLayer(this.content.path(layer.blobDigest), dir);
+        if (result.diffId !== layer.diffId) {
+          throw invalidArgument(
+            "DIFF_ID_MISMATCH",
+            `layer ${layer.blobDigest}: uncompressed content ${result.diffId} does not match diff ID ${layer.diffId} in the image config`,
+          );
+        }
+        return { size: result.size };
+      });
+      size += snapshot.size;
+      records.push({ chainId, ...layer });
+    }
+    return { records, size };
+  }
+
+  /**
+   * Records images and their names in one transaction (all or none); returns, per name that
+   * moved, the image ID it pointed at before.
+   */
+  commit(images: readonly NewImage[]): Promise<Map<string, string>> {
+    return this.mutations.run(() =>
+      this.store.transaction(() => {
+        const moved = new Map<string, string>();
+        for (const image of images) {
+          for (const [name, old] of this.put(image)) moved.set(name, old);
+        }
+        return moved;
+      }),
+    );
+  }
+
+  private put(image: NewImage): Map<string, string> {
+    this.configs.set(image.configDigest, image.config);
+    return this.store.put(
+        {
+          id: image.configDigest,
+          manifestDigest: image.manifestDigest,
+          manifestMediaType: image.manifestMediaType,
+          created: image.config.created ?? "",
+          size: image.size,
+          parent: "",
+          addedAt: Date.now(),
+          lastTagTime: "",
+          layers: image.layers,
+        },
+      image.names,
+    );
+  }
+
+  /** The diff ID (digest of the uncompressed tar) of a layer blob. */
+  async diffIdOf(blobDigest: string): Promise<string> {
+    const { stream, compression } = await decompressStream(createReadStream(this.content.path(blobDigest)));
+    if (compression === "none") return blobDigest;
+    const hash = createHash("sha256");
+    for await (const chunk of stream) hash.update(chunk);
+    return `sha256:${hash.digest("hex")}`;
+  }
+
+  /** Writes an OCI manifest for an image that arrived without one (legacy load, import). */
+  async writeManifest(
+    configDigest: string,
+    layers: readonly LayerSource[],
+    lease: Lease,
+  ): Promise<{ digest: string; mediaType: string }> {
+    const manifest = {
+      schemaVersion: 2,
+      mediaType: MediaType.ociManifest,
+      config: {
+        mediaType: MediaType.ociConfig,
+        digest: configDigest,
+        size: (await this.content.stat(configDigest)) ?? 0,
+      },
+      layers: layers.map((l) => ({ mediaType: l.blobMediaType, digest: l.blobDigest, size: l.blobSize })),
+    };
+    const bytes = Buffer.from(JSON.stringify(manifest));
+    const digest = sha256Of(bytes);
+    await this.content.writeBuffer(bytes, digest);
+    lease.addBlob(digest);
+    return { digest, mediaType: MediaType.ociManifest };
+  }
+
+  /** `docker tag`: points a (normalised, tagged) name at an existing image. */
+  tag(source: string, target: string): Promise<void> {
+    return this.mutations.run(() => {
+      const image = this.resolve(source);
+      const ref = parseNormalizedReference(target);
+      if (ref.digest !== undefined) {
+        throw invalidArgument("TAG_DIGEST", "refusing to create a tag with a digest reference");
+      }
+      this.store.setRef({ name: normalizedString(ref, true), imageId: image.id, isDigest: false });
+    });
+  }
+
+  /**
+   * `docker rmi`, with Docker's rules: a name that is one of several names only untags; an ID
+   * with several names needs force; the last name removes the image; `prune` walks up to
+   * untagged parents as well.
+   */
+  remove(nameOrId: string, force: boolean): Promise<DeleteItem[]> {
+    return this.mutations.run(async () => {
+      const image = this.resolve(nameOrId);
+      const refs = this.store.refsOf(image.id);
+      const items: DeleteItem[] = [];
+      const byName = this.refNameFor(nameOrId, image.id);
+      if (byName !== undefined) {
+        this.store.removeRef(byName);
+        items.push({ untagged: byName });
+        const left = this.store.refsOf(image.id).filter((r) => !r.isDigest);
+        if (left.length > 0) return items;
+        // Digest references of the same repository go with the last tag, as in Docker.
+        for (const r of this.store.refsOf(image.id)) {
+          this.store.removeRef(r.name);
+          items.push({ untagged: r.name });
+        }
+      } else {
+        const tags = refs.filter((r) => !r.isDigest);
+        if (tags.length > 1 && !force) {
+          throw conflict(
+            "IMAGE_MULTIPLE_REFS",
+            `conflict: unable to delete ${image.id.slice(7, 19)} (must be forced) - image is referenced in multiple repositories`,
+          );
+        }
+        for (const r of refs) {
+          this.store.removeRef(r.name);
+          items.push({ untagged: r.name });
+        }
+      }
+      this.store.delete(image.id);
+      this.configs.delete(image.id);
+      items.push({ deleted: image.id });
+      await this.collect();
+      return items;
+    });
+  }
+
+  /** Deletes images chosen by `select` (prune), returning what went and the bytes freed. */
+  pruneWhere(select: (image: ImageRecord, refs: ImageRef[]) => boolean): Promise<{ items: DeleteItem[]; reclaimed: number }> {
+    return this.mutations.run(async () => {
+      const items: DeleteItem[] = [];
+      const before = await this.diskUsage();
+      for (const image of this.store.list()) {
+        const refs = this.store.refsOf(image.id);
+        if (!select(image, refs)) continue;
+        for (const r of refs) items.push({ untagged: r.name });
+        this.store.delete(image.id);
+        this.configs.delete(image.id);
+        items.push({ deleted: image.id });
+      }
+      await this.collect();
+      return { items, reclaimed: Math.max(0, before - (await this.diskUsage())) };
+    });
+  }
+
+  /** Removes blobs and snapshots no image references and no operation holds. */
+  gc(): Promise<void> {
+    return this.mutations.run(() => this.collect());
+  }
+
+  private async collect(): Promise<void> {
+    const images = this.store.list();
+    const blobs = new Set<string>();
+    const chains = new Set<string>();
+    for (const image of images) {
+      blobs.add(image.id);
+      blobs.add(image.manifestDigest);
+      for (const l of image.layers) {
+        blobs.add(l.blobDigest);
+        chains.add(l.chainId);
+      }
+    }
+    for await (const digest of this.content.list()) {
+      if (!blobs.has(digest) && !this.leases.hasBlob(digest)) {
+        await this.content.delete(digest);
+        this.log.debug("gc: removed blob", { digest });
+      }
+    }
+    // Children before parents: an unreferenced snapshot's children are unreferenced too.
+    const all = this.snapshots.list();
+    const depth = (chainId: string): number => {
+      let d = 0;
+      for (let s = all.find((x) => x.chainId === chainId); s?.parent; s = all.find((x) => x.chainId === s?.parent)) d++;
+      return d;
+    };
+    const doomed = all
+      .filter((s) => !chains.has(s.chainId) && !this.leases.hasSnapshot(s.chainId))
+      .sort((a, b) => depth(b.chainId) - depth(a.chainId));
+    for (const s of doomed) {
+      await this.snapshots.remove(s.chainId);
+      this.log.debug("gc: removed snapshot", { chainId: s.chainId });
+    }
+  }
+
+  /** Bytes used by blobs and snapshots together. */
+  async diskUsage(): Promise<number> {
+    let total = 0;
+    for await (const digest of this.content.list()) total += (await this.content.stat(digest)) ?? 0;
+    for (const s of this.snapshots.list()) total += s.size;
+    return total;
+  }
+
+  /** The normalised name that `nameOrId` names for this image, if it names one (not an ID). */
+  private refNameFor(nameOrId: string, imageId: string): string | undefined {
+    if (isHex64(nameOrId.replace(/^sha256:/, "")) || nameOrId.startsWith("sha256:")) return undefined;
+    try {
+      const name = normalizedString(parseNormalizedReference(nameOrId), true);
+      return this.store.ref(name)?.imageId === imageId ? name : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}

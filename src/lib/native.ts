@@ -1,0 +1,61 @@
+// Loader for berth's native addon (native/berth_native.c): the Linux syscalls Node's fs lacks.
+// The addon is built by node-gyp at install time into build/Release/berth_native.node; we find it
+// by walking up from this module's own location, which works both from src/lib/native.ts (tsx)
+// and from a bundle in dist/. Loading is lazy so that code which never needs the addon (the CLI)
+// does not fail on a machine where it was not built.
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { internal } from "./errors.ts";
+
+export interface NativeBinding {
+  /** mknod(2). `mode` includes the file type bits (S_IFCHR, S_IFBLK, S_IFIFO). */
+  mknod(path: string, mode: number, major: number, minor: number): void;
+  /** lsetxattr(2) with flags 0: creates or replaces; a final symlink is not followed. */
+  lsetxattr(path: string, name: string, value: Buffer): void;
+  /** lgetxattr(2); null when the attribute does not exist (ENODATA). */
+  lgetxattr(path: string, name: string): Buffer | null;
+  /** llistxattr(2): the names of all extended attributes of path (symlink itself). */
+  llistxattr(path: string): string[];
+  /** syncfs(2) on the filesystem that holds path. */
+  syncfs(path: string): void;
+}
+
+/** File type bits for `mknod`'s mode (from <sys/stat.h>). */
+export const S_IFIFO = 0o010000;
+export const S_IFCHR = 0o020000;
+export const S_IFBLK = 0o060000;
+
+const ADDON = join("build", "Release", "berth_native.node");
+let binding: NativeBinding | undefined;
+
+/** Finds build/Release/berth_native.node in the nearest ancestor of `from` that has one. */
+export function findNativeAddon(from: string = dirname(fileURLToPath(import.meta.url))): string | undefined {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, ADDON);
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** The loaded addon; throws an internal EngineError when it was not built. */
+export function native(): NativeBinding {
+  if (binding !== undefined) return binding;
+  const path = findNativeAddon();
+  if (path === undefined) {
+    throw internal(
+      "NATIVE_ADDON_MISSING",
+      `native addon ${ADDON} not found above ${dirname(fileURLToPath(import.meta.url))}; run npm install (node-gyp rebuild)`,
+    );
+  }
+  binding = createRequire(import.meta.url)(path) as NativeBinding;
+  return binding;
+}
+
+export const mknod = (path: string, mode: number, major: number, minor: number): void =>
+  native().mknod(path, mode, major, minor);
+export const lsetxattr = (path: string, name: string, value: Buffer): void => native().lsetxattr(path, name, value);
+export const lgetxattr = (path: string, name: string): Buffer | null => native().lgetxattr(path, name);
+export const llistxattr = (path: string): string[] => native().llistxattr(path);
+export const syncfs = (path: string): void => native().syncfs(path);
