@@ -9,7 +9,7 @@ export default tseslint.config(
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/consistent-type-imports": "error",
-      "no-console": ["error", { allow: [] }],
+      "no-console": "error",
       eqeqeq: ["error", "always", { null: "ignore" }],
     },
   },

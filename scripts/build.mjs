@@ -1,6 +1,16 @@
 // Bundles the daemon, the CLI and the layer worker into dist/ with esbuild.
 // Native modules (better-sqlite3, our addon) stay outside the bundle and load at run time.
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { build } from "esbuild";
+
+const { version } = JSON.parse(readFileSync("package.json", "utf8"));
+let commit = "unknown";
+try {
+  commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+} catch {
+  // not a git checkout
+}
 
 const common = {
   bundle: true,
@@ -10,8 +20,16 @@ const common = {
   sourcemap: "linked",
   external: ["better-sqlite3"],
   // ESM bundles lack require(); a few CommonJS dependencies need it.
-  banner: { js: "import { createRequire as __berthRequire } from 'node:module'; const require = __berthRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __berthRequire } from 'node:module'; const require = __berthRequire(import.meta.url);",
+  },
   logLevel: "warning",
+  // Version facts are baked in; the code reads them as process.env.BERTH_* when run from source.
+  define: {
+    "process.env.BERTH_VERSION": JSON.stringify(version),
+    "process.env.BERTH_COMMIT": JSON.stringify(commit),
+    "process.env.BERTH_BUILD_TIME": JSON.stringify(new Date().toISOString()),
+  },
 };
 
 await build({

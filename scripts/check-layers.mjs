@@ -36,7 +36,8 @@ function folderOf(file) {
 const files = walk(SRC);
 const problems = [];
 const graph = new Map();
-const importRe = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+const importRe =
+  /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
 
 for (const file of files) {
   const source = readFileSync(file, "utf8");
@@ -50,7 +51,8 @@ for (const file of files) {
     if (!file.endsWith(".test.ts") && /^\s*import\s+type\b/.test(m[0].trim()) === false) edges.push(target);
     if (to === from) continue;
     if (!(from in ALLOWED)) problems.push(`${relative(".", file)}: folder '${from}' has no entry in ALLOWED`);
-    else if (!ALLOWED[from].includes(to)) problems.push(`${relative(".", file)}: '${from}' may not import '${to}' (${spec})`);
+    else if (!ALLOWED[from].includes(to))
+      problems.push(`${relative(".", file)}: '${from}' may not import '${to}' (${spec})`);
     const publicSurface = to.startsWith("api/") ? join(SRC, to, "index.ts") : join(SRC, to, "index.ts");
     if (target !== publicSurface && target !== publicSurface.replace(/\.ts$/, "")) {
       problems.push(`${relative(".", file)}: import another folder only through its index.ts (${spec})`);
@@ -67,7 +69,10 @@ function visit(node) {
   stack.push(node);
   for (const next of graph.get(node) ?? []) {
     if (state.get(next) === "open") {
-      const cycle = stack.slice(stack.indexOf(next)).concat(next).map((f) => relative(".", f));
+      const cycle = stack
+        .slice(stack.indexOf(next))
+        .concat(next)
+        .map((f) => relative(".", f));
       problems.push(`import cycle: ${cycle.join(" -> ")}`);
     } else if (!state.has(next) && graph.has(next)) visit(next);
   }

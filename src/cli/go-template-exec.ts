@@ -4,8 +4,8 @@
 // exist, functions are called with type-checked arguments, and errors read
 // `template: :1:2: executing "" at <.Nope>: can't evaluate field Nope in type T`.
 
-import { sprintValue } from './go-fmt.ts';
-import { nodeString, TemplateError } from './go-template-parse.ts';
+import { sprintValue } from "./go-fmt.ts";
+import { nodeString, TemplateError } from "./go-template-parse.ts";
 import type {
   AnyNode,
   CommandNode,
@@ -15,18 +15,18 @@ import type {
   ParsedTemplate,
   PipeNode,
   TemplateNode,
-} from './go-template-parse.ts';
-import { hasMember, isTrue, kindOf, mapEntries, mapGet, typeName } from './go-value.ts';
+} from "./go-template-parse.ts";
+import { hasMember, isTrue, kindOf, mapEntries, mapGet, typeName } from "./go-value.ts";
 
 /** Parameter types a template function declares; arguments are checked against them. */
-export type ParamKind = 'any' | 'string' | 'int' | 'bool';
+export type ParamKind = "any" | "string" | "int" | "bool";
 
 export interface TemplateFunc {
   params: readonly ParamKind[];
   /** Type of the trailing ... parameters; absent for fixed-arity functions. */
   variadic?: ParamKind;
   /** and/or evaluate their arguments lazily and return the deciding one. */
-  shortCircuit?: 'and' | 'or';
+  shortCircuit?: "and" | "or";
   /** Throwing reports "error calling NAME: message". */
   fn: (...args: unknown[]) => unknown;
 }
@@ -34,7 +34,7 @@ export interface TemplateFunc {
 export type FuncMap = Readonly<Record<string, TemplateFunc>>;
 
 /** The absent final argument of the first command in a pipeline. */
-const MISSING: unique symbol = Symbol('missing');
+const MISSING: unique symbol = Symbol("missing");
 type Final = unknown;
 
 class Break {}
@@ -67,7 +67,7 @@ export class ExecState {
     private readonly ctx: ExecContext,
     data: unknown,
   ) {
-    this.vars = [{ name: '$', value: data }];
+    this.vars = [{ name: "$", value: data }];
     this.execName = ctx.name;
   }
 
@@ -75,10 +75,10 @@ export class ExecState {
     try {
       this.walkList(data, this.ctx.tmpl.root);
     } catch (e) {
-      if (e instanceof TemplateError) e.partial = this.out.join('');
+      if (e instanceof TemplateError) e.partial = this.out.join("");
       throw e;
     }
-    return this.out.join('');
+    return this.out.join("");
   }
 
   // ---- errors ------------------------------------------------------------
@@ -93,7 +93,7 @@ export class ExecState {
     const pos = this.node.pos;
     const before = text.slice(0, pos);
     const line = 1 + (before.match(/\n/g)?.length ?? 0);
-    const col = Buffer.byteLength(before.slice(before.lastIndexOf('\n') + 1));
+    const col = Buffer.byteLength(before.slice(before.lastIndexOf("\n") + 1));
     const context = nodeString(this.node);
     throw new TemplateError(
       `template: ${name}:${line}:${col}: executing "${this.execName}" at <${context}>: ${message}`,
@@ -135,31 +135,31 @@ export class ExecState {
   private walk(dot: unknown, node: Node): void {
     this.at(node);
     switch (node.type) {
-      case 'text':
+      case "text":
         this.out.push(node.text);
         return;
-      case 'action': {
+      case "action": {
         const v = this.evalPipeline(dot, node.pipe);
         if (node.pipe.decl.length === 0) this.printValue(node, v);
         return;
       }
-      case 'if':
-      case 'with': {
+      case "if":
+      case "with": {
         const mark = this.vars.length;
         const v = this.evalPipeline(dot, node.pipe);
-        if (isTrue(v)) this.walkList(node.type === 'with' ? v : dot, node.list);
+        if (isTrue(v)) this.walkList(node.type === "with" ? v : dot, node.list);
         else if (node.elseList !== undefined) this.walkList(dot, node.elseList);
         this.vars.length = mark;
         return;
       }
-      case 'range':
+      case "range":
         this.walkRange(dot, node);
         return;
-      case 'break':
+      case "break":
         throw new Break();
-      case 'continue':
+      case "continue":
         throw new Continue();
-      case 'template':
+      case "template":
         this.walkTemplate(dot, node);
         return;
     }
@@ -174,11 +174,11 @@ export class ExecState {
       const decl = r.pipe.decl;
       const one = (index: unknown, elem: unknown): void => {
         if (decl.length > 0) {
-          if (r.pipe.isAssign) this.setVar(decl[0] ?? '', decl.length > 1 ? index : elem);
+          if (r.pipe.isAssign) this.setVar(decl[0] ?? "", decl.length > 1 ? index : elem);
           else this.setTopVar(1, elem);
         }
         if (decl.length > 1) {
-          if (r.pipe.isAssign) this.setVar(decl[1] ?? '', elem);
+          if (r.pipe.isAssign) this.setVar(decl[1] ?? "", elem);
           else this.setTopVar(2, index);
         }
         try {
@@ -191,24 +191,25 @@ export class ExecState {
       };
       let ran = false;
       switch (kindOf(val)) {
-        case 'slice':
+        case "slice":
           (val as unknown[]).forEach((e, i) => one(i, e));
           ran = (val as unknown[]).length > 0;
           break;
-        case 'map': {
+        case "map": {
           const entries = mapEntries(val);
           for (const [k, e] of entries) one(k, e);
           ran = entries.length > 0;
           break;
         }
-        case 'int': {
-          if (decl.length > 1) this.errorf(`can't use ${sprintValue(val)} to iterate over more than one variable`);
+        case "int": {
+          if (decl.length > 1)
+            this.errorf(`can't use ${sprintValue(val)} to iterate over more than one variable`);
           const n = Number(val);
           for (let i = 0; i < n; i++) one(undefined, i);
           ran = n > 0;
           break;
         }
-        case 'nil':
+        case "nil":
           break;
         default:
           this.errorf(`range can't iterate over ${sprintValue(val)}`);
@@ -228,7 +229,7 @@ export class ExecState {
     if (this.depth >= maxDepth) this.errorf(`exceeded maximum template depth (${maxDepth})`);
     const newDot = t.pipe === undefined ? undefined : this.evalPipeline(dot, t.pipe);
     const saved = { vars: this.vars, name: this.execName };
-    this.vars = [{ name: '$', value: newDot }];
+    this.vars = [{ name: "$", value: newDot }];
     this.execName = t.name;
     this.depth++;
     try {
@@ -243,10 +244,10 @@ export class ExecState {
   private printValue(node: AnyNode, v: unknown): void {
     this.at(node);
     if (v === undefined || v === null) {
-      this.out.push('<no value>');
+      this.out.push("<no value>");
       return;
     }
-    if (typeof v === 'function') this.errorf(`can't print ${nodeString(node)} of type func`);
+    if (typeof v === "function") this.errorf(`can't print ${nodeString(node)} of type func`);
     this.out.push(sprintValue(v));
   }
 
@@ -272,18 +273,18 @@ export class ExecState {
 
   private evalCommand(dot: unknown, cmd: CommandNode, final: Final): unknown {
     const first = cmd.args[0];
-    if (first === undefined) this.errorf('empty command');
+    if (first === undefined) this.errorf("empty command");
     switch (first.type) {
-      case 'field':
+      case "field":
         return this.evalFieldNode(dot, first, cmd.args, final);
-      case 'chain':
+      case "chain":
         return this.evalChainNode(dot, first, cmd.args, final);
-      case 'identifier':
+      case "identifier":
         return this.evalFunction(dot, first, cmd, cmd.args, final);
-      case 'pipe':
+      case "pipe":
         this.notAFunction(cmd.args, final);
         return this.evalPipeline(dot, first);
-      case 'variable':
+      case "variable":
         return this.evalVariableNode(dot, first, cmd.args, final);
       default:
         break;
@@ -291,37 +292,47 @@ export class ExecState {
     this.at(first);
     this.notAFunction(cmd.args, final);
     switch (first.type) {
-      case 'bool':
-      case 'number':
-      case 'string':
+      case "bool":
+      case "number":
+      case "string":
         return first.value;
-      case 'dot':
+      case "dot":
         return dot;
-      case 'nil':
-        this.errorf('nil is not a command');
+      case "nil":
+        this.errorf("nil is not a command");
     }
   }
 
-  private evalFieldNode(dot: unknown, field: Extract<Operand, { type: 'field' }>, args: readonly Operand[], final: Final): unknown {
+  private evalFieldNode(
+    dot: unknown,
+    field: Extract<Operand, { type: "field" }>,
+    args: readonly Operand[],
+    final: Final,
+  ): unknown {
     this.at(field);
     return this.evalFieldChain(dot, dot, field, field.ident, args, final);
   }
 
-  private evalChainNode(dot: unknown, chain: Extract<Operand, { type: 'chain' }>, args: readonly Operand[], final: Final): unknown {
+  private evalChainNode(
+    dot: unknown,
+    chain: Extract<Operand, { type: "chain" }>,
+    args: readonly Operand[],
+    final: Final,
+  ): unknown {
     this.at(chain);
-    if (chain.node.type === 'nil') this.errorf(`indirection through explicit nil in ${nodeString(chain)}`);
-    const pipe = this.evalArg(dot, 'any', chain.node);
+    if (chain.node.type === "nil") this.errorf(`indirection through explicit nil in ${nodeString(chain)}`);
+    const pipe = this.evalArg(dot, "any", chain.node);
     return this.evalFieldChain(dot, pipe, chain, chain.field, args, final);
   }
 
   private evalVariableNode(
     dot: unknown,
-    variable: Extract<Operand, { type: 'variable' }>,
+    variable: Extract<Operand, { type: "variable" }>,
     args: readonly Operand[],
     final: Final,
   ): unknown {
     this.at(variable);
-    const [name = '$', ...fields] = variable.ident;
+    const [name = "$", ...fields] = variable.ident;
     const value = this.varValue(name);
     if (fields.length === 0) {
       this.notAFunction(args, final);
@@ -339,8 +350,9 @@ export class ExecState {
     final: Final,
   ): unknown {
     const n = ident.length;
-    for (let i = 0; i < n - 1; i++) receiver = this.evalField(dot, ident[i] ?? '', node, [], MISSING, receiver);
-    return this.evalField(dot, ident[n - 1] ?? '', node, args, final, receiver);
+    for (let i = 0; i < n - 1; i++)
+      receiver = this.evalField(dot, ident[i] ?? "", node, [], MISSING, receiver);
+    return this.evalField(dot, ident[n - 1] ?? "", node, args, final, receiver);
   }
 
   private evalField(
@@ -356,14 +368,15 @@ export class ExecState {
     if (receiver === null) this.errorf(`nil pointer evaluating interface {}.${name}`);
     const hasArgs = args.length > 1 || final !== MISSING;
     const kind = kindOf(receiver);
-    if (kind === 'map' || kind === 'struct') {
+    if (kind === "map" || kind === "struct") {
       const obj = receiver as Record<string, unknown>;
-      const member = kind === 'struct' ? (hasMember(obj, name) ? obj[name] : MISSING) : mapGet(obj, name).value;
-      if (typeof member === 'function') {
+      const member =
+        kind === "struct" ? (hasMember(obj, name) ? obj[name] : MISSING) : mapGet(obj, name).value;
+      if (typeof member === "function") {
         const method = member as (...a: unknown[]) => unknown;
         return this.evalCall(dot, methodFunc(method, receiver), false, node, name, args, final);
       }
-      if (kind === 'map') {
+      if (kind === "map") {
         if (hasArgs) this.errorf(`${name} is not a method but has arguments`);
         return member;
       }
@@ -377,7 +390,7 @@ export class ExecState {
 
   private evalFunction(
     dot: unknown,
-    node: Extract<Operand, { type: 'identifier' }>,
+    node: Extract<Operand, { type: "identifier" }>,
     cmd: AnyNode,
     args: readonly Operand[],
     final: Final,
@@ -402,22 +415,23 @@ export class ExecState {
     const numIn = args.length + (hasFinal ? 1 : 0);
     const numFixed = fn.params.length;
     if (fn.variadic !== undefined) {
-      if (numIn < numFixed) this.errorf(`wrong number of args for ${name}: want at least ${numFixed} got ${args.length}`);
+      if (numIn < numFixed)
+        this.errorf(`wrong number of args for ${name}: want at least ${numFixed} got ${args.length}`);
     } else if (numIn !== numFixed) {
       this.errorf(`wrong number of args for ${name}: want ${numFixed} got ${numIn}`);
     }
 
     if (isBuiltin && fn.shortCircuit !== undefined) {
-      const wantTrue = fn.shortCircuit === 'or';
+      const wantTrue = fn.shortCircuit === "or";
       let v: unknown;
       for (const arg of args) {
-        v = this.evalArg(dot, 'any', arg);
+        v = this.evalArg(dot, "any", arg);
         if (isTrue(v) === wantTrue) return v;
       }
       return hasFinal ? final : v;
     }
 
-    const paramAt = (i: number): ParamKind => fn.params[i] ?? fn.variadic ?? 'any';
+    const paramAt = (i: number): ParamKind => fn.params[i] ?? fn.variadic ?? "any";
     const argv = args.map((a, i) => this.evalArg(dot, paramAt(i), a));
     if (hasFinal) argv.push(this.validateType(final, paramAt(argv.length)));
     try {
@@ -432,59 +446,59 @@ export class ExecState {
   private evalArg(dot: unknown, kind: ParamKind, n: Operand): unknown {
     this.at(n);
     switch (n.type) {
-      case 'dot':
+      case "dot":
         return this.validateType(dot, kind);
-      case 'nil':
-        if (kind === 'any') return null;
+      case "nil":
+        if (kind === "any") return null;
         this.errorf(`cannot assign nil to ${kind}`);
       // falls through (errorf never returns)
-      case 'field':
+      case "field":
         return this.validateType(this.evalFieldNode(dot, n, [n], MISSING), kind);
-      case 'variable':
+      case "variable":
         return this.validateType(this.evalVariableNode(dot, n, [n], MISSING), kind);
-      case 'pipe':
+      case "pipe":
         return this.validateType(this.evalPipeline(dot, n), kind);
-      case 'identifier':
+      case "identifier":
         return this.validateType(this.evalFunction(dot, n, n, [n], MISSING), kind);
-      case 'chain':
+      case "chain":
         return this.validateType(this.evalChainNode(dot, n, [n], MISSING), kind);
       default:
         break;
     }
     switch (kind) {
-      case 'any':
+      case "any":
         return n.value;
-      case 'bool':
-        if (n.type === 'bool') return n.value;
+      case "bool":
+        if (n.type === "bool") return n.value;
         this.errorf(`expected bool; found ${nodeString(n)}`);
       // falls through (errorf never returns)
-      case 'string':
-        if (n.type === 'string') return n.value;
+      case "string":
+        if (n.type === "string") return n.value;
         this.errorf(`expected string; found ${nodeString(n)}`);
       // falls through (errorf never returns)
-      case 'int':
+      case "int":
         // Go accepts integral float literals (1.0) where an int is wanted.
-        if (n.type === 'number' && Number.isInteger(Number(n.value))) return Number(n.value);
+        if (n.type === "number" && Number.isInteger(Number(n.value))) return Number(n.value);
         this.errorf(`expected integer; found ${nodeString(n)}`);
     }
   }
 
   private validateType(value: unknown, kind: ParamKind): unknown {
     if (value === undefined || value === null) {
-      if (kind === 'any') return value;
+      if (kind === "any") return value;
       this.errorf(`invalid value; expected ${kind}`);
     }
     const ok =
-      kind === 'any' ||
-      (kind === 'string' && typeof value === 'string') ||
-      (kind === 'bool' && typeof value === 'boolean') ||
-      (kind === 'int' && kindOf(value) === 'int');
+      kind === "any" ||
+      (kind === "string" && typeof value === "string") ||
+      (kind === "bool" && typeof value === "boolean") ||
+      (kind === "int" && kindOf(value) === "int");
     if (!ok) this.errorf(`wrong type for value; expected ${kind}; got ${typeName(value)}`);
-    return kind === 'int' && typeof value === 'bigint' ? Number(value) : value;
+    return kind === "int" && typeof value === "bigint" ? Number(value) : value;
   }
 }
 
 /** Wraps a JavaScript method so that calls check its arity like Go does. */
 function methodFunc(method: (...a: unknown[]) => unknown, receiver: unknown): TemplateFunc {
-  return { params: Array<ParamKind>(method.length).fill('any'), fn: (...a) => method.apply(receiver, a) };
+  return { params: Array<ParamKind>(method.length).fill("any"), fn: (...a) => method.apply(receiver, a) };
 }

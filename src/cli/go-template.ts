@@ -4,14 +4,14 @@
 //   const t = GoTemplate.parse('{{.Repository}}:{{.Tag}}', dockerFunctions);
 //   t.execute(row);   // throws TemplateError with Go's message text
 
-import { ExecState, type FuncMap } from './go-template-exec.ts';
-import { builtinFunctions, dockerFunctions } from './go-template-funcs.ts';
-import { parseTemplate, type ParsedTemplate } from './go-template-parse.ts';
+import { ExecState, type FuncMap } from "./go-template-exec.ts";
+import { builtinFunctions, dockerFunctions } from "./go-template-funcs.ts";
+import { parseTemplate, type ParsedTemplate } from "./go-template-parse.ts";
 
-export { TemplateError } from './go-template-parse.ts';
-export type { FuncMap, ParamKind, TemplateFunc } from './go-template-exec.ts';
-export { dockerFunctions, goJSON, headerFunctions } from './go-template-funcs.ts';
-export { goStruct, goTypeTag } from './go-value.ts';
+export { TemplateError } from "./go-template-parse.ts";
+export type { FuncMap, ParamKind, TemplateFunc } from "./go-template-exec.ts";
+export { dockerFunctions, goJSON, headerFunctions } from "./go-template-funcs.ts";
+export { GoFloat, goStruct, goTypeTag } from "./go-value.ts";
 
 export class GoTemplate {
   private constructor(
@@ -25,7 +25,7 @@ export class GoTemplate {
    * Parses `text`; identifiers must name a builtin or one of `funcs`.
    * Throws TemplateError("template: :1: function \"x\" not defined").
    */
-  static parse(text: string, funcs: FuncMap = {}, name = ''): GoTemplate {
+  static parse(text: string, funcs: FuncMap = {}, name = ""): GoTemplate {
     const all: FuncMap = { ...builtinFunctions, ...funcs };
     const tree = parseTemplate(name, text, (fn) => Object.prototype.hasOwnProperty.call(all, fn));
     return new GoTemplate(text, name, tree, all);
@@ -33,7 +33,10 @@ export class GoTemplate {
 
   /** Renders `data`; `funcs` replace same-named functions for this run (like Go's Funcs). */
   execute(data: unknown, funcs: FuncMap = {}): string {
-    const state = new ExecState({ tmpl: this.tree, funcs: { ...this.funcs, ...funcs }, text: this.text, name: this.name }, data);
+    const state = new ExecState(
+      { tmpl: this.tree, funcs: { ...this.funcs, ...funcs }, text: this.text, name: this.name },
+      data,
+    );
     return state.run(data);
   }
 }

@@ -27,18 +27,9 @@ export class GoFloat {
 }
 
 /** Tag naming the Go type of a struct-like object; used in error messages. */
-export const goTypeTag: unique symbol = Symbol('berth.goType');
+export const goTypeTag: unique symbol = Symbol("berth.goType");
 
-export type GoKind =
-  | 'nil'
-  | 'bool'
-  | 'int'
-  | 'float'
-  | 'string'
-  | 'slice'
-  | 'map'
-  | 'struct'
-  | 'func';
+export type GoKind = "nil" | "bool" | "int" | "float" | "string" | "slice" | "map" | "struct" | "func";
 
 /** Marks `value` as a Go struct named `typeName` (missing fields error). */
 export function goStruct<T extends object>(typeName: string, value: T): T {
@@ -47,59 +38,59 @@ export function goStruct<T extends object>(typeName: string, value: T): T {
 }
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
   const proto: unknown = Object.getPrototypeOf(v);
   return (proto === Object.prototype || proto === null) && !(goTypeTag in v);
 }
 
 export function kindOf(v: unknown): GoKind {
-  if (v === null || v === undefined) return 'nil';
+  if (v === null || v === undefined) return "nil";
   switch (typeof v) {
-    case 'boolean':
-      return 'bool';
-    case 'number':
-      return Number.isInteger(v) ? 'int' : 'float';
-    case 'bigint':
-      return 'int';
-    case 'string':
-      return 'string';
-    case 'function':
-      return 'func';
+    case "boolean":
+      return "bool";
+    case "number":
+      return Number.isInteger(v) ? "int" : "float";
+    case "bigint":
+      return "int";
+    case "string":
+      return "string";
+    case "function":
+      return "func";
     default:
       break;
   }
-  if (v instanceof GoFloat) return 'float';
-  if (Array.isArray(v)) return 'slice';
-  if (v instanceof Map || isPlainObject(v)) return 'map';
-  return 'struct';
+  if (v instanceof GoFloat) return "float";
+  if (Array.isArray(v)) return "slice";
+  if (v instanceof Map || isPlainObject(v)) return "map";
+  return "struct";
 }
 
 /** Go's spelling of the dynamic type, as fmt's %T and error messages show it. */
 export function typeName(v: unknown): string {
   switch (kindOf(v)) {
-    case 'nil':
-      return '<nil>';
-    case 'bool':
-      return 'bool';
-    case 'int':
-      return typeof v === 'bigint' ? 'int64' : 'int';
-    case 'float':
-      return 'float64';
-    case 'string':
-      return 'string';
-    case 'slice':
-      return (v as unknown[]).every((e) => typeof e === 'string') && (v as unknown[]).length > 0
-        ? '[]string'
-        : '[]interface {}';
-    case 'map':
-      return 'map[string]interface {}';
-    case 'func':
-      return 'func';
-    case 'struct': {
+    case "nil":
+      return "<nil>";
+    case "bool":
+      return "bool";
+    case "int":
+      return typeof v === "bigint" ? "int64" : "int";
+    case "float":
+      return "float64";
+    case "string":
+      return "string";
+    case "slice":
+      return (v as unknown[]).every((e) => typeof e === "string") && (v as unknown[]).length > 0
+        ? "[]string"
+        : "[]interface {}";
+    case "map":
+      return "map[string]interface {}";
+    case "func":
+      return "func";
+    case "struct": {
       const tag = (v as { [goTypeTag]?: unknown })[goTypeTag];
-      if (typeof tag === 'string') return tag;
+      if (typeof tag === "string") return tag;
       const name = (v as object).constructor.name;
-      return name === '' || name === 'Object' ? 'struct' : name;
+      return name === "" || name === "Object" ? "struct" : name;
     }
   }
 }
@@ -114,7 +105,7 @@ export function mapEntries(v: unknown): [string | number, unknown][] {
 }
 
 function compareKeys(a: string | number, b: string | number): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === "number" && typeof b === "number") return a - b;
   const sa = String(a);
   const sb = String(b);
   return sa < sb ? -1 : sa > sb ? 1 : 0;
@@ -137,12 +128,16 @@ export function mapSize(m: unknown): number {
 
 /** Own fields of a struct-like object in declaration order, methods left out. */
 export function structFields(v: object): [string, unknown][] {
-  return Object.entries(v).filter(([, f]) => typeof f !== 'function');
+  return Object.entries(v).filter(([, f]) => typeof f !== "function");
 }
 
 /** Whether struct `v` has a field or method `name` (never Object.prototype's). */
 export function hasMember(v: object, name: string): boolean {
-  for (let o: object | null = v; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+  for (
+    let o: object | null = v;
+    o !== null && o !== Object.prototype;
+    o = Object.getPrototypeOf(o) as object | null
+  ) {
     if (Object.prototype.hasOwnProperty.call(o, name)) return true;
   }
   return false;
@@ -151,18 +146,18 @@ export function hasMember(v: object, name: string): boolean {
 /** text/template's notion of truth: the zero value and empty containers are false. */
 export function isTrue(v: unknown): boolean {
   switch (kindOf(v)) {
-    case 'nil':
+    case "nil":
       return false;
-    case 'bool':
+    case "bool":
       return v === true;
-    case 'int':
-    case 'float':
-      return typeof v === 'bigint' ? v !== 0n : Number(v) !== 0;
-    case 'string':
-      return v !== '';
-    case 'slice':
+    case "int":
+    case "float":
+      return typeof v === "bigint" ? v !== 0n : Number(v) !== 0;
+    case "string":
+      return v !== "";
+    case "slice":
       return (v as unknown[]).length > 0;
-    case 'map':
+    case "map":
       return mapSize(v) > 0;
     default:
       return true;

@@ -24,7 +24,8 @@ export interface RequestOptions {
 }
 
 export function socketPathFromHost(host: string): string {
-  if (!host.startsWith("unix://")) throw new Error(`unsupported host: ${host} (only unix:// sockets are supported)`);
+  if (!host.startsWith("unix://"))
+    throw new Error(`unsupported host: ${host} (only unix:// sockets are supported)`);
   return host.slice("unix://".length);
 }
 
@@ -62,7 +63,8 @@ export class EngineClient {
     return new Promise((resolve, reject) => {
       const headers: Record<string, string> = { ...options.headers };
       const body = options.body;
-      if (typeof body === "string" || Buffer.isBuffer(body)) headers["Content-Length"] = String(Buffer.byteLength(body));
+      if (typeof body === "string" || Buffer.isBuffer(body))
+        headers["Content-Length"] = String(Buffer.byteLength(body));
       const req = httpRequest(
         { socketPath: this.socketPath, method, path: `/v${API_VERSION}${path}${search}`, headers },
         resolve,
@@ -79,10 +81,14 @@ export class EngineClient {
 
 function connectionError(err: NodeJS.ErrnoException, socketPath: string): Error {
   if (err.code === "ENOENT" || err.code === "ECONNREFUSED") {
-    return new Error(`Cannot connect to the berth daemon at unix://${socketPath}. Is the berth daemon running?`);
+    return new Error(
+      `Cannot connect to the berth daemon at unix://${socketPath}. Is the berth daemon running?`,
+    );
   }
   if (err.code === "EACCES") {
-    return new Error(`permission denied while trying to connect to the berth daemon socket at unix://${socketPath}`);
+    return new Error(
+      `permission denied while trying to connect to the berth daemon socket at unix://${socketPath}`,
+    );
   }
   return err;
 }

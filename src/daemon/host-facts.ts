@@ -15,7 +15,14 @@ export interface HostFacts {
   cgroupVersion: "1" | "2";
 }
 
-const GOARCH: Record<string, string> = { x64: "amd64", arm64: "arm64", arm: "arm", ia32: "386", ppc64: "ppc64le", s390x: "s390x" };
+const GOARCH: Record<string, string> = {
+  x64: "amd64",
+  arm64: "arm64",
+  arm: "arm",
+  ia32: "386",
+  ppc64: "ppc64le",
+  s390x: "s390x",
+};
 
 export function readHostFacts(): HostFacts {
   const osRelease = parseOsRelease();

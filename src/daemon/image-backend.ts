@@ -53,7 +53,9 @@ export function createImageBackend(images: ImageService): ImageBackend & {
 
     async removeImage(name, force) {
       const items = await images.remove(name, force);
-      return items.map((i) => (i.untagged !== undefined ? { Untagged: familiarOf(i.untagged) } : { Deleted: i.deleted ?? "" }));
+      return items.map((i) =>
+        i.untagged !== undefined ? { Untagged: familiarOf(i.untagged) } : { Deleted: i.deleted ?? "" },
+      );
     },
 
     async pruneImages(filters) {
@@ -69,7 +71,11 @@ export function createImageBackend(images: ImageService): ImageBackend & {
         ImagesDeleted:
           items.length === 0
             ? null
-            : items.map((i) => (i.untagged !== undefined ? { Untagged: familiarOf(i.untagged) } : { Deleted: i.deleted ?? "" })),
+            : items.map((i) =>
+                i.untagged !== undefined
+                  ? { Untagged: familiarOf(i.untagged) }
+                  : { Deleted: i.deleted ?? "" },
+              ),
         SpaceReclaimed: reclaimed,
       };
     },
@@ -83,8 +89,14 @@ export function createImageBackend(images: ImageService): ImageBackend & {
     },
 
     async importImage(source, options, progress) {
-      const name = options.repo === "" ? "" : options.tag === "" ? options.repo : `${options.repo}:${options.tag}`;
-      await importRootfs(images, source, { name, changes: options.changes, message: options.message }, progress);
+      const name =
+        options.repo === "" ? "" : options.tag === "" ? options.repo : `${options.repo}:${options.tag}`;
+      await importRootfs(
+        images,
+        source,
+        { name, changes: options.changes, message: options.message },
+        progress,
+      );
     },
 
     async dataUsage(types) {
@@ -148,7 +160,8 @@ function sharedSize(images: ImageService, id: string): number {
 async function inspect(images: ImageService, record: ImageRecord): Promise<ImageInspect> {
   const config = await images.config(record.id);
   const { tags, digests } = tagsOf(images, record.id);
-  const lowerDirs = record.layers.length > 0 ? images.snapshots.lowerDirs(record.layers.at(-1)?.chainId ?? "") : [];
+  const lowerDirs =
+    record.layers.length > 0 ? images.snapshots.lowerDirs(record.layers.at(-1)?.chainId ?? "") : [];
   return {
     Id: record.id,
     RepoTags: tags,

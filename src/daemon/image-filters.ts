@@ -69,7 +69,10 @@ export function globToRegExp(pattern: string): RegExp {
     else if (c === "[") {
       const end = pattern.indexOf("]", i + 1);
       if (end < 0) throw invalidArgument("INVALID_FILTER", `invalid reference filter pattern: ${pattern}`);
-      re += `[${pattern.slice(i + 1, end).replace(/^\^/, "^").replace(/\\/g, "\\\\")}]`;
+      re += `[${pattern
+        .slice(i + 1, end)
+        .replace(/^\^/, "^")
+        .replace(/\\/g, "\\\\")}]`;
       i = end;
     } else if (c === "\\" && i + 1 < pattern.length) re += `\\${pattern[++i]}`;
     else re += c.replace(/[.+^${}()|\]\\/]/g, "\\$&");
@@ -86,6 +89,7 @@ export function parseTimestamp(value: string): number {
     return Date.now() / 1000 - Number(duration[1]) * seconds;
   }
   const t = Date.parse(value);
-  if (Number.isNaN(t)) throw invalidArgument("INVALID_FILTER", `failed to parse value as time or duration: "${value}"`);
+  if (Number.isNaN(t))
+    throw invalidArgument("INVALID_FILTER", `failed to parse value as time or duration: "${value}"`);
   return t / 1000;
 }

@@ -19,10 +19,14 @@ export function detectCompression(head: Buffer): Compression {
 }
 
 /**
- * Yields the uncompressed content of the blob at `path`. For an uncompressed blob the same
- * buffer is reused: each chunk is valid only until the next one is requested.
+ * Yields the uncompressed content of the blob at `path`. An uncompressed blob is read into
+ * buffers from `nextBuffer` (by default one reused buffer): each chunk is valid only until the
+ * next one is requested.
  */
-export async function* openLayerBlob(path: string): AsyncGenerator<Buffer> {
+export async function* openLayerBlob(
+  path: string,
+  nextBuffer: () => Buffer = reuse(Buffer.allocUnsafe(CHUNK)),
+): AsyncGenerator<Buffer> {
   const head = Buffer.alloc(8);
   const fd = openSync(path, "r");
   let owned = true;
@@ -37,11 +41,11 @@ export async function* openLayerBlob(path: string): AsyncGenerator<Buffer> {
     }
     if (compression !== "none") throw unsupportedCompression(compression);
     // Synchronous reads: this runs in the layer worker, and page-cache reads are memcpy-fast.
-    const buffer = Buffer.allocUnsafe(CHUNK);
     for (;;) {
-      const n = readSync(fd, buffer, 0, CHUNK, null);
+      const buffer = nextBuffer();
+      const n = readSync(fd, buffer, 0, buffer.length, null);
       if (n === 0) return;
-      yield n === CHUNK ? buffer : buffer.subarray(0, n);
+      yield n === buffer.length ? buffer : buffer.subarray(0, n);
     }
   } finally {
     if (owned) closeSync(fd);
@@ -50,14 +54,23 @@ export async function* openLayerBlob(path: string): AsyncGenerator<Buffer> {
 
 async function* gunzip(path: string): AsyncGenerator<Buffer> {
   // zlib inflates on the libuv thread pool, in parallel with the extraction on this thread.
-  const stream = pipeline(createReadStream(path, { highWaterMark: CHUNK }), createGunzip({ chunkSize: CHUNK }), () => {});
+  const stream = pipeline(
+    createReadStream(path, { highWaterMark: CHUNK }),
+    createGunzip({ chunkSize: CHUNK }),
+    () => {},
+  );
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) yield chunk;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (typeof code === "string" && code.startsWith("Z_")) throw invalidArchive(`gzip: ${(err as Error).message}`, err);
+    if (typeof code === "string" && code.startsWith("Z_"))
+      throw invalidArchive(`gzip: ${(err as Error).message}`, err);
     throw err;
   } finally {
     stream.destroy();
   }
+}
+
+function reuse(buffer: Buffer): () => Buffer {
+  return () => buffer;
 }

@@ -15,7 +15,8 @@ export function cleanEntryPath(name: string, what = "entry"): string[] {
   for (const part of name.split("/")) {
     if (part === "" || part === ".") continue;
     if (part === "..") {
-      if (parts.length === 0) throw unsafeArchivePath(name, `${what} name leaves the layer root through '..'`);
+      if (parts.length === 0)
+        throw unsafeArchivePath(name, `${what} name leaves the layer root through '..'`);
       parts.pop();
     } else {
       parts.push(part);

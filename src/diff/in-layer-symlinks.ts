@@ -30,7 +30,8 @@ export class InLayerSymlinks {
   /** Forgets every link at or under `dir` (after the directory was removed). */
   deleteTree(dir: string): void {
     const prefix = `${dir}/`;
-    for (const path of this.#links.keys()) if (path === dir || path.startsWith(prefix)) this.#links.delete(path);
+    for (const path of this.#links.keys())
+      if (path === dir || path.startsWith(prefix)) this.#links.delete(path);
   }
 
   /**
@@ -40,7 +41,8 @@ export class InLayerSymlinks {
    * for error messages.
    */
   resolve(parts: readonly string[], count: number, name: string): string {
-    if (this.#links.size === 0) return count === parts.length ? parts.join("/") : parts.slice(0, count).join("/");
+    if (this.#links.size === 0)
+      return count === parts.length ? parts.join("/") : parts.slice(0, count).join("/");
     let path = "";
     const pending = parts.slice(0, count).reverse(); // a stack: next component last
     let hops = 0;

@@ -2,7 +2,7 @@
 export type { ApplyLayerResult } from "./apply-layer-in-process.ts";
 export { applyLayerInProcess } from "./apply-layer-in-process.ts";
 export type { ApplyLayerOptions } from "./apply-layer.ts";
-export { applyLayer } from "./apply-layer.ts";
+export { applyLayer, closeLayerWorkers } from "./apply-layer.ts";
 export type { Compression } from "./decompress.ts";
 export { detectCompression, openLayerBlob } from "./decompress.ts";
 export { OPAQUE_XATTR } from "./layer-extractor.ts";
@@ -13,3 +13,7 @@ export type { TarSink } from "./tar-parser.ts";
 export { TarParser } from "./tar-parser.ts";
 export type { TarWriteCommon, TarWriteEntry } from "./write-tar.ts";
 export { writeTar } from "./write-tar.ts";
+export type { LayerDigester } from "./layer-digester.ts";
+export { InlineDigester } from "./layer-digester.ts";
+export type { LayerWorkerPoolOptions } from "./layer-worker-pool.ts";
+export { LayerWorkerPool } from "./layer-worker-pool.ts";

@@ -49,6 +49,7 @@ export class LayerExtractor implements TarSink {
   readonly #whiteouts = new Set<string>();
   /** Directory times are set last: creating children would change them again. */
   readonly #dirTimes = new Map<string, TarHeader>();
+  readonly #umask = process.umask();
   #fd = -1;
   #file: { header: TarHeader; abs: string } | undefined;
 
@@ -62,7 +63,8 @@ export class LayerExtractor implements TarSink {
     if (base?.startsWith(WHITEOUT_PREFIX)) return this.#whiteout(h, parts, base);
     const dir = this.#links.resolve(parts, parts.length - 1, h.name);
     const rel = base === undefined ? "" : dir === "" ? base : `${dir}/${base}`;
-    if (rel === "" && h.type !== "directory") throw invalidArchive(`${h.name}: the layer root must be a directory`);
+    if (rel === "" && h.type !== "directory")
+      throw invalidArchive(`${h.name}: the layer root must be a directory`);
     switch (h.type) {
       case "file":
         return this.#regular(h, rel);
@@ -83,7 +85,7 @@ export class LayerExtractor implements TarSink {
 
   onData(chunk: Buffer): void {
     if (this.#fd < 0) return;
-    for (let off = 0; off < chunk.length; ) off += fs.writeSync(this.#fd, chunk, off, chunk.length - off);
+    for (let off = 0; off < chunk.length;) off += fs.writeSync(this.#fd, chunk, off, chunk.length - off);
   }
 
   onEntryEnd(): void {
@@ -96,7 +98,8 @@ export class LayerExtractor implements TarSink {
       // chown before chmod: chown clears setuid/setgid; xattrs after chown: it drops
       // security.capability.
       fs.fchownSync(fd, h.uid, h.gid);
-      fs.fchmodSync(fd, h.mode);
+      // open() already gave the mode unless the umask masked bits or chown cleared setuid/setgid.
+      if ((h.mode & 0o7000) !== 0 || (h.mode & this.#umask) !== 0) fs.fchmodSync(fd, h.mode);
       this.#xattrs(abs, h);
       fs.futimesSync(fd, h.atime ?? h.mtime, h.mtime);
     } catch (err) {
@@ -121,7 +124,7 @@ export class LayerExtractor implements TarSink {
 
   #regular(h: TarHeader, rel: string): void {
     this.#make(rel, h.name, (abs) => {
-      this.#fd = fs.openSync(abs, CREATE_FILE, 0o600);
+      this.#fd = fs.openSync(abs, CREATE_FILE, h.mode & 0o777);
     });
     this.#file = { header: h, abs: this.#abs(rel) };
     this.size += h.size;
@@ -149,7 +152,10 @@ export class LayerExtractor implements TarSink {
     const target = h.linkname;
     if (target === "" || target.includes("\0")) throw invalidArchive(`${h.name}: invalid symlink target`);
     // Docker's rule on the name as written, and again on where it really lands.
-    if (symlinkEscapes(parts.slice(0, -1), target) || symlinkEscapes(dir === "" ? [] : dir.split("/"), target)) {
+    if (
+      symlinkEscapes(parts.slice(0, -1), target) ||
+      symlinkEscapes(dir === "" ? [] : dir.split("/"), target)
+    ) {
       throw unsafeArchivePath(h.name, `symlink target ${JSON.stringify(target)} leaves the layer root`);
     }
     this.#make(rel, h.name, (abs) => fs.symlinkSync(target, abs));
@@ -173,7 +179,8 @@ export class LayerExtractor implements TarSink {
       }
       throw this.#fail(err, h.name);
     }
-    if (target.isDirectory()) throw invalidArchive(`hardlink ${h.name} -> ${h.linkname}: target is a directory`);
+    if (target.isDirectory())
+      throw invalidArchive(`hardlink ${h.name} -> ${h.linkname}: target is a directory`);
     if (targetRel === rel) return; // a link to itself is already in place
     this.#make(rel, h.name, (abs) => fs.linkSync(targetAbs, abs));
     // A hardlink to a symlink is another symlink (link(2) does not follow it).
@@ -196,7 +203,8 @@ export class LayerExtractor implements TarSink {
     if (base.startsWith(AUFS_META_PREFIX)) return;
     const victim = base.slice(WHITEOUT_PREFIX.length);
     // layer.md: "A `.wh.` file, without a basename to delete, is invalid".
-    if (victim === "" || victim === "." || victim === "..") throw invalidArchive(`${h.name}: whiteout names no file`);
+    if (victim === "" || victim === "." || victim === "..")
+      throw invalidArchive(`${h.name}: whiteout names no file`);
     const rel = dir === "" ? victim : `${dir}/${victim}`;
     const abs = this.#abs(rel);
     try {

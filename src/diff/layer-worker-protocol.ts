@@ -1,10 +1,11 @@
-// Messages between applyLayer and the layer worker thread. Errors cross the thread boundary as
-// plain data and become EngineErrors again on the other side.
+// Messages between the layer worker pool and its worker threads. Errors cross the thread
+// boundary as plain data and become EngineErrors again on the other side.
 import type { ErrorCategory } from "../lib/index.ts";
 import { EngineError, toEngineError } from "../lib/index.ts";
 import type { ApplyLayerResult } from "./apply-layer-in-process.ts";
 
 export interface LayerWorkerRequest {
+  id: number;
   blobPath: string;
   dest: string;
 }
@@ -16,7 +17,8 @@ export interface SerializedError {
   stack?: string;
 }
 
-export type LayerWorkerReply = { ok: true; result: ApplyLayerResult } | { ok: false; error: SerializedError };
+export type LayerWorkerReply =
+  { id: number; ok: true; result: ApplyLayerResult } | { id: number; ok: false; error: SerializedError };
 
 export function serializeError(err: unknown): SerializedError {
   const e = toEngineError(err);

@@ -16,7 +16,12 @@ export function parsePaxRecords(body: Buffer): Map<string, Buffer> {
     if (space === -1 || space - pos > 20) throw invalidArchive("malformed PAX record length");
     const length = Number(body.toString("latin1", pos, space));
     const end = pos + length;
-    if (!Number.isSafeInteger(length) || length <= space - pos + 1 || end > body.length || body[end - 1] !== NEWLINE) {
+    if (
+      !Number.isSafeInteger(length) ||
+      length <= space - pos + 1 ||
+      end > body.length ||
+      body[end - 1] !== NEWLINE
+    ) {
       throw invalidArchive("malformed PAX record");
     }
     const equals = body.indexOf(EQUALS, space + 1);

@@ -44,7 +44,9 @@ export async function* readTar(source: AsyncIterable<Buffer | Uint8Array>): Asyn
         inputDone = true;
         parser.end();
       } else if (!parser.finished) {
-        parser.push(Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+        parser.push(
+          Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength),
+        );
       }
     }
     return queue[head++] ?? null;

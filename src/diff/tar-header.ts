@@ -7,14 +7,7 @@ import { readNumber, readString } from "./tar-fields.ts";
 export const BLOCK = 512;
 
 export type TarEntryType =
-  | "file"
-  | "hardlink"
-  | "symlink"
-  | "char-device"
-  | "block-device"
-  | "directory"
-  | "fifo"
-  | "unknown";
+  "file" | "hardlink" | "symlink" | "char-device" | "block-device" | "directory" | "fifo" | "unknown";
 
 export interface TarHeader {
   /** Entry path as stored (not cleaned: callers decide what is safe). */

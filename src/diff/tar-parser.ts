@@ -114,7 +114,8 @@ export class TarParser {
    */
   end(): void {
     if (this.#state === State.End) return;
-    const pendingMeta = this.#longName !== undefined || this.#longLink !== undefined || this.#pax !== undefined;
+    const pendingMeta =
+      this.#longName !== undefined || this.#longLink !== undefined || this.#pax !== undefined;
     if (this.#state !== State.Header || this.#blockFill !== 0 || pendingMeta) {
       throw invalidArchive("unexpected end of archive (truncated)");
     }
@@ -245,7 +246,8 @@ function applyPax(header: TarHeader, records: Map<string, Buffer>): void {
         header.atime = paxTime(key, value);
         break;
       default:
-        if (key.startsWith("GNU.sparse.")) throw invalidArchive(`GNU sparse file ${header.name} is not supported`);
+        if (key.startsWith("GNU.sparse."))
+          throw invalidArchive(`GNU sparse file ${header.name} is not supported`);
     }
   }
 }
@@ -259,7 +261,8 @@ function paxNumber(key: string, value: string): number {
 
 function paxTime(key: string, value: string): number {
   // pax(1): decimal seconds with an optional fraction, possibly negative.
-  if (!/^-?[0-9]{1,16}(\.[0-9]*)?$/.test(value)) throw invalidArchive(`PAX record ${key}=${value} is not a time`);
+  if (!/^-?[0-9]{1,16}(\.[0-9]*)?$/.test(value))
+    throw invalidArchive(`PAX record ${key}=${value} is not a time`);
   return Number(value);
 }
 

@@ -48,7 +48,9 @@ export function writeTar(entries: Iterable<TarWriteEntry> | AsyncIterable<TarWri
   return Readable.from(generate(entries), { objectMode: false });
 }
 
-async function* generate(entries: Iterable<TarWriteEntry> | AsyncIterable<TarWriteEntry>): AsyncGenerator<Buffer> {
+async function* generate(
+  entries: Iterable<TarWriteEntry> | AsyncIterable<TarWriteEntry>,
+): AsyncGenerator<Buffer> {
   for await (const entry of entries) {
     const size = entry.type === "file" ? ("data" in entry ? Buffer.byteLength(entry.data) : entry.size) : 0;
     yield encodeTarHeader(entry, size);
@@ -69,7 +71,10 @@ async function* fileBody(path: string, size: number, name: string): AsyncGenerat
     yield chunk;
   }
   if (read !== size) {
-    throw invalidArgument("FILE_CHANGED", `${path} (${name}) changed size while being archived: expected ${size} bytes`);
+    throw invalidArgument(
+      "FILE_CHANGED",
+      `${path} (${name}) changed size while being archived: expected ${size} bytes`,
+    );
   }
 }
 
@@ -118,7 +123,11 @@ export function encodeTarHeader(entry: TarWriteEntry, size: number): Buffer {
 
   if (pax.length === 0) return block;
   const body = Buffer.concat(pax);
-  const paxEntry: TarWriteEntry = { type: "file", name: `PaxHeaders/${asciiPrefix(basename(name), 88)}`, data: body };
+  const paxEntry: TarWriteEntry = {
+    type: "file",
+    name: `PaxHeaders/${asciiPrefix(basename(name), 88)}`,
+    data: body,
+  };
   const paxHeader = encodeTarHeader(paxEntry, body.length);
   paxHeader.write("x", 156, "latin1");
   checksum(paxHeader);
@@ -140,7 +149,14 @@ function writeName(block: Buffer, name: string): boolean {
   return false;
 }
 
-function numberField(block: Buffer, offset: number, length: number, key: string, value: number, pax: Buffer[]): void {
+function numberField(
+  block: Buffer,
+  offset: number,
+  length: number,
+  key: string,
+  value: number,
+  pax: Buffer[],
+): void {
   if (!Number.isSafeInteger(value) || value < 0) {
     throw invalidArgument("INVALID_TAR_ENTRY", `tar ${key} must be a non-negative integer, got ${value}`);
   }

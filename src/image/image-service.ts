@@ -4,7 +4,14 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import type { ContentStore } from "../content/index.ts";
-import { conflict, decompressStream, type Logger, Mutex, noSuchImage, invalidArgument } from "../lib/index.ts";
+import {
+  conflict,
+  decompressStream,
+  type Logger,
+  Mutex,
+  noSuchImage,
+  invalidArgument,
+} from "../lib/index.ts";
 import type { Db } from "../metadata/index.ts";
 import {
   type ImageConfig,
@@ -123,7 +130,10 @@ export class ImageService {
    * Unpacks layers bottom-up into snapshots keyed by chain ID, reusing existing ones. Each
    * layer's uncompressed digest must equal the diff ID the config promised.
    */
-  async unpack(layers: readonly LayerSource[], lease: Lease): Promise<{ records: LayerRecord[]; size: number }> {
+  async unpack(
+    layers: readonly LayerSource[],
+    lease: Lease,
+  ): Promise<{ records: LayerRecord[]; size: number }> {
     const ids = chainIds(layers.map((l) => l.diffId));
     const records: LayerRecord[] = [];
     let size = 0;
@@ -166,17 +176,17 @@ export class ImageService {
   private put(image: NewImage): Map<string, string> {
     this.configs.set(image.configDigest, image.config);
     return this.store.put(
-        {
-          id: image.configDigest,
-          manifestDigest: image.manifestDigest,
-          manifestMediaType: image.manifestMediaType,
-          created: image.config.created ?? "",
-          size: image.size,
-          parent: "",
-          addedAt: Date.now(),
-          lastTagTime: "",
-          layers: image.layers,
-        },
+      {
+        id: image.configDigest,
+        manifestDigest: image.manifestDigest,
+        manifestMediaType: image.manifestMediaType,
+        created: image.config.created ?? "",
+        size: image.size,
+        parent: "",
+        addedAt: Date.now(),
+        lastTagTime: "",
+        layers: image.layers,
+      },
       image.names,
     );
   }
@@ -268,7 +278,9 @@ export class ImageService {
   }
 
   /** Deletes images chosen by `select` (prune), returning what went and the bytes freed. */
-  pruneWhere(select: (image: ImageRecord, refs: ImageRef[]) => boolean): Promise<{ items: DeleteItem[]; reclaimed: number }> {
+  pruneWhere(
+    select: (image: ImageRecord, refs: ImageRef[]) => boolean,
+  ): Promise<{ items: DeleteItem[]; reclaimed: number }> {
     return this.mutations.run(async () => {
       const items: DeleteItem[] = [];
       const before = await this.diskUsage();
@@ -312,7 +324,12 @@ export class ImageService {
     const all = this.snapshots.list();
     const depth = (chainId: string): number => {
       let d = 0;
-      for (let s = all.find((x) => x.chainId === chainId); s?.parent; s = all.find((x) => x.chainId === s?.parent)) d++;
+      for (
+        let s = all.find((x) => x.chainId === chainId);
+        s?.parent;
+        s = all.find((x) => x.chainId === s?.parent)
+      )
+        d++;
       return d;
     };
     const doomed = all

@@ -137,8 +137,7 @@ export class ImageStore {
   /** Points a name at an image; returns the image it pointed at before, if any. */
   setRef(ref: ImageRef): string | undefined {
     const row = this.db.prepare("SELECT image_id FROM image_refs WHERE name = ?").get(ref.name) as
-      | { image_id: string }
-      | undefined;
+      { image_id: string } | undefined;
     this.db
       .prepare(
         `INSERT INTO image_refs (name, image_id, is_digest) VALUES (?, ?, ?)
@@ -146,7 +145,9 @@ export class ImageStore {
       )
       .run(ref.name, ref.imageId, ref.isDigest ? 1 : 0);
     if (!ref.isDigest) {
-      this.db.prepare("UPDATE images SET last_tag_time = ? WHERE id = ?").run(new Date().toISOString(), ref.imageId);
+      this.db
+        .prepare("UPDATE images SET last_tag_time = ? WHERE id = ?")
+        .run(new Date().toISOString(), ref.imageId);
     }
     return row?.image_id;
   }
@@ -172,7 +173,9 @@ export class ImageStore {
   /** All images with their layers, oldest first. */
   list(): ImageRecord[] {
     const rows = this.db.prepare("SELECT * FROM images ORDER BY added_at, id").all() as ImageRow[];
-    const layers = this.db.prepare("SELECT * FROM image_layers ORDER BY image_id, position").all() as LayerRow[];
+    const layers = this.db
+      .prepare("SELECT * FROM image_layers ORDER BY image_id, position")
+      .all() as LayerRow[];
     const byImage = new Map<string, LayerRow[]>();
     for (const l of layers) {
       const list = byImage.get(l.image_id) ?? [];
@@ -196,7 +199,9 @@ export class ImageStore {
   }
 
   refsOf(imageId: string): ImageRef[] {
-    const rows = this.db.prepare("SELECT * FROM image_refs WHERE image_id = ? ORDER BY name").all(imageId) as RefRow[];
+    const rows = this.db
+      .prepare("SELECT * FROM image_refs WHERE image_id = ? ORDER BY name")
+      .all(imageId) as RefRow[];
     return rows.map((r) => ({ name: r.name, imageId: r.image_id, isDigest: r.is_digest === 1 }));
   }
 

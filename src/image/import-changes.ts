@@ -109,7 +109,8 @@ function words(text: string): string[] {
 /** `K=V K2=V2`, or the legacy `K V with spaces` form. */
 function keyValues(rest: string, instruction: string): [string, string][] {
   const parts = words(rest);
-  if (parts.length === 0) throw invalidArgument("INVALID_CHANGE", `${instruction} requires at least one argument`);
+  if (parts.length === 0)
+    throw invalidArgument("INVALID_CHANGE", `${instruction} requires at least one argument`);
   if (!(parts[0] ?? "").includes("=")) {
     const m = /^(\S+)\s+(.*)$/s.exec(rest);
     if (!m) throw invalidArgument("INVALID_CHANGE", `${instruction} must have two arguments`);

@@ -64,6 +64,7 @@ export async function importRootfs(
     return configDigest;
   } finally {
     lease.release();
-    if (!committed) await service.gc().catch((err: unknown) => service.log.warn("gc after failed import", { err }));
+    if (!committed)
+      await service.gc().catch((err: unknown) => service.log.warn("gc after failed import", { err }));
   }
 }

@@ -3,7 +3,17 @@ import { mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { findNativeAddon, lgetxattr, llistxattr, lsetxattr, mknod, S_IFBLK, S_IFCHR, S_IFIFO, syncfs } from "./native.ts";
+import {
+  findNativeAddon,
+  lgetxattr,
+  llistxattr,
+  lsetxattr,
+  mknod,
+  S_IFBLK,
+  S_IFCHR,
+  S_IFIFO,
+  syncfs,
+} from "./native.ts";
 
 let dir = "";
 before(() => {

@@ -55,7 +55,8 @@ export function native(): NativeBinding {
 
 export const mknod = (path: string, mode: number, major: number, minor: number): void =>
   native().mknod(path, mode, major, minor);
-export const lsetxattr = (path: string, name: string, value: Buffer): void => native().lsetxattr(path, name, value);
+export const lsetxattr = (path: string, name: string, value: Buffer): void =>
+  native().lsetxattr(path, name, value);
 export const lgetxattr = (path: string, name: string): Buffer | null => native().lgetxattr(path, name);
 export const llistxattr = (path: string): string[] => native().llistxattr(path);
 export const syncfs = (path: string): void => native().syncfs(path);

@@ -82,6 +82,11 @@ async function handle(router: Router, log: Logger, req: IncomingMessage, res: Se
     fail(status, e.message);
   } finally {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    log.debug("request", { method, path: url.pathname, status: res.statusCode, ms: Math.round(ms * 10) / 10 });
+    log.debug("request", {
+      method,
+      path: url.pathname,
+      status: res.statusCode,
+      ms: Math.round(ms * 10) / 10,
+    });
   }
 }

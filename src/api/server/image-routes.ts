@@ -43,7 +43,9 @@ export function addImageRoutes(router: Router, backend: ImageBackend): void {
   });
 
   router.add("GET", "/images/{name*}/get", async (ctx) => saveImages(ctx, backend, [ctx.param("name")]));
-  router.add("GET", "/images/{name*}/json", async (ctx) => ctx.json(200, await backend.inspectImage(ctx.param("name"))));
+  router.add("GET", "/images/{name*}/json", async (ctx) =>
+    ctx.json(200, await backend.inspectImage(ctx.param("name"))),
+  );
   router.add("GET", "/images/{name*}/history", async (ctx) =>
     ctx.json(200, await backend.imageHistory(ctx.param("name"))),
   );
@@ -52,7 +54,11 @@ export function addImageRoutes(router: Router, backend: ImageBackend): void {
     ctx.noContent(201);
   });
   router.add("DELETE", "/images/{name*}", async (ctx) => {
-    const items = await backend.removeImage(ctx.param("name"), ctx.boolQuery("force"), !ctx.boolQuery("noprune"));
+    const items = await backend.removeImage(
+      ctx.param("name"),
+      ctx.boolQuery("force"),
+      !ctx.boolQuery("noprune"),
+    );
     ctx.json(200, items);
   });
 }
@@ -71,7 +77,10 @@ async function createImage(ctx: RequestContext, backend: ImageBackend): Promise<
     throw notImplemented("NO_PULL", "pulling images from a registry is not supported by this berthd yet");
   }
   if (fromSrc !== "-") {
-    throw invalidArgument("IMPORT_URL", `importing from a URL is not supported: ${fromSrc} (no network access)`);
+    throw invalidArgument(
+      "IMPORT_URL",
+      `importing from a URL is not supported: ${fromSrc} (no network access)`,
+    );
   }
   const stream = new JsonMessageStream(ctx.res);
   await streamingCall(stream, () =>

@@ -25,10 +25,12 @@ export class Router {
 
   add(method: string, template: string, handler: Handler): this {
     const names: string[] = [];
-    const pattern = template.replace(/[.+?^$()|[\]\\]/g, "\\$&").replace(/\{(\w+)(\*?)\}/g, (_m, name: string, star: string) => {
-      names.push(name);
-      return star ? "(.+)" : "([^/]+)";
-    });
+    const pattern = template
+      .replace(/[.+?^$()|[\]\\]/g, "\\$&")
+      .replace(/\{(\w+)(\*?)\}/g, (_m, name: string, star: string) => {
+        names.push(name);
+        return star ? "(.+)" : "([^/]+)";
+      });
     this.routes.push({ method, template, regex: new RegExp(`^${pattern}$`), names, handler });
     return this;
   }

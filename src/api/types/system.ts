@@ -71,7 +71,13 @@ export interface SystemInfo {
   ServerVersion: string;
   Runtimes: Record<string, { path: string }>;
   DefaultRuntime: string;
-  Swarm: { NodeID: string; NodeAddr: string; LocalNodeState: string; ControlAvailable: boolean; Error: string };
+  Swarm: {
+    NodeID: string;
+    NodeAddr: string;
+    LocalNodeState: string;
+    ControlAvailable: boolean;
+    Error: string;
+  };
   LiveRestoreEnabled: boolean;
   Isolation: string;
   InitBinary: string;

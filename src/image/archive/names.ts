@@ -16,7 +16,8 @@ export function namesToRefs(names: readonly string[], imageId: string): ImageRef
     if (ref.digest !== undefined && ref.tag === undefined) {
       return { name: normalizedString(ref, false), imageId, isDigest: true };
     }
-    if (ref.digest !== undefined) throw invalidReference(name, "a tag and a digest together cannot name a loaded image");
+    if (ref.digest !== undefined)
+      throw invalidReference(name, "a tag and a digest together cannot name a loaded image");
     return { name: normalizedString(ref, true), imageId, isDigest: false };
   });
 }

@@ -43,7 +43,9 @@ export async function planArchive(
   if (legacy !== undefined) return planLegacy(legacy, files, content, lease);
   const index = files.metadata.get("index.json");
   if (index !== undefined) return planOciLayout(index, content);
-  throw invalidArchive("neither manifest.json nor index.json found (is this a docker save or OCI layout tarball?)");
+  throw invalidArchive(
+    "neither manifest.json nor index.json found (is this a docker save or OCI layout tarball?)",
+  );
 }
 
 interface LegacyEntry {
@@ -78,19 +80,27 @@ async function planLegacy(
       const size = (await content.stat(digest)) ?? 0;
       layers.push({ digest, size, mediaType: sniffLayerMediaType(content.path(digest)) });
     }
-    const tags = Array.isArray(entry.RepoTags) ? entry.RepoTags.filter((t): t is string => typeof t === "string") : [];
+    const tags = Array.isArray(entry.RepoTags)
+      ? entry.RepoTags.filter((t): t is string => typeof t === "string")
+      : [];
     plans.push({ configDigest, layers, names: tags });
   }
   return plans;
 }
 
 /** The content-store digest of an archive file, storing metadata files as blobs on demand. */
-async function blobFor(path: string, files: ArchiveFiles, content: ContentStore, lease: Lease): Promise<string> {
+async function blobFor(
+  path: string,
+  files: ArchiveFiles,
+  content: ContentStore,
+  lease: Lease,
+): Promise<string> {
   const p = resolveArchivePath(files, path);
   const blob = files.blobs.get(p);
   if (blob !== undefined) return blob.digest;
   const bytes = files.metadata.get(p);
-  if (bytes === undefined) throw invalidArchive(`file ${path} named in manifest.json is missing from the archive`);
+  if (bytes === undefined)
+    throw invalidArchive(`file ${path} named in manifest.json is missing from the archive`);
   const digest = sha256Of(bytes);
   await content.writeBuffer(bytes, digest);
   lease.addBlob(digest);
@@ -128,8 +138,10 @@ async function pickFromIndex(desc: Descriptor, content: ContentStore): Promise<D
 
 async function requireBlob(content: ContentStore, desc: Descriptor): Promise<void> {
   const size = await content.stat(desc.digest);
-  if (size === null || size === undefined) throw invalidArchive(`blob ${desc.digest} is missing from the archive`);
-  if (size !== desc.size) throw invalidArchive(`blob ${desc.digest} has ${size} bytes, its descriptor says ${desc.size}`);
+  if (size === null || size === undefined)
+    throw invalidArchive(`blob ${desc.digest} is missing from the archive`);
+  if (size !== desc.size)
+    throw invalidArchive(`blob ${desc.digest} has ${size} bytes, its descriptor says ${desc.size}`);
 }
 
 /**

@@ -32,14 +32,17 @@ export async function readArchive(
       const path = cleanPath(entry.header.name);
       const type = entry.header.type;
       if (type === "symlink" || type === "hardlink") {
-        const target = type === "symlink" ? posix.join(posix.dirname(path), entry.header.linkname) : entry.header.linkname;
+        const target =
+          type === "symlink" ? posix.join(posix.dirname(path), entry.header.linkname) : entry.header.linkname;
         files.links.set(path, cleanPath(target));
         continue;
       }
       if (type !== "file") continue; // directories and the rest carry nothing a loader needs
       const named = BLOB_PATH.exec(path);
       if (named !== null || path.endsWith(".tar") || path.endsWith("/layer")) {
-        const expected = named ? { digest: `sha256:${named[1]}`, size: entry.header.size } : { size: entry.header.size };
+        const expected = named
+          ? { digest: `sha256:${named[1]}`, size: entry.header.size }
+          : { size: entry.header.size };
         const blob = await content.ingest(entry.body, expected);
         lease.addBlob(blob.digest);
         files.blobs.set(path, blob);
@@ -60,7 +63,8 @@ export async function readArchive(
 /** Archive paths are relative; "./x" and "x" are the same file. Escapes are refused. */
 function cleanPath(name: string): string {
   const p = posix.normalize(name.replace(/^(\.\/)+/, "")).replace(/\/$/, "");
-  if (p.startsWith("../") || p === ".." || p.startsWith("/")) throw invalidArchive(`path escapes the archive: ${name}`);
+  if (p.startsWith("../") || p === ".." || p.startsWith("/"))
+    throw invalidArchive(`path escapes the archive: ${name}`);
   return p;
 }
 

@@ -30,7 +30,9 @@ export function resolveSaveItems(service: ImageService, names: readonly string[]
       continue;
     }
     const image = service.resolve(name);
-    const ref = service.store.allRefs().find((r) => !r.isDigest && r.imageId === image.id && sameName(r.name, name));
+    const ref = service.store
+      .allRefs()
+      .find((r) => !r.isDigest && r.imageId === image.id && sameName(r.name, name));
     add(image, ref?.name);
   }
   return [...items.values()];
@@ -54,7 +56,9 @@ function tagsOfRepository(service: ImageService, name: string): string[] {
 
 function sameName(normalized: string, asked: string): boolean {
   try {
-    return familiarString(parseNormalizedReference(normalized)) === familiarString(parseNormalizedReference(asked));
+    return (
+      familiarString(parseNormalizedReference(normalized)) === familiarString(parseNormalizedReference(asked))
+    );
   } catch {
     return false;
   }
@@ -68,7 +72,11 @@ export function writeSaveArchive(service: ImageService, items: readonly SaveItem
 }
 
 /** The archive's entries: blobs first (each once), then the index and legacy metadata files. */
-async function* saveEntries(service: ImageService, items: readonly SaveItem[], lease: Lease): AsyncGenerator<TarWriteEntry> {
+async function* saveEntries(
+  service: ImageService,
+  items: readonly SaveItem[],
+  lease: Lease,
+): AsyncGenerator<TarWriteEntry> {
   const written = new Set<string>();
   const pending: TarWriteEntry[] = [];
   const blob = async (digest: string): Promise<string> => {
@@ -77,7 +85,8 @@ async function* saveEntries(service: ImageService, items: readonly SaveItem[], l
       written.add(digest);
       lease.addBlob(digest);
       const size = await service.content.stat(digest);
-      if (size === null || size === undefined) throw notFound("MISSING_BLOB", `blob ${digest} is missing from the store`);
+      if (size === null || size === undefined)
+        throw notFound("MISSING_BLOB", `blob ${digest} is missing from the store`);
       pending.push({ type: "file", name: path, path: service.content.path(digest), size });
     }
     return path;
@@ -115,7 +124,11 @@ async function* saveEntries(service: ImageService, items: readonly SaveItem[], l
       Layers: layerPaths,
     });
   }
-  const json = (name: string, value: unknown): TarWriteEntry => ({ type: "file", name, data: JSON.stringify(value) });
+  const json = (name: string, value: unknown): TarWriteEntry => ({
+    type: "file",
+    name,
+    data: JSON.stringify(value),
+  });
   yield json("index.json", { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: index });
   yield json("manifest.json", legacy);
   yield json("oci-layout", { imageLayoutVersion: "1.0.0" });

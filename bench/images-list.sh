@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# `docker images` against a berthd holding 200 images, side by side with `docker version` (the
+# docker CLI's own floor: one cheap round trip to the same daemon) in the same run.
+# Budget: docker images ≤ 1.3× docker version.
+#
+# The 200 images (tags bench/img:1 … bench/img:200, each with its own LABEL n=<i>, sharing one
+# tiny layer) come from one `docker load` of a docker-archive this script writes.
+set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+COUNT=${BENCH_IMAGES:-200}
+BUDGET=1.3
+
+bench_need hyperfine:hyperfine sha256sum:coreutils tar:tar
+
+# --- the archive: COUNT images, one shared layer ------------------------------------------------
+
+bench_mktemp images WORK
+stage=$WORK/archive
+mkdir -p "$stage/rootfs/etc" "$stage/layer"
+echo "bench" >"$stage/rootfs/etc/bench"
+tar --numeric-owner --owner=0 --group=0 --mtime=@0 -C "$stage/rootfs" -cf "$stage/layer/layer.tar" etc
+layer_hex=$(sha256sum "$stage/layer/layer.tar" | cut -d' ' -f1)
+mv "$stage/layer" "$stage/$layer_hex"
+members=(manifest.json "$layer_hex/layer.tar")
+{
+  printf '['
+  for i in $(seq 1 "$COUNT"); do
+    config='{"architecture":"amd64","os":"linux","created":"2024-01-01T00:00:00Z",'
+    config+='"config":{"Env":["PATH=/usr/bin:/bin"],"Cmd":["sh"],"Labels":{"n":"'$i'"}},'
+    config+='"rootfs":{"type":"layers","diff_ids":["sha256:'$layer_hex'"]},'
+    config+='"history":[{"created":"2024-01-01T00:00:00Z","created_by":"bench image '$i'"}]}'
+    hex=$(printf '%s' "$config" | sha256sum | cut -d' ' -f1)
+    printf '%s' "$config" >"$stage/$hex.json"
+    members+=("$hex.json")
+    [ "$i" -gt 1 ] && printf ','
+    printf '{"Config":"%s.json","RepoTags":["bench/img:%s"],"Layers":["%s/layer.tar"]}' "$hex" "$i" "$layer_hex"
+  done
+  printf ']\n'
+} >"$stage/manifest.json"
+tar --numeric-owner -C "$stage" -cf "$WORK/images.tar" "${members[@]}"
+
+# --- daemon, images, measurement -------------------------------------------------------------
+
+bench_start_daemon
+bench_log "loading $COUNT images"
+"$DOCKER" load -i "$WORK/images.tar" >/dev/null
+listed=$("$DOCKER" images --format '{{.Repository}}:{{.Tag}}' | grep -c '^bench/img:' || true)
+[ "$listed" -eq "$COUNT" ] || bench_die "docker images lists $listed bench/img images, expected $COUNT"
+
+hyperfine --style basic -N --warmup 3 --runs "$BENCH_RUNS" --export-json "$WORK/list.json" \
+  --command-name "docker images" "$DOCKER images" \
+  --command-name "docker version" "$DOCKER version" >&2
+
+read -r images_s images_n < <(bench_hyperfine_median "$WORK/list.json" 0)
+read -r version_s version_n < <(bench_hyperfine_median "$WORK/list.json" 1)
+ratio=$(awk -v a="$images_s" -v b="$version_s" 'BEGIN { print a / b }')
+
+cat <<EOF
+
+### image list ($COUNT images)
+
+| operation | berthd median | floor | floor median | ratio | budget | within budget |
+| --- | ---: | --- | ---: | ---: | ---: | --- |
+| \`docker images\` (n=$images_n) | $(bench_ms "$images_s") | \`docker version\` (n=$version_n) | $(bench_ms "$version_s") | $(bench_ratio "$images_s" "$version_s") | ${BUDGET}× | $(bench_verdict "$ratio" "$BUDGET") |
+EOF

@@ -1,0 +1,176 @@
+# shellcheck shell=bash
+# Shared pieces of the benchmark scripts; source it, do not run it.
+#
+#   bench_need CMD:PACKAGE ...   install the Debian packages whose command is missing
+#   bench_start_daemon           start bin/berthd on fresh temp dirs; sets BENCH_DIR, BENCH_ROOT,
+#                                BENCH_EXEC_ROOT, BENCH_SOCK, BERTHD_PID, exports DOCKER_HOST
+#   bench_stop_daemon            SIGTERM the daemon by pid, SIGKILL after a deadline
+#   bench_mktemp NAME VAR        a temp dir under $BENCH_TMP, removed (and unmounted) at exit
+#   bench_median                 median of the numbers on stdin, one a line
+#   bench_hyperfine_median JSON  median (seconds) of each command in a hyperfine --export-json file
+#   bench_wait_until DEADLINE_S CMD...   poll CMD every 0.1 s until it succeeds or time runs out
+#
+# Temp dirs live under BENCH_TMP (default /var/tmp): the same disk as the floor measurements.
+# Everything created is removed by the EXIT trap: the daemon (by its pid), mounts under the temp
+# dirs (found in /proc/self/mountinfo, deepest first), then the dirs themselves.
+
+set -euo pipefail
+
+BENCH_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH_TMP=${BENCH_TMP:-/var/tmp}
+DOCKER=${DOCKER:-/usr/local/bin/docker}
+# Extra node flags for berthd (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") in one-off profiling.
+BENCH_NODE_ARGS=${BENCH_NODE_ARGS:-}
+BENCH_RUNS=${BENCH_RUNS:-10}
+
+BENCH_TEMP_DIRS=()
+BERTHD_PID=""
+
+bench_log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+bench_die() { bench_log "error: $*"; exit 1; }
+
+bench_need() {
+  local missing=() pair cmd pkg
+  for pair in "$@"; do
+    cmd=${pair%%:*} pkg=${pair#*:}
+    command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  [ "$(id -u)" -eq 0 ] || bench_die "missing ${missing[*]}; run as root to install them"
+  bench_log "installing ${missing[*]}"
+  apt-get update -q >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+}
+
+# bench_mktemp NAME VAR: makes the dir and stores its path in VAR (no $(...): the dir must be
+# recorded in this shell for the cleanup trap).
+bench_mktemp() {
+  local dir
+  dir=$(mktemp -d "$BENCH_TMP/berth-bench-$1.XXXXXX")
+  BENCH_TEMP_DIRS+=("$dir")
+  printf -v "$2" '%s' "$dir"
+}
+
+# Mount points at or below $1, deepest first (mountinfo field 5, octal escapes decoded).
+bench_mounts_under() {
+  local base
+  base=$(realpath "$1" 2>/dev/null || printf '%s' "$1")
+  awk -v base="$base" '{
+      p = $5
+      while (match(p, /\\[0-7][0-7][0-7]/)) {
+        o = substr(p, RSTART + 1, 3)
+        c = sprintf("%c", (substr(o,1,1) * 64) + (substr(o,2,1) * 8) + substr(o,3,1))
+        p = substr(p, 1, RSTART - 1) c substr(p, RSTART + 4)
+      }
+      if (p == base || index(p, base "/") == 1) print gsub(/\//, "/", p) "\t" NR "\t" p
+    }' /proc/self/mountinfo | sort -t$'\t' -k1,1nr -k2,2nr | cut -f3-
+}
+
+bench_unmount_under() {
+  local m
+  while IFS= read -r m; do
+    [ -n "$m" ] || continue
+    umount "$m" 2>/dev/null || umount --lazy "$m" || bench_log "could not unmount $m"
+  done < <(bench_mounts_under "$1")
+}
+
+bench_stop_daemon() {
+  [ -n "$BERTHD_PID" ] || return 0
+  local pid=$BERTHD_PID
+  BERTHD_PID=""
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 150); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    bench_log "berthd $pid did not stop in 15 s; SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+bench_cleanup() {
+  local rc=$? dir
+  set +e
+  bench_stop_daemon
+  for dir in "${BENCH_TEMP_DIRS[@]}"; do
+    [ -d "$dir" ] || continue
+    bench_unmount_under "$dir"
+    rm -rf --one-file-system "$dir"
+  done
+  return $rc
+}
+trap bench_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+bench_wait_until() {
+  local deadline=$(($(date +%s%N) + ${1%.*} * 1000000000))
+  shift
+  until "$@" >/dev/null 2>&1; do
+    [ "$(date +%s%N)" -lt "$deadline" ] || return 1
+    sleep 0.1
+  done
+}
+
+bench_start_daemon() {
+  [ -f "$BENCH_REPO/dist/berthd.mjs" ] || bench_die "dist/berthd.mjs missing: run 'npm run build' first"
+  bench_mktemp daemon BENCH_DIR
+  BENCH_ROOT=$BENCH_DIR/root
+  BENCH_EXEC_ROOT=$BENCH_DIR/exec
+  BENCH_SOCK=$BENCH_DIR/exec/berth.sock
+  mkdir -p "$BENCH_ROOT" "$BENCH_EXEC_ROOT"
+  printf '{}\n' >"$BENCH_DIR/daemon.json"
+  # shellcheck disable=SC2086 # BENCH_NODE_ARGS is a list of flags
+  env -u NODE_EXTRA_CA_CERTS node $BENCH_NODE_ARGS "$BENCH_REPO/bin/berthd" \
+    --root "$BENCH_ROOT" --exec-root "$BENCH_EXEC_ROOT" --host "unix://$BENCH_SOCK" \
+    --config-file "$BENCH_DIR/daemon.json" >"$BENCH_DIR/berthd.log" 2>&1 &
+  BERTHD_PID=$!
+  # Both CLIs talk to this daemon only (berth reads BERTH_HOST first, then DOCKER_HOST).
+  export DOCKER_HOST="unix://$BENCH_SOCK" BERTH_HOST="unix://$BENCH_SOCK"
+  unset DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
+  if ! bench_wait_until 30 "$DOCKER" version; then
+    tail -n 20 "$BENCH_DIR/berthd.log" >&2 || true
+    bench_die "berthd did not answer 'docker version' within 30 s"
+  fi
+  bench_log "berthd pid $BERTHD_PID on $BENCH_SOCK"
+}
+
+bench_median() {
+  sort -g | awk '{ v[NR] = $1 } END {
+    if (NR == 0) exit 1
+    if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# Prints "median_seconds<TAB>runs" for command number $2 (0-based) of a hyperfine JSON export.
+# The median is recomputed from the raw times so that it does not depend on hyperfine's version.
+bench_hyperfine_median() {
+  # shellcheck disable=SC2016 # JavaScript, not shell
+  node -e '
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).results[+process.argv[2]];
+    const t = [...r.times].sort((a, b) => a - b), n = t.length;
+    const m = n % 2 ? t[(n - 1) / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+    console.log(`${m}\t${n}`);' "$1" "$2"
+}
+
+# Formatting helpers for the tables.
+bench_ms() { awk -v s="$1" 'BEGIN { printf "%.1f ms", s * 1000 }'; }
+bench_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×", a / b }'; }
+# "yes" or "NO (+N% over)" for ratio $1 against budget $2
+bench_verdict() {
+  awk -v r="$1" -v b="$2" 'BEGIN { if (r <= b) print "yes"; else printf "**NO** (%.0f%% over budget)\n", (r / b - 1) * 100 }'
+}
+
+bench_machine_facts() {
+  printf -- '- date: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  printf -- '- machine: %s CPUs (%s), %s RAM, kernel %s\n' "$(nproc)" \
+    "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)" \
+    "$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)" "$(uname -r)"
+  printf -- '- disk of %s: %s\n' "$BENCH_TMP" "$(df -T "$BENCH_TMP" | awk 'NR == 2 { print $1 " (" $2 ")" }')"
+  printf -- '- node %s, docker CLI %s, hyperfine %s\n' "$(node --version)" \
+    "$("$DOCKER" version --format '{{.Client.Version}}' 2>/dev/null || echo '?')" \
+    "$(hyperfine --version | awk '{ print $2 }')"
+  printf -- '- berth commit %s%s\n' "$(git -C "$BENCH_REPO" rev-parse --short HEAD 2>/dev/null || echo '?')" \
+    "$(git -C "$BENCH_REPO" status --porcelain 2>/dev/null | grep -q . && echo ' (work tree has uncommitted changes)')"
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Start-up costs, each side by side with its floor measured in the same run:
+#   1. wall time of `bin/berth version` (client start + one round trip to a running berthd);
+#      floor: `node -e 0` (Node's own start). Budget: ≤ 60 ms.
+#   2. berthd's idle resident memory: VmRSS from /proc/PID/status of a freshly started berthd
+#      (empty --root) after one `docker images` and 1 s of idle, median of BENCH_RSS_RUNS
+#      daemons; floor: VmRSS of an idle `node -e 'setInterval(...)'`. Budget: ≤ 70 MiB.
+# NODE_EXTRA_CA_CERTS is unset for both sides (bin/berth and bin/berthd drop it themselves in
+# their shebang; a floor that loaded the CA bundle would pay ~85 ms more and flatter berth).
+set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+VERSION_BUDGET_MS=60
+RSS_BUDGET_MIB=70
+RSS_RUNS=${BENCH_RSS_RUNS:-5}
+unset NODE_EXTRA_CA_CERTS
+
+bench_need hyperfine:hyperfine
+
+vmrss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+
+bench_mktemp startup WORK
+
+# --- 1. berth version ------------------------------------------------------------------------
+
+bench_start_daemon
+"$BENCH_REPO/bin/berth" version >/dev/null || bench_die "bin/berth version failed"
+hyperfine --style basic -N --warmup 3 --runs "$BENCH_RUNS" --export-json "$WORK/version.json" \
+  --command-name "berth version" "$BENCH_REPO/bin/berth version" \
+  --command-name "node -e 0" "node -e 0" >&2
+read -r berth_s berth_n < <(bench_hyperfine_median "$WORK/version.json" 0)
+read -r node_s node_n < <(bench_hyperfine_median "$WORK/version.json" 1)
+bench_stop_daemon
+
+# --- 2. idle RSS -----------------------------------------------------------------------------
+
+rss=() floor=()
+for i in $(seq 1 "$RSS_RUNS"); do
+  bench_start_daemon
+  "$DOCKER" images >/dev/null
+  sleep 1
+  rss+=("$(vmrss_kib "$BERTHD_PID")")
+  bench_stop_daemon
+
+  node -e 'setInterval(() => {}, 1 << 30)' &
+  floor_pid=$!
+  sleep 1
+  floor+=("$(vmrss_kib "$floor_pid")")
+  kill "$floor_pid"
+  wait "$floor_pid" 2>/dev/null || true
+  bench_log "run $i: berthd ${rss[-1]} KiB, node ${floor[-1]} KiB"
+done
+rss_kib=$(printf '%s\n' "${rss[@]}" | bench_median)
+floor_kib=$(printf '%s\n' "${floor[@]}" | bench_median)
+
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
+berth_ms=$(awk -v s="$berth_s" 'BEGIN { print s * 1000 }')
+rss_mib=$(awk -v k="$rss_kib" 'BEGIN { print k / 1024 }')
+within() { awk -v v="$1" -v b="$2" 'BEGIN { if (v <= b) print "yes"; else printf "**NO** (%.0f%% over budget)\n", (v / b - 1) * 100 }'; }
+
+cat <<EOF
+
+### start-up
+
+| measure | berth median | floor | floor median | berth − floor | budget | within budget |
+| --- | ---: | --- | ---: | ---: | ---: | --- |
+| \`bin/berth version\` wall time (n=$berth_n) | $(bench_ms "$berth_s") | \`node -e 0\` (n=$node_n) | $(bench_ms "$node_s") | $(awk -v a="$berth_s" -v b="$node_s" 'BEGIN { printf "%.1f ms", (a - b) * 1000 }') | ≤ ${VERSION_BUDGET_MS} ms | $(within "$berth_ms" "$VERSION_BUDGET_MS") |
+| berthd idle VmRSS after start + \`docker images\` (n=$RSS_RUNS) | $(mib "$rss_kib") | idle \`node\` (n=$RSS_RUNS) | $(mib "$floor_kib") | $(awk -v a="$rss_kib" -v b="$floor_kib" 'BEGIN { printf "%.1f MiB", (a - b) / 1024 }') | ≤ ${RSS_BUDGET_MIB} MiB | $(within "$rss_mib" "$RSS_BUDGET_MIB") |
+EOF

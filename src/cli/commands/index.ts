@@ -1,0 +1,31 @@
+// Every berth command. Management commands (image, system) are reached by their paths.
+import type { Command } from "../cli-context.ts";
+import { historyCommand } from "./history.ts";
+import { imageInspectCommand } from "./image-inspect.ts";
+import { imagePruneCommand } from "./image-prune.ts";
+import { imagesCommand } from "./images.ts";
+import { importCommand } from "./import.ts";
+import { infoCommand } from "./info.ts";
+import { loadCommand } from "./load.ts";
+import { rmiCommand } from "./rmi.ts";
+import { saveCommand } from "./save.ts";
+import { systemDfCommand } from "./system-df.ts";
+import { tagCommand } from "./tag.ts";
+import { versionCommand } from "./version.ts";
+
+export const COMMANDS: readonly Command[] = [
+  historyCommand,
+  imageInspectCommand,
+  imagePruneCommand,
+  imagesCommand,
+  importCommand,
+  infoCommand,
+  loadCommand,
+  rmiCommand,
+  saveCommand,
+  systemDfCommand,
+  tagCommand,
+  versionCommand,
+];
+
+export { CLIENT_VERSION } from "./version.ts";

@@ -1,0 +1,95 @@
+// berth system df: disk usage by type, and with -v per image.
+import type { SystemDataUsage } from "../../api/types/index.ts";
+import { command, FORMAT_HELP } from "../cli-context.ts";
+import { goStruct } from "../go-template.ts";
+import { humanSize, humanSizeWithPrecision, timeAgo } from "../humanize.ts";
+import { renderFormat } from "../table.ts";
+
+const HEADERS = {
+  Type: "TYPE",
+  TotalCount: "TOTAL",
+  Active: "ACTIVE",
+  Size: "SIZE",
+  Reclaimable: "RECLAIMABLE",
+};
+const TABLE = "table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}";
+const IMAGE_TABLE =
+  "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}\t{{.SharedSize}}\t{{.UniqueSize}}\t{{.Containers}}";
+const IMAGE_HEADERS = {
+  Repository: "REPOSITORY",
+  Tag: "TAG",
+  ID: "IMAGE ID",
+  CreatedSince: "CREATED",
+  Size: "SIZE",
+  SharedSize: "SHARED SIZE",
+  UniqueSize: "UNIQUE SIZE",
+  Containers: "CONTAINERS",
+};
+
+export const systemDfCommand = command({
+  paths: [["system", "df"]],
+  spec: {
+    path: "berth system df",
+    usage: "[OPTIONS]",
+    description: "Show berth disk usage",
+    args: "none",
+    flags: {
+      format: { type: "string", description: FORMAT_HELP },
+      verbose: { type: "bool", short: "v", description: "Show detailed information on space usage" },
+    },
+  },
+  async run(ctx, flags) {
+    const df = await ctx.client.json<SystemDataUsage>("GET", "/system/df");
+    if (flags.verbose) {
+      ctx.stdout.write("Images space usage:\n\n");
+      const rows = df.Images.flatMap((img) =>
+        (img.RepoTags.length > 0 ? img.RepoTags : ["<none>:<none>"]).map((t) =>
+          goStruct("imageContext", {
+            Repository: t.slice(0, t.lastIndexOf(":")),
+            Tag: t.slice(t.lastIndexOf(":") + 1),
+            ID: img.Id.slice(7, 19),
+            CreatedSince: timeAgo(img.Created * 1000),
+            Size: humanSizeWithPrecision(img.Size, 3),
+            SharedSize: humanSizeWithPrecision(img.SharedSize, 3),
+            UniqueSize: humanSizeWithPrecision(img.Size - img.SharedSize, 3),
+            Containers: String(img.Containers),
+          }),
+        ),
+      );
+      ctx.stdout.write(renderFormat({ format: IMAGE_TABLE, rows, headers: IMAGE_HEADERS }));
+      ctx.stdout.write(
+        "\nContainers space usage:\n\nCONTAINER ID   IMAGE     COMMAND   LOCAL VOLUMES   SIZE      CREATED   STATUS    NAMES\n",
+      );
+      ctx.stdout.write("\nLocal Volumes space usage:\n\nVOLUME NAME   LINKS     SIZE\n");
+      ctx.stdout.write(
+        "\nBuild cache usage: 0B\n\nCACHE ID   CACHE TYPE   SIZE      CREATED   LAST USED   USAGE     SHARED\n",
+      );
+      return 0;
+    }
+    const active = df.Images.filter((i) => i.Containers > 0);
+    const activeSize = active.reduce((n, i) => n + i.Size - i.SharedSize, 0);
+    const reclaim = (size: number, total: number): string =>
+      total > 0 ? `${humanSize(size)} (${Math.floor((size * 100) / total)}%)` : humanSize(size);
+    const rows = [
+      goStruct("diskUsageImagesContext", {
+        Type: "Images",
+        TotalCount: String(df.Images.length),
+        Active: String(active.length),
+        Size: humanSize(df.LayersSize),
+        Reclaimable: reclaim(df.LayersSize - activeSize, df.LayersSize),
+      }),
+      ...["Containers", "Local Volumes", "Build Cache"].map((type) =>
+        goStruct("diskUsageContext", {
+          Type: type,
+          TotalCount: "0",
+          Active: "0",
+          Size: "0B",
+          Reclaimable: "0B",
+        }),
+      ),
+    ];
+    const format = !flags.format || flags.format === "table" ? TABLE : flags.format;
+    ctx.stdout.write(renderFormat({ format, rows, headers: HEADERS }));
+    return 0;
+  },
+});

@@ -1,0 +1,133 @@
+// berth: the client. Global flags, then the longest command path that matches, then the
+// command's own flags (docker/cli's cobra layout). Exit codes as docker's: 125 for usage
+// errors, 1 for daemon errors.
+import { ApiError, DEFAULT_HOST, EngineClient, socketPathFromHost } from "../client/index.ts";
+import type { CliContext, Command } from "./cli-context.ts";
+import { COMMANDS, CLIENT_VERSION } from "./commands/index.ts";
+import { parseCommand, UsageError } from "./flags.ts";
+import { StreamError } from "./json-messages.ts";
+
+const ROOT_HELP = `
+Usage:  berth [OPTIONS] COMMAND
+
+A container engine that speaks the Docker Engine API
+
+Commands:
+  images      List images
+  import      Import the contents from a tarball to create a filesystem image
+  info        Display system-wide information
+  inspect     Return low-level information on berth objects
+  history     Show the history of an image
+  load        Load an image from a tar archive or STDIN
+  rmi         Remove one or more images
+  save        Save one or more images to a tar archive (streamed to STDOUT by default)
+  tag         Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE
+  version     Show the berth version information
+
+Management Commands:
+  image       Manage images
+  system      Manage berth
+
+Global Options:
+  -D, --debug              Enable debug mode
+  -H, --host string        Daemon socket to connect to (default from BERTH_HOST, DOCKER_HOST, or ${DEFAULT_HOST})
+  -v, --version            Print version information and quit
+
+Run 'berth COMMAND --help' for more information on a command.
+`;
+
+interface Globals {
+  host: string;
+  rest: string[];
+}
+
+function parseGlobals(argv: string[]): Globals | number {
+  let host = process.env.BERTH_HOST || process.env.DOCKER_HOST || DEFAULT_HOST;
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
+    if (arg === "-H" || arg === "--host") host = argv[++i] ?? "";
+    else if (arg.startsWith("--host=")) host = arg.slice(7);
+    else if (arg === "-D" || arg === "--debug") continue;
+    else if (arg === "-l" || arg === "--log-level") i++;
+    else if (arg === "-v" || arg === "--version") {
+      process.stdout.write(`berth version ${CLIENT_VERSION}\n`);
+      return 0;
+    } else if (arg === "-h" || arg === "--help") {
+      process.stdout.write(ROOT_HELP);
+      return 0;
+    } else if (arg.startsWith("-")) {
+      process.stderr.write(`unknown flag: ${arg}\nSee 'berth --help'.\n`);
+      return 125;
+    } else break;
+  }
+  return { host, rest: argv.slice(i) };
+}
+
+function findCommand(words: string[]): { cmd: Command; depth: number } | undefined {
+  let best: { cmd: Command; depth: number } | undefined;
+  for (const cmd of COMMANDS) {
+    for (const path of cmd.paths) {
+      if (path.length > words.length || (best && path.length <= best.depth)) continue;
+      if (path.every((w, i) => words[i] === w)) best = { cmd, depth: path.length };
+    }
+  }
+  return best;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const globals = parseGlobals(argv);
+  if (typeof globals === "number") return globals;
+  const { rest } = globals;
+  if (rest.length === 0) {
+    process.stdout.write(ROOT_HELP);
+    return 0;
+  }
+  const found = findCommand(rest);
+  if (!found) {
+    const groups = ["image", "system"];
+    const word = rest[0] ?? "";
+    if (groups.includes(word)) {
+      const subs = COMMANDS.flatMap((c) =>
+        c.paths.filter((p) => p[0] === word && p.length === 2).map((p) => p[1]),
+      );
+      process.stdout.write(
+        `\nUsage:  berth ${word} COMMAND\n\nCommands:\n${subs.map((s) => `  ${s}`).join("\n")}\n\nRun 'berth ${word} COMMAND --help' for more information on a command.\n`,
+      );
+      return rest.length === 1 ? 0 : 1;
+    }
+    process.stderr.write(`berth: '${word}' is not a berth command.\nSee 'berth --help'\n`);
+    return 1;
+  }
+  const parsed = parseCommand(found.cmd.spec, rest.slice(found.depth));
+  if (parsed.kind === "help") {
+    process.stdout.write(parsed.text);
+    return 0;
+  }
+  for (const notice of parsed.notices) process.stdout.write(`${notice}\n`);
+  const ctx: CliContext = {
+    client: new EngineClient(socketPathFromHost(globals.host)),
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+  };
+  return found.cmd.run(ctx, parsed.flags, parsed.args);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exitCode = err.status;
+    } else if (err instanceof ApiError || err instanceof StreamError) {
+      process.stderr.write(`Error response from daemon: ${err.message}\n`);
+      process.exitCode = 1;
+    } else {
+      process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,123 @@
+// berthd's system endpoints and API rules against a real daemon: ping headers, version
+// negotiation, /version and /info shapes (validated against the swagger), error bodies,
+// request-size limits, one daemon per root, clean shutdown.
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { after, before, describe, it } from "node:test";
+import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
+import { validateResponse } from "../helpers/swagger-validator.ts";
+
+describe("system API", () => {
+  let daemon: TestDaemon;
+  before(async () => {
+    daemon = await startDaemon();
+  });
+  after(() => daemon.cleanup());
+
+  it("answers GET and HEAD /_ping with the negotiation headers", async () => {
+    for (const method of ["GET", "HEAD"]) {
+      const res = await daemon.request(method, "/_ping");
+      assert.equal(res.status, 200);
+      assert.equal(res.headers["api-version"], "1.47");
+      assert.equal(res.headers["ostype"], "linux");
+      assert.equal(res.headers["builder-version"], "1");
+      assert.equal(res.headers["docker-experimental"], "false");
+      assert.match(String(res.headers["cache-control"]), /no-cache/);
+      assert.equal(res.text(), method === "GET" ? "OK" : "");
+    }
+  });
+
+  it("serves /version and /info in the swagger's shapes with real host facts", async () => {
+    const version = await daemon.request("GET", "/v1.47/version");
+    assert.equal(version.status, 200);
+    validateResponse("get", "/version", 200, version.json());
+    const v = version.json<{ ApiVersion: string; MinAPIVersion: string; Os: string }>();
+    assert.equal(v.ApiVersion, "1.47");
+    assert.equal(v.MinAPIVersion, "1.24");
+
+    const info = await daemon.request("GET", "/info");
+    assert.equal(info.status, 200);
+    validateResponse("get", "/info", 200, info.json());
+    const i = info.json<{
+      NCPU: number;
+      MemTotal: number;
+      KernelVersion: string;
+      DockerRootDir: string;
+      Images: number;
+    }>();
+    assert.ok(i.NCPU >= 1);
+    assert.ok(i.MemTotal > 0);
+    assert.ok(i.KernelVersion.length > 0);
+    assert.equal(i.DockerRootDir, daemon.root);
+    assert.equal(i.Images, 0);
+  });
+
+  it("accepts every version prefix from 1.24 up and refuses newer ones with Docker's words", async () => {
+    for (const prefix of ["", "/v1.24", "/v1.40", "/v1.44", "/v1.47"]) {
+      assert.equal((await daemon.request("GET", `${prefix}/version`)).status, 200, prefix);
+    }
+    const tooNew = await daemon.request("GET", "/v1.99/version");
+    assert.equal(tooNew.status, 400);
+    assert.equal(
+      tooNew.json<{ message: string }>().message,
+      "client version 1.99 is too new. Maximum supported API version is 1.47",
+    );
+    const tooOld = await daemon.request("GET", "/v1.12/version");
+    assert.equal(tooOld.status, 400);
+    assert.match(tooOld.json<{ message: string }>().message, /client version 1\.12 is too old/);
+  });
+
+  it("answers unknown routes with a 404 JSON body", async () => {
+    const res = await daemon.request("GET", "/v1.47/nothing/here");
+    assert.equal(res.status, 404);
+    assert.deepEqual(res.json(), { message: "page not found" });
+  });
+
+  it("survives a 100 MB request body", async () => {
+    const huge = Buffer.alloc(100 * 1024 * 1024, 0x20);
+    const res = await daemon.request("POST", "/images/busybox/tag?repo=x", huge, {
+      "Content-Type": "application/json",
+    });
+    assert.ok(res.status === 404 || res.status === 400, `status ${res.status}`);
+    assert.equal((await daemon.request("GET", "/_ping")).status, 200);
+  });
+
+  it("works with the real docker CLI", async () => {
+    const version = await daemon.docker(["version", "--format", "{{.Server.APIVersion}} {{.Server.Os}}"]);
+    assert.equal(version.code, 0, version.stderr);
+    assert.equal(version.stdout.trim(), "1.47 linux");
+    const info = await daemon.docker(["info", "--format", "{{.Driver}} {{.OSType}} {{.NCPU}}"]);
+    assert.equal(info.code, 0, info.stderr);
+    assert.match(info.stdout.trim(), /^overlayfs linux \d+$/);
+  });
+
+  it("works with the berth CLI", async () => {
+    const version = await daemon.berth(["version", "--format", "{{.Server.APIVersion}}"]);
+    assert.equal(version.code, 0, version.stderr);
+    assert.equal(version.stdout.trim(), "1.47");
+  });
+});
+
+describe("daemon lifecycle", () => {
+  it("refuses a second daemon on the same root and shuts down cleanly on SIGTERM", async () => {
+    const first = await startDaemon();
+    try {
+      const second = await startDaemon({ args: ["--root", first.root], startTimeoutMs: 10_000 }).then(
+        async (d) => {
+          await d.cleanup();
+          return "started";
+        },
+        (err: Error) => err.message,
+      );
+      assert.match(second, /another berthd is using the root directory/);
+      const pidFile = `${first.execRoot}/berthd.pid`;
+      assert.ok(existsSync(pidFile));
+      const exit = await first.stop();
+      assert.equal(exit?.code, 0);
+      assert.equal(existsSync(first.socket), false, "socket removed");
+      assert.equal(existsSync(pidFile), false, "pid file removed");
+    } finally {
+      await first.cleanup();
+    }
+  });
+});
