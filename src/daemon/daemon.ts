@@ -8,13 +8,12 @@ import { Router, addImageRoutes, addSystemRoutes, createApiServer } from "../api
 import { ContentStore } from "../content/index.ts";
 import { ImageService } from "../image/index.ts";
 import type { Logger } from "../lib/index.ts";
-import { openMetadataDb } from "../metadata/index.ts";
 import { OverlaySnapshotter } from "../snapshot/index.ts";
 import { type DaemonOptions, socketPathOf } from "./daemon-options.ts";
 import { readHostFacts } from "./host-facts.ts";
 import { createImageBackend } from "./image-backend.ts";
 import { listenOnSocket } from "./listen-socket.ts";
-import { lockRoot } from "./root-lock.ts";
+import { openLockedMetadataDb } from "./root-lock.ts";
 import { type SystemFactsInput, systemInfo, systemVersion } from "./system-backend.ts";
 
 export interface RunningDaemon {
@@ -26,8 +25,7 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
   mkdirSync(root, { recursive: true, mode: 0o711 });
   mkdirSync(execRoot, { recursive: true, mode: 0o711 });
 
-  const db = openMetadataDb(join(root, "metadata.db"));
-  lockRoot(db, root);
+  const db = openLockedMetadataDb(root);
   const pidFile = join(execRoot, "berthd.pid");
   writeFileSync(pidFile, `${process.pid}\n`);
 

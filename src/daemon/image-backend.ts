@@ -19,7 +19,7 @@ import {
 } from "../image/index.ts";
 import { invalidArgument } from "../lib/index.ts";
 import type { ImageConfig } from "../oci/index.ts";
-import { imagePredicate } from "./image-filters.ts";
+import { filterReferences, imagePredicate } from "./image-filters.ts";
 
 export function createImageBackend(images: ImageService): ImageBackend & {
   dataUsage(types: ReadonlySet<string>): Promise<SystemDataUsage>;
@@ -33,7 +33,7 @@ export function createImageBackend(images: ImageService): ImageBackend & {
   return {
     async listImages({ filters }) {
       const matches = imagePredicate(filters, createdOf);
-      return (await summaries()).filter(matches);
+      return filterReferences((await summaries()).filter(matches), filters);
     },
 
     async inspectImage(name) {

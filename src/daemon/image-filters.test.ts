@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { ImageSummary } from "../api/types/index.ts";
-import { globToRegExp, imagePredicate, parseTimestamp } from "./image-filters.ts";
+import { filterReferences, globToRegExp, imagePredicate, parseTimestamp } from "./image-filters.ts";
 
 const image = (tags: string[], labels: Record<string, string> = {}, created = 1000): ImageSummary => ({
   Id: "sha256:x",
@@ -18,13 +18,18 @@ const image = (tags: string[], labels: Record<string, string> = {}, created = 10
 describe("image filters", () => {
   it("matches references like FamiliarMatch: repo:tag or repo, globs never crossing /", () => {
     const match = (pattern: string, tag: string): boolean =>
-      imagePredicate(new Map([["reference", [pattern]]]), () => 0)(image([tag]));
+      filterReferences([image([tag])], new Map([["reference", [pattern]]])).length === 1;
     assert.equal(match("busybox", "busybox:latest"), true);
     assert.equal(match("busy*", "busybox:latest"), true);
     assert.equal(match("busybox:lat*", "busybox:latest"), true);
     assert.equal(match("*", "team/app:1"), false);
     assert.equal(match("*/*", "team/app:1"), true);
     assert.equal(match("localhost:5000/*", "localhost:5000/app:1"), true);
+  });
+
+  it("keeps only the matching tags of an image", () => {
+    const [kept] = filterReferences([image(["busybox:latest", "team/box:v1"])], new Map([["reference", ["team/*"]]]));
+    assert.deepEqual(kept?.RepoTags, ["team/box:v1"]);
   });
 
   it("filters dangling, label, before/since and until", () => {

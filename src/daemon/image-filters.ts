@@ -38,17 +38,6 @@ export function imagePredicate(filters: Filters, createdOf: (ref: string) => num
       }
     }
   }
-  const references = filters.get("reference") ?? [];
-  if (references.length > 0) {
-    // Several reference filters are alternatives; each matches "repo:tag" or "repo" (FamiliarMatch).
-    const patterns = references.map(globToRegExp);
-    checks.push((img) =>
-      img.RepoTags.some((tag) => {
-        const repo = tag.slice(0, tag.lastIndexOf(":"));
-        return patterns.some((p) => p.test(tag) || p.test(repo));
-      }),
-    );
-  }
   return (img) => checks.every((check) => check(img));
 }
 
@@ -57,6 +46,26 @@ export function labelPredicate(value: string): ImagePredicate {
   const key = eq < 0 ? value : value.slice(0, eq);
   const want = eq < 0 ? undefined : value.slice(eq + 1);
   return (img) => key in img.Labels && (want === undefined || img.Labels[key] === want);
+}
+
+/**
+ * The `reference` filter: several patterns are alternatives, each matching "repo:tag" or "repo"
+ * (distribution's FamiliarMatch). As in moby, only the matching tags stay in RepoTags; an image
+ * with none left is dropped. Returns the images unchanged when there is no such filter.
+ */
+export function filterReferences(images: ImageSummary[], filters: Filters): ImageSummary[] {
+  const references = filters.get("reference") ?? [];
+  if (references.length === 0) return images;
+  const patterns = references.map(globToRegExp);
+  const matches = (name: string, sep: string): boolean => {
+    const repo = name.slice(0, name.lastIndexOf(sep));
+    return patterns.some((p) => p.test(name) || p.test(repo));
+  };
+  return images.flatMap((img) => {
+    const tags = img.RepoTags.filter((t) => matches(t, ":"));
+    if (tags.length === 0) return [];
+    return [{ ...img, RepoTags: tags, RepoDigests: img.RepoDigests.filter((d) => matches(d, "@")) }];
+  });
 }
 
 /** Go's path.Match: `*` and `?` never cross "/", `[...]` classes. */

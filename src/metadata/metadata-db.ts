@@ -5,12 +5,31 @@ import Database from "better-sqlite3";
 
 export type Db = Database.Database;
 
-export function openMetadataDb(path: string): Db {
+export interface OpenOptions {
+  /**
+   * Hold an exclusive lock for the life of the connection (fails at once with SQLITE_BUSY when
+   * another process holds it): the daemon's one-per-root guard.
+   */
+  exclusive?: boolean;
+}
+
+export function openMetadataDb(path: string, options: OpenOptions = {}): Db {
   const db = new Database(path);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = FULL");
-  db.pragma("foreign_keys = ON");
-  db.pragma("busy_timeout = 5000");
+  try {
+    if (options.exclusive) {
+      db.pragma("busy_timeout = 0");
+      // Before WAL is entered: in exclusive mode SQLite then keeps the WAL index in heap memory.
+      db.pragma("locking_mode = EXCLUSIVE");
+      db.exec("BEGIN EXCLUSIVE; COMMIT;");
+    }
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = FULL");
+    db.pragma("foreign_keys = ON");
+    db.pragma("busy_timeout = 5000");
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   return db;
 }
 

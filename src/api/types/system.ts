@@ -30,7 +30,7 @@ export interface SystemInfo {
   Driver: string;
   DriverStatus: [string, string][];
   DockerRootDir: string;
-  Plugins: { Volume: string[]; Network: string[]; Authorization: string[] | null; Log: string[] };
+  Plugins: { Volume: string[]; Network: string[]; Authorization: string[]; Log: string[] };
   MemoryLimit: boolean;
   SwapLimit: boolean;
   CpuCfsPeriod: boolean;
@@ -61,7 +61,7 @@ export interface SystemInfo {
     IndexConfigs: Record<string, { Name: string; Mirrors: string[]; Secure: boolean; Official: boolean }>;
     Mirrors: string[];
   };
-  GenericResources: null;
+  GenericResources: unknown[];
   HttpProxy: string;
   HttpsProxy: string;
   NoProxy: string;
