@@ -40,9 +40,18 @@ export async function planArchive(
   lease: Lease,
 ): Promise<PlannedImage[]> {
   const legacy = files.metadata.get("manifest.json");
-  if (legacy !== undefined) return planLegacy(legacy, files, content, lease);
   const index = files.metadata.get("index.json");
-  if (index !== undefined) return planOciLayout(index, content);
+  if (legacy !== undefined) {
+    const plans = await planLegacy(legacy, files, content, lease);
+    // Docker 25+ archives carry both: the OCI manifests are checked too (a descriptor that lies
+    // about a size is refused) and kept, so the image keeps its original manifest digest.
+    const oci = index === undefined ? [] : await planOciLayout(index, content, false);
+    return plans.map((plan) => {
+      const match = oci.find((o) => o.configDigest === plan.configDigest);
+      return match?.manifest ? { ...plan, manifest: match.manifest, layers: match.layers } : plan;
+    });
+  }
+  if (index !== undefined) return planOciLayout(index, content, true);
   throw invalidArchive(
     "neither manifest.json nor index.json found (is this a docker save or OCI layout tarball?)",
   );
@@ -107,7 +116,7 @@ async function blobFor(
   return digest;
 }
 
-async function planOciLayout(raw: Buffer, content: ContentStore): Promise<PlannedImage[]> {
+async function planOciLayout(raw: Buffer, content: ContentStore, required: boolean): Promise<PlannedImage[]> {
   const index = parseIndex(raw);
   const plans: PlannedImage[] = [];
   for (const desc of index.manifests) {
@@ -124,7 +133,7 @@ async function planOciLayout(raw: Buffer, content: ContentStore): Promise<Planne
       names: namesOf(desc),
     });
   }
-  if (plans.length === 0) throw invalidArchive("index.json lists no image manifest for this platform");
+  if (required && plans.length === 0) throw invalidArchive("index.json lists no image manifest for this platform");
   return plans;
 }
 
