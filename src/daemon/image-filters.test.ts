@@ -28,7 +28,10 @@ describe("image filters", () => {
   });
 
   it("keeps only the matching tags of an image", () => {
-    const [kept] = filterReferences([image(["busybox:latest", "team/box:v1"])], new Map([["reference", ["team/*"]]]));
+    const [kept] = filterReferences(
+      [image(["busybox:latest", "team/box:v1"])],
+      new Map([["reference", ["team/*"]]]),
+    );
     assert.deepEqual(kept?.RepoTags, ["team/box:v1"]);
   });
 

@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { createReadStream, mkdirSync, readFileSync, symlinkSync, writeFileSync, linkSync, chmodSync } from "node:fs";
+import {
+  createReadStream,
+  mkdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+  linkSync,
+  chmodSync,
+} from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { isEngineError, mknod, S_IFCHR, lsetxattr } from "../lib/index.ts";
 import { readTar } from "./read-tar.ts";
@@ -17,7 +25,8 @@ interface Read {
 
 async function readAll(source: AsyncIterable<Buffer>): Promise<Read[]> {
   const out: Read[] = [];
-  for await (const entry of readTar(source)) out.push({ header: entry.header, body: (await entry.buffer()).toString() });
+  for await (const entry of readTar(source))
+    out.push({ header: entry.header, body: (await entry.buffer()).toString() });
   return out;
 }
 
@@ -54,7 +63,9 @@ describe("archives written by GNU tar", () => {
       const archive = tmp.join(`gnu-${format}.tar`);
       const long = format === "posix" || format === "gnu";
       // ustar cannot hold the long symlink target and v7 no devices or long names: leave them out.
-      const members = long ? ["dir"] : ["dir/file", "dir/link", "dir/hard", ...(format === "ustar" ? ["dir/null", "dir/fifo"] : [])];
+      const members = long
+        ? ["dir"]
+        : ["dir/file", "dir/link", "dir/hard", ...(format === "ustar" ? ["dir/null", "dir/fifo"] : [])];
       execFileSync("tar", [
         `--format=${format}`,
         ...(format === "posix" ? ["--xattrs", "--xattrs-include=user.*"] : []),
@@ -116,7 +127,11 @@ describe("archives written by python tarfile", () => {
     const archive = pyTar(
       tmp.join("pax.tar"),
       [
-        { name: "short", data: "abc", pax: { path: "renamed/by/pax", mtime: "1700000000.123456789", uid: "70000" } },
+        {
+          name: "short",
+          data: "abc",
+          pax: { path: "renamed/by/pax", mtime: "1700000000.123456789", uid: "70000" },
+        },
         { name: "l", type: "symlink", linkname: "x", pax: { linkpath: "target/by/pax" } },
         { name: "x", data: "x", pax: { "SCHILY.xattr.user.a": "1", "SCHILY.xattr.security.b": "2" } },
         { name: "g", data: "" },
@@ -146,9 +161,13 @@ describe("archives written by python tarfile", () => {
   });
 
   test("base-256 numbers (GNU): huge uid, negative mtime", async () => {
-    const archive = pyTar(tmp.join("b256.tar"), [{ name: "f", data: "z", uid: 2 ** 33, gid: 3, mtime: -1000 }], {
-      format: "gnu",
-    });
+    const archive = pyTar(
+      tmp.join("b256.tar"),
+      [{ name: "f", data: "z", uid: 2 ** 33, gid: 3, mtime: -1000 }],
+      {
+        format: "gnu",
+      },
+    );
     const [entry] = await readFile(archive);
     assert.equal(entry?.header.uid, 2 ** 33);
     assert.equal(entry?.header.gid, 3);
@@ -179,7 +198,8 @@ describe("reader contract", () => {
 
   test("unread bodies are skipped", async () => {
     const names: string[] = [];
-    for await (const entry of readTar(createReadStream(archive, { highWaterMark: 700 }))) names.push(entry.header.name);
+    for await (const entry of readTar(createReadStream(archive, { highWaterMark: 700 })))
+      names.push(entry.header.name);
     assert.deepEqual(names, ["a", "b", "c/"]);
   });
 
@@ -222,7 +242,11 @@ describe("damaged archives", () => {
 
   test("truncated inside a body, a header, or the padding", async () => {
     for (const length of [512 + 1000, 512 + 2000 + 10, 512 * 5 + 100]) {
-      await assert.rejects(readAll(chunks(data.subarray(0, length), 4096)), isInvalidArchive, `length ${length}`);
+      await assert.rejects(
+        readAll(chunks(data.subarray(0, length), 4096)),
+        isInvalidArchive,
+        `length ${length}`,
+      );
     }
   });
 

@@ -64,7 +64,13 @@ with tarfile.open(spec["path"], "w:gz" if spec["gzip"] else "w", **kwargs) as ta
 
 /** Writes a tar (or tar.gz) at `path` with `entries`, in order. */
 export function pyTar(path: string, entries: PyTarEntry[], options: PyTarOptions = {}): string {
-  const spec = { path, entries, format: options.format ?? "pax", gzip: options.gzip ?? false, globalPax: options.globalPax };
+  const spec = {
+    path,
+    entries,
+    format: options.format ?? "pax",
+    gzip: options.gzip ?? false,
+    globalPax: options.globalPax,
+  };
   execFileSync("python3", ["-c", SCRIPT], { input: JSON.stringify(spec) });
   return path;
 }

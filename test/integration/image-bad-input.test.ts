@@ -103,7 +103,11 @@ describe("docker load refuses bad archives", () => {
         assert.match(load.stderr, /invalid|escape|outside|unsafe/i);
         await assertNothingStored(daemon);
       } else {
-        assert.match(name, /^(absoluteSymlinkEscape|symlinkDirEscape|symlinkEscape)$/, "only in-root links may load");
+        assert.match(
+          name,
+          /^(absoluteSymlinkEscape|symlinkDirEscape|symlinkEscape)$/,
+          "only in-root links may load",
+        );
       }
     });
   }

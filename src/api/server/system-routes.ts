@@ -1,10 +1,11 @@
 // /_ping, /version, /info, /system/df.
 import { API_VERSION } from "../types/index.ts";
 import type { SystemBackend } from "./backend.ts";
+import type { RequestContext } from "./request-context.ts";
 import type { Router } from "./router.ts";
 
 export function addSystemRoutes(router: Router, backend: SystemBackend): void {
-  const ping = (ctx: import("./request-context.ts").RequestContext): void => {
+  const ping = (ctx: RequestContext): void => {
     ctx.text(200, "OK", {
       "Api-Version": API_VERSION,
       "Builder-Version": "1",

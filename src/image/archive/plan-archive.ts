@@ -133,7 +133,8 @@ async function planOciLayout(raw: Buffer, content: ContentStore, required: boole
       names: namesOf(desc),
     });
   }
-  if (required && plans.length === 0) throw invalidArchive("index.json lists no image manifest for this platform");
+  if (required && plans.length === 0)
+    throw invalidArchive("index.json lists no image manifest for this platform");
   return plans;
 }
 
