@@ -85,7 +85,7 @@ bench_mktemp work WORK
 root_mib() { du -sm --one-file-system "$BENCH_ROOT" | cut -f1; }
 EMPTY_MIB=$(root_mib)
 
-# Prepare scripts for hyperfine (run before every warm-up and timed run, not timed).
+# Prepare scripts (run before every warm-up and timed run, not timed).
 cat >"$WORK/prepare-load.sh" <<EOF
 set -e
 "$DOCKER" rmi -f debian:bench >/dev/null 2>&1 || true
@@ -104,11 +104,6 @@ rm -rf "$WORK/tree"
 mkdir "$WORK/tree"
 sync
 EOF
-cat >"$WORK/prepare-save.sh" <<EOF
-set -e
-rm -f "$WORK/save.tar" "$WORK/floor.tar"
-sync
-EOF
 
 # --- sanity: one load really unpacks, rmi really frees -----------------------------------------
 
@@ -122,32 +117,35 @@ bench_log "berthd root: $EMPTY_MIB MiB empty, $LOADED_MIB MiB with the image loa
 bash "$WORK/prepare-load.sh"
 bench_log "after rmi: $(root_mib) MiB"
 
-# --- load ----------------------------------------------------------------------------------
+# --- load and save, each interleaved with its floor -----------------------------------------
 
-bench_log "load: $BENCH_RUNS runs each"
-hyperfine --style basic --warmup 1 --runs "$BENCH_RUNS" --export-json "$WORK/load.json" \
-  --prepare "bash $WORK/prepare-load.sh" \
-  --command-name "docker load" "$DOCKER load -i $ARCHIVE" >&2
-hyperfine --style basic --warmup 1 --runs "$BENCH_RUNS" --export-json "$WORK/untar.json" \
-  --prepare "bash $WORK/prepare-untar.sh" \
-  --command-name "tar -x" "tar -x --numeric-owner -p -f $LAYER -C $WORK/tree" >&2
+LOAD_CMD=("$DOCKER" load -i "$ARCHIVE")
+UNTAR_CMD=(tar -x --numeric-owner -p -f "$LAYER" -C "$WORK/tree")
+SAVE_CMD=("$DOCKER" save -o "$WORK/save.tar" debian:bench)
+TARC_CMD=(tar -c --numeric-owner -f "$WORK/floor.tar" -C "$WORK/tree" .)
 
-# --- save ----------------------------------------------------------------------------------
+bench_log "load: 1 warm-up + $BENCH_RUNS runs each, alternating with tar -x"
+for i in $(seq 0 "$BENCH_RUNS"); do
+  [ "$i" -eq 0 ] && suffix=-warmup || suffix=""
+  bench_time "docker load$suffix" "bash $WORK/prepare-load.sh" "${LOAD_CMD[@]}"
+  bench_time "tar -x$suffix" "bash $WORK/prepare-untar.sh" "${UNTAR_CMD[@]}"
+done
 
-"$DOCKER" image inspect debian:bench >/dev/null # the last timed load left it in place
-bench_log "save: $BENCH_RUNS runs each"
-hyperfine --style basic --warmup 1 --runs "$BENCH_RUNS" --export-json "$WORK/save.json" \
-  --prepare "bash $WORK/prepare-save.sh" \
-  --command-name "docker save" "$DOCKER save -o $WORK/save.tar debian:bench" \
-  --command-name "tar -c" "tar -c --numeric-owner -f $WORK/floor.tar -C $WORK/tree ." >&2
+"$DOCKER" image inspect debian:bench >/dev/null # the last load left it in place
+bench_log "save: 1 warm-up + $BENCH_RUNS runs each, alternating with tar -c"
+for i in $(seq 0 "$BENCH_RUNS"); do
+  [ "$i" -eq 0 ] && suffix=-warmup || suffix=""
+  bench_time "docker save$suffix" "rm -f $WORK/save.tar && sync" "${SAVE_CMD[@]}"
+  bench_time "tar -c$suffix" "rm -f $WORK/floor.tar && sync" "${TARC_CMD[@]}"
+done
 SAVE_MIB=$(du -m --apparent-size "$WORK/save.tar" | cut -f1)
 
 # --- report --------------------------------------------------------------------------------
 
-read -r load_s load_n < <(bench_hyperfine_median "$WORK/load.json" 0)
-read -r untar_s untar_n < <(bench_hyperfine_median "$WORK/untar.json" 0)
-read -r save_s save_n < <(bench_hyperfine_median "$WORK/save.json" 0)
-read -r tarc_s tarc_n < <(bench_hyperfine_median "$WORK/save.json" 1)
+read -r load_s load_min load_max load_n < <(bench_stats "docker load")
+read -r untar_s untar_min untar_max untar_n < <(bench_stats "tar -x")
+read -r save_s save_min save_max save_n < <(bench_stats "docker save")
+read -r tarc_s tarc_min tarc_max tarc_n < <(bench_stats "tar -c")
 load_r=$(awk -v a="$load_s" -v b="$untar_s" 'BEGIN { print a / b }')
 save_r=$(awk -v a="$save_s" -v b="$tarc_s" 'BEGIN { print a / b }')
 
@@ -155,11 +153,13 @@ cat <<EOF
 
 ### image load/save (${LAYER_MIB} MiB single-layer Debian bookworm minbase; docker save wrote ${SAVE_MIB} MiB)
 
-| operation | berthd median | floor | floor median | ratio | budget | within budget |
+| operation | berthd median (min … max) | floor | floor median (min … max) | ratio | budget | within budget |
 | --- | ---: | --- | ---: | ---: | ---: | --- |
-| \`docker load -i\` (n=$load_n) | $(bench_ms "$load_s") | \`tar -x --numeric-owner -p\` (n=$untar_n) | $(bench_ms "$untar_s") | $(bench_ratio "$load_s" "$untar_s") | ${LOAD_BUDGET}× | $(bench_verdict "$load_r" "$LOAD_BUDGET") |
-| \`docker save -o\` (n=$save_n) | $(bench_ms "$save_s") | \`tar -c --numeric-owner\` (n=$tarc_n) | $(bench_ms "$tarc_s") | $(bench_ratio "$save_s" "$tarc_s") | ${SAVE_BUDGET}× | $(bench_verdict "$save_r" "$SAVE_BUDGET") |
+| \`docker load -i\` (n=$load_n) | $(bench_ms_range "$load_s" "$load_min" "$load_max") | \`tar -x --numeric-owner -p\` (n=$untar_n) | $(bench_ms_range "$untar_s" "$untar_min" "$untar_max") | $(bench_ratio "$load_s" "$untar_s") | ${LOAD_BUDGET}× | $(bench_verdict "$load_r" "$LOAD_BUDGET") |
+| \`docker save -o\` (n=$save_n) | $(bench_ms_range "$save_s" "$save_min" "$save_max") | \`tar -c --numeric-owner\` (n=$tarc_n) | $(bench_ms_range "$tarc_s" "$tarc_min" "$tarc_max") | $(bench_ratio "$save_s" "$tarc_s") | ${SAVE_BUDGET}× | $(bench_verdict "$save_r" "$SAVE_BUDGET") |
 
-Warm page cache, no sync inside timed commands; \`sync\` and removal of the previous result before
-every run; berthd GC confirmed (root back to ≤ $((EMPTY_MIB + 5)) MiB) before every load.
+Runs alternate berth/floor after one warm-up each; warm page cache; no sync inside timed
+commands; \`sync\` and removal of the previous result before every run; berthd GC confirmed
+(root back to ≤ $((EMPTY_MIB + 5)) MiB) before every load. Load average at the end:
+$(cut -d' ' -f1-3 /proc/loadavg).
 EOF

@@ -49,19 +49,23 @@ bench_log "loading $COUNT images"
 listed=$("$DOCKER" images --format '{{.Repository}}:{{.Tag}}' | grep -c '^bench/img:' || true)
 [ "$listed" -eq "$COUNT" ] || bench_die "docker images lists $listed bench/img images, expected $COUNT"
 
-hyperfine --style basic -N --warmup 3 --runs "$BENCH_RUNS" --export-json "$WORK/list.json" \
+ROUNDS=${BENCH_ROUNDS:-5}
+bench_hyperfine_rounds "$ROUNDS" -N --warmup 3 --runs "$BENCH_RUNS" \
   --command-name "docker images" "$DOCKER images" \
-  --command-name "docker version" "$DOCKER version" >&2
+  --command-name "docker version" "$DOCKER version"
 
-read -r images_s images_n < <(bench_hyperfine_median "$WORK/list.json" 0)
-read -r version_s version_n < <(bench_hyperfine_median "$WORK/list.json" 1)
+read -r images_s images_min images_max images_n < <(bench_stats "docker images")
+read -r version_s version_min version_max version_n < <(bench_stats "docker version")
 ratio=$(awk -v a="$images_s" -v b="$version_s" 'BEGIN { print a / b }')
 
 cat <<EOF
 
 ### image list ($COUNT images)
 
-| operation | berthd median | floor | floor median | ratio | budget | within budget |
+| operation | berthd median (min … max) | floor | floor median (min … max) | ratio | budget | within budget |
 | --- | ---: | --- | ---: | ---: | ---: | --- |
-| \`docker images\` (n=$images_n) | $(bench_ms "$images_s") | \`docker version\` (n=$version_n) | $(bench_ms "$version_s") | $(bench_ratio "$images_s" "$version_s") | ${BUDGET}× | $(bench_verdict "$ratio" "$BUDGET") |
+| \`docker images\` (n=$images_n) | $(bench_ms_range "$images_s" "$images_min" "$images_max") | \`docker version\` (n=$version_n) | $(bench_ms_range "$version_s" "$version_min" "$version_max") | $(bench_ratio "$images_s" "$version_s") | ${BUDGET}× | $(bench_verdict "$ratio" "$BUDGET") |
+
+$ROUNDS rounds of hyperfine (\`-N --warmup 3 --runs $BENCH_RUNS\`, both commands each round). Load
+average at the end: $(cut -d' ' -f1-3 /proc/loadavg).
 EOF

@@ -7,7 +7,9 @@
 #   bench_stop_daemon            SIGTERM the daemon by pid, SIGKILL after a deadline
 #   bench_mktemp NAME VAR        a temp dir under $BENCH_TMP, removed (and unmounted) at exit
 #   bench_median                 median of the numbers on stdin, one a line
-#   bench_hyperfine_median JSON  median (seconds) of each command in a hyperfine --export-json file
+#   bench_time NAME PREPARE CMD...        time one run of CMD after an untimed PREPARE
+#   bench_hyperfine_rounds ROUNDS ARGS... hyperfine in rounds, every run's time kept by name
+#   bench_stats NAME             "median min max n" (seconds) of what was recorded under NAME
 #   bench_wait_until DEADLINE_S CMD...   poll CMD every 0.1 s until it succeeds or time runs out
 #
 # Temp dirs live under BENCH_TMP (default /var/tmp): the same disk as the floor measurements.
@@ -143,19 +145,60 @@ bench_median() {
     if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# Prints "median_seconds<TAB>runs" for command number $2 (0-based) of a hyperfine JSON export.
-# The median is recomputed from the raw times so that it does not depend on hyperfine's version.
-bench_hyperfine_median() {
-  # shellcheck disable=SC2016 # JavaScript, not shell
-  node -e '
-    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).results[+process.argv[2]];
-    const t = [...r.times].sort((a, b) => a - b), n = t.length;
-    const m = n % 2 ? t[(n - 1) / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
-    console.log(`${m}\t${n}`);' "$1" "$2"
+# Timings are kept one file per measure under $BENCH_TIMES (seconds, one a line), so that berth
+# and its floor can be measured interleaved (A B A B ...): this machine may be shared, and load
+# that comes and goes then hits both sides alike instead of whichever ran during it.
+BENCH_TIMES=""
+bench_times_dir() {
+  [ -n "$BENCH_TIMES" ] || bench_mktemp times BENCH_TIMES
+}
+
+# bench_time NAME PREPARE CMD...: runs PREPARE (a shell string, untimed), then times CMD (stdout
+# discarded) and records the seconds under NAME. A failing CMD stops the script.
+bench_time() {
+  local name=$1 prepare=$2 t0 t1
+  shift 2
+  bench_times_dir
+  [ -z "$prepare" ] || bash -c "$prepare" || bench_die "prepare for $name failed"
+  t0=$(date +%s%N)
+  "$@" >/dev/null || bench_die "$name: '$*' failed"
+  t1=$(date +%s%N)
+  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f\n", (b - a) / 1e9 }' >>"$BENCH_TIMES/$name"
+}
+
+# bench_hyperfine_rounds ROUNDS HYPERFINE_ARGS...: runs hyperfine ROUNDS times (so the commands
+# alternate in blocks) and records every run's time under the command's --command-name.
+bench_hyperfine_rounds() {
+  local rounds=$1 r
+  shift
+  bench_times_dir
+  for r in $(seq 1 "$rounds"); do
+    hyperfine --style basic --export-json "$BENCH_TIMES/round-$r.json" "$@" >&2
+    # shellcheck disable=SC2016 # JavaScript, not shell
+    node -e '
+      const fs = require("fs");
+      for (const r of JSON.parse(fs.readFileSync(process.argv[1], "utf8")).results)
+        fs.appendFileSync(`${process.argv[2]}/${r.command}`, r.times.map((t) => `${t}\n`).join(""));
+    ' "$BENCH_TIMES/round-$r.json" "$BENCH_TIMES"
+  done
+}
+
+# bench_stats NAME: "median min max n" of the seconds recorded under NAME.
+bench_stats() {
+  local file=$BENCH_TIMES/$1
+  [ -s "$file" ] || bench_die "no timings recorded for $1"
+  printf '%s %s\n' "$(bench_median <"$file")" \
+    "$(sort -g "$file" | awk 'NR == 1 { min = $1 } { max = $1 } END { print min, max, NR }')"
 }
 
 # Formatting helpers for the tables.
 bench_ms() { awk -v s="$1" 'BEGIN { printf "%.1f ms", s * 1000 }'; }
+# "median (min … max)" in ms from the first three fields of bench_stats
+# shellcheck disable=SC2317 # called by the scripts
+bench_ms_range() { awk -v m="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.1f ms (%.1f … %.1f)", m * 1000, a * 1000, b * 1000 }'; }
+# "median (min … max)" in ms from the four fields of bench_stats
+# shellcheck disable=SC2317 # called by the scripts
+bench_ms_range() { awk -v m="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.1f ms (%.1f … %.1f)", m * 1000, a * 1000, b * 1000 }'; }
 bench_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×", a / b }'; }
 # "yes" or "NO (+N% over)" for ratio $1 against budget $2
 bench_verdict() {

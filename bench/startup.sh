@@ -26,11 +26,12 @@ bench_mktemp startup WORK
 
 bench_start_daemon
 "$BENCH_REPO/bin/berth" version >/dev/null || bench_die "bin/berth version failed"
-hyperfine --style basic -N --warmup 3 --runs "$BENCH_RUNS" --export-json "$WORK/version.json" \
+ROUNDS=${BENCH_ROUNDS:-5}
+bench_hyperfine_rounds "$ROUNDS" -N --warmup 3 --runs "$BENCH_RUNS" \
   --command-name "berth version" "$BENCH_REPO/bin/berth version" \
-  --command-name "node -e 0" "node -e 0" >&2
-read -r berth_s berth_n < <(bench_hyperfine_median "$WORK/version.json" 0)
-read -r node_s node_n < <(bench_hyperfine_median "$WORK/version.json" 1)
+  --command-name "node -e 0" "node -e 0"
+read -r berth_s berth_min berth_max berth_n < <(bench_stats "berth version")
+read -r node_s node_min node_max node_n < <(bench_stats "node -e 0")
 bench_stop_daemon
 
 # --- 2. idle RSS -----------------------------------------------------------------------------
@@ -63,8 +64,12 @@ cat <<EOF
 
 ### start-up
 
-| measure | berth median | floor | floor median | berth − floor | budget | within budget |
+| measure | berth median (min … max) | floor | floor median (min … max) | berth − floor | budget | within budget |
 | --- | ---: | --- | ---: | ---: | ---: | --- |
-| \`bin/berth version\` wall time (n=$berth_n) | $(bench_ms "$berth_s") | \`node -e 0\` (n=$node_n) | $(bench_ms "$node_s") | $(awk -v a="$berth_s" -v b="$node_s" 'BEGIN { printf "%.1f ms", (a - b) * 1000 }') | ≤ ${VERSION_BUDGET_MS} ms | $(within "$berth_ms" "$VERSION_BUDGET_MS") |
+| \`bin/berth version\` wall time (n=$berth_n) | $(bench_ms_range "$berth_s" "$berth_min" "$berth_max") | \`node -e 0\` (n=$node_n) | $(bench_ms_range "$node_s" "$node_min" "$node_max") | $(awk -v a="$berth_s" -v b="$node_s" 'BEGIN { printf "%.1f ms", (a - b) * 1000 }') | ≤ ${VERSION_BUDGET_MS} ms | $(within "$berth_ms" "$VERSION_BUDGET_MS") |
 | berthd idle VmRSS after start + \`docker images\` (n=$RSS_RUNS) | $(mib "$rss_kib") | idle \`node\` (n=$RSS_RUNS) | $(mib "$floor_kib") | $(awk -v a="$rss_kib" -v b="$floor_kib" 'BEGIN { printf "%.1f MiB", (a - b) / 1024 }') | ≤ ${RSS_BUDGET_MIB} MiB | $(within "$rss_mib" "$RSS_BUDGET_MIB") |
+
+Wall time: $ROUNDS rounds of hyperfine (\`-N --warmup 3 --runs $BENCH_RUNS\`, both commands each
+round). RSS: a fresh berthd on an empty root per run. Load average at the end:
+$(cut -d' ' -f1-3 /proc/loadavg).
 EOF

@@ -244,8 +244,8 @@ export class LayerExtractor implements TarSink {
     try {
       create();
     } catch (err) {
-      if (code(err) === "ENOTDIR") throw invalidArchive(`${name}: a parent path is not a directory`);
-      if (code(err) !== "ENOENT") throw err;
+      // ENOTDIR: a parent is a file (an error) or this layer's whiteout (replaced by #mkdirs).
+      if (code(err) !== "ENOENT" && code(err) !== "ENOTDIR") throw err;
       this.#mkdirs(rel.slice(0, Math.max(0, rel.lastIndexOf("/"))), name);
       create();
     }

@@ -22,6 +22,7 @@ import {
   parseImageConfig,
   parseNormalizedReference,
   normalizedString,
+  familiarString,
 } from "../oci/index.ts";
 import type { OverlaySnapshotter } from "../snapshot/index.ts";
 import { applyLayer } from "../diff/index.ts";
@@ -92,7 +93,7 @@ export class ImageService {
   /** Finds an image by reference, full ID, or ID prefix, following Docker's lookup order. */
   resolve(nameOrId: string): ImageRecord {
     const image = this.find(nameOrId);
-    if (!image) throw noSuchImage(nameOrId);
+    if (!image) throw noSuchImage(displayName(nameOrId));
     return image;
   }
 
@@ -358,5 +359,16 @@ export class ImageService {
     } catch {
       return undefined;
     }
+  }
+}
+
+/** How Docker names a missing image in errors: a reference with its default tag, else as given. */
+function displayName(nameOrId: string): string {
+  if (nameOrId.startsWith("sha256:")) return nameOrId;
+  try {
+    const ref = parseNormalizedReference(nameOrId);
+    return familiarString(ref.tag === undefined && ref.digest === undefined ? { ...ref, tag: "latest" } : ref);
+  } catch {
+    return nameOrId;
   }
 }
