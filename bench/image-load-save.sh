@@ -6,22 +6,55 @@
 # Budget: load ≤ 1.3× floor, save ≤ 1.3× floor. Run as root (tar -p, debootstrap, berthd).
 #
 # The image is built once and cached under $BENCH_CACHE (default /var/tmp/berth-bench):
-# debootstrap --variant=minbase bookworm, then a docker-archive tarball of it.
-# Page cache is NOT dropped: every command runs warm (one warm-up run each), and before every
-# timed run (berth and floor alike) the previous result is removed and `sync` flushes dirty pages,
-# so no run pays for another's writeback. Timed commands themselves never sync.
+# debootstrap --variant=minbase bookworm, then its layer tar and a docker-archive of it.
+#
+# How the runs are kept fair and repeatable (see bench/README.md for the why):
+# - Every load must really store and unpack the layer, but nothing may be deleted during the
+#   timed phase: on an ext4 without a journal (this machine's disk) every new inode skips the
+#   inodes freed in the last 60 s (ext4 `recently_deleted()`), and after deleting one unpacked
+#   Debian tree, creating the next one costs 2-5 s of kernel time instead of 0.3 s, on either
+#   side, which would drown what berth itself costs. So run i loads its own variant of the
+#   image (the same layer plus one file /etc/berth-bench-run = i, so a new diff_id, a new blob
+#   and a new unpack) into the same warm daemon as debian:bench-i, and the floor unpacks the same
+#   variant layer into a new directory. The daemon's GC is checked once at the end: `docker rmi`
+#   of every variant must bring --root back to its empty size.
+# - berth and the floor alternate (load, tar -x, load, tar -x, ...), after one warm-up each.
+# - Page cache is NOT dropped: both sides read inputs that are in cache. `sync` runs before every
+#   timed command (untimed), never inside one, so no run pays for another's writeback, and
+#   berth's own fsyncs count against it.
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 BENCH_CACHE=${BENCH_CACHE:-/var/tmp/berth-bench}
 MIRROR=${BENCH_MIRROR:-http://deb.debian.org/debian}
+LAYER=$BENCH_CACHE/layer.tar
 ARCHIVE=$BENCH_CACHE/debian-bench.tar
 LOAD_BUDGET=1.3
 SAVE_BUDGET=1.3
 
 [ "$(id -u)" -eq 0 ] || bench_die "run as root"
 bench_need hyperfine:hyperfine debootstrap:debootstrap sha256sum:coreutils tar:tar
+
+# write_archive LAYER_TAR TAG OUT: a docker-archive of one single-layer image (amd64/linux).
+write_archive() {
+  local layer=$1 tag=$2 out=$3 stage layer_hex config_hex config
+  stage=$(mktemp -d "$(dirname "$out")/archive.XXXXXX")
+  layer_hex=$(sha256sum "$layer" | cut -d' ' -f1)
+  config='{"architecture":"amd64","os":"linux","created":"2025-05-20T00:00:00Z",'
+  config+='"config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["bash"]},'
+  config+='"rootfs":{"type":"layers","diff_ids":["sha256:'$layer_hex'"]},'
+  config+='"history":[{"created":"2025-05-20T00:00:00Z","created_by":"debootstrap --variant=minbase bookworm"}]}'
+  config_hex=$(printf '%s' "$config" | sha256sum | cut -d' ' -f1)
+  printf '%s' "$config" >"$stage/$config_hex.json"
+  mkdir "$stage/$layer_hex"
+  ln "$layer" "$stage/$layer_hex/layer.tar"
+  printf '[{"Config":"%s.json","RepoTags":["%s"],"Layers":["%s/layer.tar"]}]\n' \
+    "$config_hex" "$tag" "$layer_hex" >"$stage/manifest.json"
+  tar --numeric-owner -C "$stage" -cf "$out.tmp" manifest.json "$config_hex.json" "$layer_hex/layer.tar"
+  rm -rf "$stage"
+  mv "$out.tmp" "$out"
+}
 
 # --- the image, built once ------------------------------------------------------------------
 
@@ -43,38 +76,14 @@ build_rootfs() {
   touch "$BENCH_CACHE/rootfs.done"
 }
 
-build_archive() {
-  [ -f "$ARCHIVE" ] && return 0
-  build_rootfs
-  local stage=$BENCH_CACHE/archive.tmp
-  rm -rf "$stage" "$BENCH_CACHE/layer.tar"
-  mkdir -p "$stage"
-  bench_log "writing the layer and the docker-archive (once)"
-  tar --numeric-owner --sort=name -C "$BENCH_CACHE/rootfs" -cf "$BENCH_CACHE/layer.tar.tmp" .
-  mv "$BENCH_CACHE/layer.tar.tmp" "$BENCH_CACHE/layer.tar"
-  local layer_hex config_hex created
-  layer_hex=$(sha256sum "$BENCH_CACHE/layer.tar" | cut -d' ' -f1)
-  created=$(date -u -r "$BENCH_CACHE/rootfs.done" +%Y-%m-%dT%H:%M:%SZ)
-  printf '%s' '{"architecture":"amd64","os":"linux","created":"'"$created"'",'\
-'"config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["bash"]},'\
-'"rootfs":{"type":"layers","diff_ids":["sha256:'"$layer_hex"'"]},'\
-'"history":[{"created":"'"$created"'","created_by":"debootstrap --variant=minbase bookworm"}]}' \
-    >"$stage/config.json"
-  config_hex=$(sha256sum "$stage/config.json" | cut -d' ' -f1)
-  mv "$stage/config.json" "$stage/$config_hex.json"
-  mkdir "$stage/$layer_hex"
-  ln "$BENCH_CACHE/layer.tar" "$stage/$layer_hex/layer.tar"
-  printf '[{"Config":"%s.json","RepoTags":["debian:bench"],"Layers":["%s/layer.tar"]}]\n' \
-    "$config_hex" "$layer_hex" >"$stage/manifest.json"
-  tar --numeric-owner -C "$stage" -cf "$ARCHIVE.tmp" manifest.json "$config_hex.json" "$layer_hex/layer.tar"
-  rm -rf "$stage"
-  mv "$ARCHIVE.tmp" "$ARCHIVE"
-}
-
 mkdir -p "$BENCH_CACHE"
-build_archive
-[ -f "$BENCH_CACHE/layer.tar" ] || bench_die "$BENCH_CACHE/layer.tar missing; remove $ARCHIVE to rebuild"
-LAYER=$BENCH_CACHE/layer.tar
+if [ ! -f "$ARCHIVE" ] || [ ! -f "$LAYER" ]; then
+  build_rootfs
+  bench_log "writing the layer and the docker-archive (once)"
+  tar --numeric-owner --sort=name -C "$BENCH_CACHE/rootfs" -cf "$LAYER.tmp" .
+  mv "$LAYER.tmp" "$LAYER"
+  write_archive "$LAYER" debian:bench "$ARCHIVE"
+fi
 LAYER_MIB=$(du -m --apparent-size "$LAYER" | cut -f1)
 bench_log "layer: $LAYER_MIB MiB, $(tar -tf "$LAYER" | wc -l) entries"
 
@@ -82,63 +91,56 @@ bench_log "layer: $LAYER_MIB MiB, $(tar -tf "$LAYER" | wc -l) entries"
 
 bench_start_daemon
 bench_mktemp work WORK
+mkdir "$WORK/variant" "$WORK/trees" "$WORK/extra" "$WORK/extra/etc"
 root_mib() { du -sm --one-file-system "$BENCH_ROOT" | cut -f1; }
 EMPTY_MIB=$(root_mib)
 
-# Prepare scripts (run before every warm-up and timed run, not timed).
-cat >"$WORK/prepare-load.sh" <<EOF
-set -e
-"$DOCKER" rmi -f debian:bench >/dev/null 2>&1 || true
-# Wait until the daemon's GC has removed the blobs and the unpacked layer.
-for _ in \$(seq 1 300); do
-  [ "\$(du -sm --one-file-system "$BENCH_ROOT" | cut -f1)" -le $((EMPTY_MIB + 5)) ] && break
-  sleep 0.1
-done
-[ "\$(du -sm --one-file-system "$BENCH_ROOT" | cut -f1)" -le $((EMPTY_MIB + 5)) ] || {
-  echo "berthd root still holds \$(du -sm "$BENCH_ROOT" | cut -f1) MiB 30 s after rmi" >&2; exit 1; }
-sync
-EOF
-cat >"$WORK/prepare-untar.sh" <<EOF
-set -e
-rm -rf "$WORK/tree"
-mkdir "$WORK/tree"
-sync
-EOF
+# make_variant I: $WORK/variant/{layer,archive}.tar = the cached layer plus
+# ./etc/berth-bench-run holding I, and its docker-archive tagged debian:bench-I.
+make_variant() {
+  rm -f "$WORK/variant/layer.tar" "$WORK/variant/archive.tar"
+  cp "$LAYER" "$WORK/variant/layer.tar"
+  echo "$1" >"$WORK/extra/etc/berth-bench-run"
+  tar --numeric-owner --owner=0 --group=0 -rf "$WORK/variant/layer.tar" -C "$WORK/extra" ./etc/berth-bench-run
+  write_archive "$WORK/variant/layer.tar" "debian:bench-$1" "$WORK/variant/archive.tar"
+}
 
-# --- sanity: one load really unpacks, rmi really frees -----------------------------------------
-
-bench_log "sanity load"
-"$DOCKER" load -i "$ARCHIVE" >/dev/null
-"$DOCKER" image inspect debian:bench --format '{{.Id}} {{.Size}}' >&2
-LOADED_MIB=$(root_mib)
-bench_log "berthd root: $EMPTY_MIB MiB empty, $LOADED_MIB MiB with the image loaded"
-[ "$LOADED_MIB" -ge $((EMPTY_MIB + LAYER_MIB * 3 / 2)) ] ||
-  bench_log "warning: root grew by less than 1.5× the layer; is the layer really unpacked at load?"
-bash "$WORK/prepare-load.sh"
-bench_log "after rmi: $(root_mib) MiB"
-
-# --- load and save, each interleaved with its floor -----------------------------------------
-
-LOAD_CMD=("$DOCKER" load -i "$ARCHIVE")
-UNTAR_CMD=(tar -x --numeric-owner -p -f "$LAYER" -C "$WORK/tree")
-SAVE_CMD=("$DOCKER" save -o "$WORK/save.tar" debian:bench)
-TARC_CMD=(tar -c --numeric-owner -f "$WORK/floor.tar" -C "$WORK/tree" .)
+# --- load, interleaved with its floor ----------------------------------------------------------
 
 bench_log "load: 1 warm-up + $BENCH_RUNS runs each, alternating with tar -x"
+before=$EMPTY_MIB
 for i in $(seq 0 "$BENCH_RUNS"); do
   [ "$i" -eq 0 ] && suffix=-warmup || suffix=""
-  bench_time "docker load$suffix" "bash $WORK/prepare-load.sh" "${LOAD_CMD[@]}"
-  bench_time "tar -x$suffix" "bash $WORK/prepare-untar.sh" "${UNTAR_CMD[@]}"
+  make_variant "$i"
+  bench_time "docker load$suffix" sync "$DOCKER" load -i "$WORK/variant/archive.tar"
+  mkdir "$WORK/trees/$i"
+  bench_time "tar -x$suffix" sync tar -x --numeric-owner -p -f "$WORK/variant/layer.tar" -C "$WORK/trees/$i"
+  after=$(root_mib)
+  # The blob and the unpacked tree: the root must grow by well over one layer per load.
+  [ $((after - before)) -ge $((LAYER_MIB * 3 / 2)) ] ||
+    bench_die "load $i grew berthd's root by $((after - before)) MiB only; the layer was not unpacked?"
+  before=$after
 done
+bench_log "berthd root: $EMPTY_MIB MiB empty, $before MiB after $((BENCH_RUNS + 1)) loads"
 
-"$DOCKER" image inspect debian:bench >/dev/null # the last load left it in place
+# --- save, interleaved with its floor ----------------------------------------------------------
+
 bench_log "save: 1 warm-up + $BENCH_RUNS runs each, alternating with tar -c"
 for i in $(seq 0 "$BENCH_RUNS"); do
   [ "$i" -eq 0 ] && suffix=-warmup || suffix=""
-  bench_time "docker save$suffix" "rm -f $WORK/save.tar && sync" "${SAVE_CMD[@]}"
-  bench_time "tar -c$suffix" "rm -f $WORK/floor.tar && sync" "${TARC_CMD[@]}"
+  bench_time "docker save$suffix" "rm -f $WORK/save.tar && sync" "$DOCKER" save -o "$WORK/save.tar" debian:bench-1
+  bench_time "tar -c$suffix" "rm -f $WORK/floor.tar && sync" tar -c --numeric-owner -f "$WORK/floor.tar" -C "$WORK/trees/1" .
 done
 SAVE_MIB=$(du -m --apparent-size "$WORK/save.tar" | cut -f1)
+
+# --- GC: removing every image brings the root back to empty ------------------------------------
+
+t0=$(date +%s%N)
+for i in $(seq 0 "$BENCH_RUNS"); do "$DOCKER" rmi "debian:bench-$i" >/dev/null; done
+gc_empty() { [ "$(root_mib)" -le $((EMPTY_MIB + 5)) ]; }
+bench_wait_until 60 gc_empty ||
+  bench_die "berthd root still holds $(root_mib) MiB 60 s after removing every image (GC)"
+GC_S=$(awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
 
 # --- report --------------------------------------------------------------------------------
 
@@ -158,8 +160,8 @@ cat <<EOF
 | \`docker load -i\` (n=$load_n) | $(bench_ms_range "$load_s" "$load_min" "$load_max") | \`tar -x --numeric-owner -p\` (n=$untar_n) | $(bench_ms_range "$untar_s" "$untar_min" "$untar_max") | $(bench_ratio "$load_s" "$untar_s") | ${LOAD_BUDGET}× | $(bench_verdict "$load_r" "$LOAD_BUDGET") |
 | \`docker save -o\` (n=$save_n) | $(bench_ms_range "$save_s" "$save_min" "$save_max") | \`tar -c --numeric-owner\` (n=$tarc_n) | $(bench_ms_range "$tarc_s" "$tarc_min" "$tarc_max") | $(bench_ratio "$save_s" "$tarc_s") | ${SAVE_BUDGET}× | $(bench_verdict "$save_r" "$SAVE_BUDGET") |
 
-Runs alternate berth/floor after one warm-up each; warm page cache; no sync inside timed
-commands; \`sync\` and removal of the previous result before every run; berthd GC confirmed
-(root back to ≤ $((EMPTY_MIB + 5)) MiB) before every load. Load average at the end:
-$(cut -d' ' -f1-3 /proc/loadavg).
+Each load is a new image variant (new blob, new unpack) into the same warm berthd; runs alternate
+berth/floor after one warm-up each; warm page cache; \`sync\` before (never inside) every timed
+command. GC check: \`docker rmi\` of all $((BENCH_RUNS + 1)) images brought --root from $before MiB back
+to ≤ $((EMPTY_MIB + 5)) MiB in ${GC_S} s. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg).
 EOF

@@ -20,4 +20,5 @@ if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_m
   npm ci --no-audit --no-fund
   cp package-lock.json node_modules/.berth-lock
 fi
-[ -f build/Release/berth_native.node ] || npx --no-install node-gyp rebuild
+# npm builds the addon from binding.gyp on install; this covers a kept node_modules.
+[ -f build/Release/berth_native.node ] || npm run --silent build:native

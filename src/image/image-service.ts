@@ -367,7 +367,9 @@ function displayName(nameOrId: string): string {
   if (nameOrId.startsWith("sha256:")) return nameOrId;
   try {
     const ref = parseNormalizedReference(nameOrId);
-    return familiarString(ref.tag === undefined && ref.digest === undefined ? { ...ref, tag: "latest" } : ref);
+    return familiarString(
+      ref.tag === undefined && ref.digest === undefined ? { ...ref, tag: "latest" } : ref,
+    );
   } catch {
     return nameOrId;
   }

@@ -21,7 +21,8 @@ const MAX_OPTIONS = 3900;
 
 export async function mountOverlay(mount: OverlayMount): Promise<void> {
   const { lowerDirs, upperDir, workDir, target } = mount;
-  if (lowerDirs.length === 0) throw invalidArgument("INVALID_MOUNT", "overlay needs at least one lower directory");
+  if (lowerDirs.length === 0)
+    throw invalidArgument("INVALID_MOUNT", "overlay needs at least one lower directory");
   if ((upperDir === undefined) !== (workDir === undefined)) {
     throw invalidArgument("INVALID_MOUNT", "overlay upperdir and workdir go together");
   }
@@ -43,10 +44,14 @@ export async function mountOverlay(mount: OverlayMount): Promise<void> {
     lowers = lowerDirs.map((d) => relative(cwd as string, d)).join(":");
   }
   const options = [`lowerdir=${lowers}`];
-  if (upperDir !== undefined && workDir !== undefined) options.push(`upperdir=${upperDir}`, `workdir=${workDir}`);
+  if (upperDir !== undefined && workDir !== undefined)
+    options.push(`upperdir=${upperDir}`, `workdir=${workDir}`);
   if (readonly) options.push("ro");
   options.push(...(mount.options ?? []));
-  await runCommand(["mount", "-t", "overlay", "overlay", "-o", options.join(","), target], cwd === undefined ? {} : { cwd });
+  await runCommand(
+    ["mount", "-t", "overlay", "overlay", "-o", options.join(","), target],
+    cwd === undefined ? {} : { cwd },
+  );
 }
 
 export interface UnmountOptions {

@@ -13,9 +13,14 @@ export function runCommand(argv: readonly string[], options: RunOptions = {}): P
   return new Promise((resolve, reject) => {
     execFile(file, args, { cwd: options.cwd, encoding: "utf8" }, (err, _stdout, stderr) => {
       if (err === null) return resolve();
-      const exit = typeof err.code === "number" ? `exit code ${err.code}` : String(err.code ?? err.signal ?? "failed");
+      const exit =
+        typeof err.code === "number" ? `exit code ${err.code}` : String(err.code ?? err.signal ?? "failed");
       const tail = stderr.trim().split("\n").slice(-5).join("\n");
-      reject(internal("COMMAND_FAILED", `${argv.join(" ")}: ${exit}${tail === "" ? "" : `: ${tail}`}`, { cause: err }));
+      reject(
+        internal("COMMAND_FAILED", `${argv.join(" ")}: ${exit}${tail === "" ? "" : `: ${tail}`}`, {
+          cause: err,
+        }),
+      );
     });
   });
 }
