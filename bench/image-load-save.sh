@@ -26,7 +26,6 @@ set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-BENCH_CACHE=${BENCH_CACHE:-/var/tmp/berth-bench}
 MIRROR=${BENCH_MIRROR:-http://deb.debian.org/debian}
 LAYER=$BENCH_CACHE/layer.tar
 ARCHIVE=$BENCH_CACHE/debian-bench.tar
@@ -106,6 +105,8 @@ make_variant() {
 }
 
 # --- load, interleaved with its floor ----------------------------------------------------------
+
+bench_settle_deletions
 
 bench_log "load: 1 warm-up + $BENCH_RUNS runs each, alternating with tar -x"
 before=$EMPTY_MIB

@@ -289,18 +289,7 @@ class Lexer {
   }
 
   private lexQuote(): void {
-    for (;;) {
-      const c = this.input[this.pos++];
-      if (c === "\\") {
-        const n = this.input[this.pos];
-        if (n !== undefined && n !== "\n") {
-          this.pos++;
-          continue;
-        }
-      }
-      if (c === undefined || c === "\n" || c === "\\") this.fail("unterminated quoted string");
-      if (c === '"') break;
-    }
+    this.scanEscaped('"', "unterminated quoted string");
     this.emit("string");
   }
 
@@ -312,6 +301,12 @@ class Lexer {
   }
 
   private lexChar(): void {
+    this.scanEscaped("'", "unterminated character constant");
+    this.emit("charConstant");
+  }
+
+  /** Scans to the closing quote, skipping backslash escapes; a newline or the end is an error. */
+  private scanEscaped(quote: string, unterminated: string): void {
     for (;;) {
       const c = this.input[this.pos++];
       if (c === "\\") {
@@ -321,10 +316,9 @@ class Lexer {
           continue;
         }
       }
-      if (c === undefined || c === "\n" || c === "\\") this.fail("unterminated character constant");
-      if (c === "'") break;
+      if (c === undefined || c === "\n" || c === "\\") this.fail(unterminated);
+      if (c === quote) return;
     }
-    this.emit("charConstant");
   }
 
   private lexNumber(): void {

@@ -4,19 +4,9 @@
 import { closeSync, createReadStream, openSync, readSync } from "node:fs";
 import { pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
-import { invalidArchive, unsupportedCompression } from "../lib/index.ts";
-
-export type Compression = "none" | "gzip" | "zstd" | "bzip2" | "xz";
+import { detectCompression, invalidArchive, unsupportedCompression } from "../lib/index.ts";
 
 const CHUNK = 1024 * 1024;
-
-export function detectCompression(head: Buffer): Compression {
-  if (head[0] === 0x1f && head[1] === 0x8b) return "gzip";
-  if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528) return "zstd";
-  if (head.toString("latin1", 0, 3) === "BZh") return "bzip2";
-  if (head.toString("latin1", 0, 6) === "\xfd7zXZ\x00") return "xz";
-  return "none";
-}
 
 /**
  * Yields the uncompressed content of the blob at `path`. An uncompressed blob is read into

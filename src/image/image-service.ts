@@ -80,7 +80,7 @@ export class ImageService {
   }
 
   count(): number {
-    return this.store.list().length;
+    return this.store.count();
   }
 
   /** Start-up reconcile: drop what a crash left half-written, then collect unreferenced data. */

@@ -170,6 +170,10 @@ export class ImageStore {
     return toRecord(row, layers);
   }
 
+  count(): number {
+    return (this.db.prepare("SELECT COUNT(*) AS n FROM images").get() as { n: number }).n;
+  }
+
   /** All images with their layers, oldest first. */
   list(): ImageRecord[] {
     const rows = this.db.prepare("SELECT * FROM images ORDER BY added_at, id").all() as ImageRow[];

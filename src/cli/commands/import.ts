@@ -2,6 +2,7 @@
 import { createReadStream } from "node:fs";
 import { command } from "../cli-context.ts";
 import { displayJsonMessages } from "../json-messages.ts";
+import { splitRepoTag } from "../repo-tag.ts";
 
 export const importCommand = command({
   paths: [["import"], ["image", "import"]],
@@ -18,9 +19,7 @@ export const importCommand = command({
     },
   },
   async run(ctx, flags, [source = "", ref = ""]) {
-    const slash = ref.lastIndexOf("/");
-    const colon = ref.lastIndexOf(":");
-    const [repo, tag] = colon > slash ? [ref.slice(0, colon), ref.slice(colon + 1)] : [ref, ""];
+    const { repo, tag } = splitRepoTag(ref);
     const isUrl = /^https?:\/\//.test(source);
     const res = await ctx.client.stream("POST", "/images/create", {
       query: {

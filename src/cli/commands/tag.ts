@@ -1,5 +1,6 @@
 // berth tag SOURCE TARGET: POST /images/{source}/tag?repo=&tag=.
 import { command } from "../cli-context.ts";
+import { splitRepoTag } from "../repo-tag.ts";
 
 export const tagCommand = command({
   paths: [["tag"], ["image", "tag"]],
@@ -12,9 +13,7 @@ export const tagCommand = command({
     flags: {},
   },
   async run(ctx, _flags, [source = "", target = ""]) {
-    const slash = target.lastIndexOf("/");
-    const colon = target.lastIndexOf(":");
-    const [repo, tag] = colon > slash ? [target.slice(0, colon), target.slice(colon + 1)] : [target, ""];
+    const { repo, tag } = splitRepoTag(target);
     await ctx.client.call("POST", `/images/${encodeURIComponent(source)}/tag`, { query: { repo, tag } });
     return 0;
   },
