@@ -14,11 +14,12 @@ const ALLOWED = {
   diff: ["lib", "oci"],
   snapshot: ["lib", "metadata", "diff"],
   image: ["lib", "oci", "content", "snapshot", "diff", "metadata"],
+  runtime: ["lib", "oci"],
   "api/types": [],
   "api/server": ["lib", "api/types"],
   client: ["lib", "api/types"],
   cli: ["lib", "api/types", "client"],
-  daemon: ["lib", "oci", "content", "snapshot", "diff", "image", "metadata", "api/types", "api/server"],
+  daemon: ["lib", "oci", "content", "snapshot", "diff", "image", "metadata", "runtime", "api/types", "api/server"],
 };
 
 function walk(dir) {
