@@ -111,9 +111,10 @@ describe("image load, list, inspect, save, remove", () => {
     assert.notEqual(refused.code, 0);
     assert.match(refused.stderr, /must be forced\) - image is referenced in multiple repositories/);
 
-    const untag = await daemon.docker(["rmi", "localhost:5000/team/box:v1"]);
-    assert.equal(untag.code, 0, untag.stderr);
-    assert.equal(untag.stdout.trim(), "Untagged: localhost:5000/team/box:v1");
+    const untag = await daemon.request("DELETE", "/images/localhost:5000/team/box:v1");
+    assert.equal(untag.status, 200);
+    validateResponse("delete", "/images/{name}", 200, untag.json());
+    assert.deepEqual(untag.json(), [{ Untagged: "localhost:5000/team/box:v1" }]);
   });
 
   it("saves to an archive that loads back into another daemon with the same ID", async () => {
