@@ -8,17 +8,16 @@
 # The image is built once and cached under $BENCH_CACHE (default /var/tmp/berth-bench):
 # debootstrap --variant=minbase bookworm, then its layer tar and a docker-archive of it.
 #
-# How the runs are kept fair and repeatable (see bench/README.md for the why):
-# - Every load must really store and unpack the layer, but nothing may be deleted during the
-#   timed phase: on an ext4 without a journal (this machine's disk) every new inode skips the
-#   inodes freed in the last 60 s (ext4 `recently_deleted()`), and after deleting one unpacked
-#   Debian tree, creating the next one costs 2-5 s of kernel time instead of 0.3 s, on either
-#   side, which would drown what berth itself costs. So run i loads its own variant of the
-#   image (the same layer plus one file /etc/berth-bench-run = i, so a new diff_id, a new blob
-#   and a new unpack) into the same warm daemon as debian:bench-i, and the floor unpacks the same
-#   variant layer into a new directory. The daemon's GC is checked once at the end: `docker rmi`
-#   of every variant must bring --root back to its empty size.
-# - berth and the floor alternate (load, tar -x, load, tar -x, ...), after one warm-up each.
+# Where and how (see bench/README.md for the why):
+# - berthd's --root and the floor's directories share one fresh ext4 (with a journal) on a loop
+#   device (direct I/O) whose image file lives under /var/tmp, on the same disk. Not the host's
+#   /var/tmp itself: that ext4 has no journal, and there every new inode skips the inodes freed
+#   in the last 60-360 s (ext4 recently_deleted()), so after one tree is deleted the next
+#   unpack of this layer costs 2-5 s of kernel time instead of 0.3 s, on either side, varying
+#   with history. BENCH_FS=host measures there anyway (also the fallback without loop devices).
+# - Before every load (untimed): `docker rmi`, then wait until berthd's GC has brought --root back
+#   to its empty size (blob and unpacked layer gone), so each load really stores and unpacks.
+# - berth and its floor alternate (load, tar -x, load, tar -x, ...) after one warm-up each.
 # - Page cache is NOT dropped: both sides read inputs that are in cache. `sync` runs before every
 #   timed command (untimed), never inside one, so no run pays for another's writeback, and
 #   berth's own fsyncs count against it.
@@ -86,62 +85,67 @@ fi
 LAYER_MIB=$(du -m --apparent-size "$LAYER" | cut -f1)
 bench_log "layer: $LAYER_MIB MiB, $(tar -tf "$LAYER" | wc -l) entries"
 
-# --- the daemon and the scratch space --------------------------------------------------------
+# --- the filesystem, the daemon, the scratch space ------------------------------------------------
 
-bench_start_daemon
-bench_mktemp work WORK
-mkdir "$WORK/variant" "$WORK/trees" "$WORK/extra" "$WORK/extra/etc"
+FS_NOTE=""
+if [ "${BENCH_FS:-loop}" = loop ] && bench_loop_fs fs WORK 8G; then
+  FS_NOTE="a fresh journaled ext4 on a direct-I/O loop device, image file in $BENCH_TMP"
+else
+  [ "${BENCH_FS:-loop}" = host ] || bench_log "warning: no loop device; measuring on $BENCH_TMP itself"
+  bench_mktemp work WORK
+  FS_NOTE="$BENCH_TMP itself ($(df -T "$BENCH_TMP" | awk 'NR == 2 { print $2 }')): see README about ext4 without a journal"
+  bench_settle_deletions
+fi
+BENCH_DAEMON_PARENT=$WORK bench_start_daemon
 root_mib() { du -sm --one-file-system "$BENCH_ROOT" | cut -f1; }
 EMPTY_MIB=$(root_mib)
+GC_LIMIT=$((EMPTY_MIB + 5))
 
-# make_variant I: $WORK/variant/{layer,archive}.tar = the cached layer plus
-# ./etc/berth-bench-run holding I, and its docker-archive tagged debian:bench-I.
-make_variant() {
-  rm -f "$WORK/variant/layer.tar" "$WORK/variant/archive.tar"
-  cp "$LAYER" "$WORK/variant/layer.tar"
-  echo "$1" >"$WORK/extra/etc/berth-bench-run"
-  tar --numeric-owner --owner=0 --group=0 -rf "$WORK/variant/layer.tar" -C "$WORK/extra" ./etc/berth-bench-run
-  write_archive "$WORK/variant/layer.tar" "debian:bench-$1" "$WORK/variant/archive.tar"
+# Untimed preparation before every run.
+gc_done() { [ "$(root_mib)" -le "$GC_LIMIT" ]; }
+prepare_load() {
+  "$DOCKER" rmi -f debian:bench >/dev/null 2>&1 || true
+  bench_wait_until 60 gc_done ||
+    bench_die "berthd --root still holds $(root_mib) MiB 60 s after docker rmi (GC did not collect)"
+  sync
 }
+prepare_untar() {
+  rm -rf "$WORK/tree"
+  mkdir "$WORK/tree"
+  sync
+}
+
+# --- sanity: a load really stores and unpacks the layer; rmi really frees it -------------------
+
+bench_log "sanity load"
+"$DOCKER" load -i "$ARCHIVE" >/dev/null
+LOADED_MIB=$(root_mib)
+[ "$LOADED_MIB" -ge $((EMPTY_MIB + LAYER_MIB * 3 / 2)) ] ||
+  bench_die "a load grew berthd's root by $((LOADED_MIB - EMPTY_MIB)) MiB only; the layer was not unpacked?"
+prepare_load
+bench_log "berthd root: $EMPTY_MIB MiB empty, $LOADED_MIB MiB with the image, $(root_mib) MiB after rmi + GC"
 
 # --- load, interleaved with its floor ----------------------------------------------------------
 
-bench_settle_deletions
-
 bench_log "load: 1 warm-up + $BENCH_RUNS runs each, alternating with tar -x"
-before=$EMPTY_MIB
 for i in $(seq 0 "$BENCH_RUNS"); do
   [ "$i" -eq 0 ] && suffix=-warmup || suffix=""
-  make_variant "$i"
-  bench_time "docker load$suffix" sync "$DOCKER" load -i "$WORK/variant/archive.tar"
-  mkdir "$WORK/trees/$i"
-  bench_time "tar -x$suffix" sync tar -x --numeric-owner -p -f "$WORK/variant/layer.tar" -C "$WORK/trees/$i"
-  after=$(root_mib)
-  # The blob and the unpacked tree: the root must grow by well over one layer per load.
-  [ $((after - before)) -ge $((LAYER_MIB * 3 / 2)) ] ||
-    bench_die "load $i grew berthd's root by $((after - before)) MiB only; the layer was not unpacked?"
-  before=$after
+  prepare_load
+  bench_time "docker load$suffix" "" "$DOCKER" load -i "$ARCHIVE"
+  prepare_untar
+  bench_time "tar -x$suffix" "" tar -x --numeric-owner -p -f "$LAYER" -C "$WORK/tree"
 done
-bench_log "berthd root: $EMPTY_MIB MiB empty, $before MiB after $((BENCH_RUNS + 1)) loads"
 
 # --- save, interleaved with its floor ----------------------------------------------------------
 
+"$DOCKER" image inspect debian:bench >/dev/null # the last load left it in place
 bench_log "save: 1 warm-up + $BENCH_RUNS runs each, alternating with tar -c"
 for i in $(seq 0 "$BENCH_RUNS"); do
   [ "$i" -eq 0 ] && suffix=-warmup || suffix=""
-  bench_time "docker save$suffix" "rm -f $WORK/save.tar && sync" "$DOCKER" save -o "$WORK/save.tar" debian:bench-1
-  bench_time "tar -c$suffix" "rm -f $WORK/floor.tar && sync" tar -c --numeric-owner -f "$WORK/floor.tar" -C "$WORK/trees/1" .
+  bench_time "docker save$suffix" "rm -f $WORK/save.tar && sync" "$DOCKER" save -o "$WORK/save.tar" debian:bench
+  bench_time "tar -c$suffix" "rm -f $WORK/floor.tar && sync" tar -c --numeric-owner -f "$WORK/floor.tar" -C "$WORK/tree" .
 done
 SAVE_MIB=$(du -m --apparent-size "$WORK/save.tar" | cut -f1)
-
-# --- GC: removing every image brings the root back to empty ------------------------------------
-
-t0=$(date +%s%N)
-for i in $(seq 0 "$BENCH_RUNS"); do "$DOCKER" rmi "debian:bench-$i" >/dev/null; done
-gc_empty() { [ "$(root_mib)" -le $((EMPTY_MIB + 5)) ]; }
-bench_wait_until 60 gc_empty ||
-  bench_die "berthd root still holds $(root_mib) MiB 60 s after removing every image (GC)"
-GC_S=$(awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
 
 # --- report --------------------------------------------------------------------------------
 
@@ -161,8 +165,8 @@ cat <<EOF
 | \`docker load -i\` (n=$load_n) | $(bench_ms_range "$load_s" "$load_min" "$load_max") | \`tar -x --numeric-owner -p\` (n=$untar_n) | $(bench_ms_range "$untar_s" "$untar_min" "$untar_max") | $(bench_ratio "$load_s" "$untar_s") | ${LOAD_BUDGET}× | $(bench_verdict "$load_r" "$LOAD_BUDGET") |
 | \`docker save -o\` (n=$save_n) | $(bench_ms_range "$save_s" "$save_min" "$save_max") | \`tar -c --numeric-owner\` (n=$tarc_n) | $(bench_ms_range "$tarc_s" "$tarc_min" "$tarc_max") | $(bench_ratio "$save_s" "$tarc_s") | ${SAVE_BUDGET}× | $(bench_verdict "$save_r" "$SAVE_BUDGET") |
 
-Each load is a new image variant (new blob, new unpack) into the same warm berthd; runs alternate
+Filesystem: $FS_NOTE. Before every load: \`docker rmi\` and berthd's GC
+seen bringing --root back to ≤ $GC_LIMIT MiB (it holds $LOADED_MIB MiB with the image). Runs alternate
 berth/floor after one warm-up each; warm page cache; \`sync\` before (never inside) every timed
-command. GC check: \`docker rmi\` of all $((BENCH_RUNS + 1)) images brought --root from $before MiB back
-to ≤ $((EMPTY_MIB + 5)) MiB in ${GC_S} s. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg).
+command. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg).
 EOF

@@ -6,6 +6,7 @@
 #                                BENCH_EXEC_ROOT, BENCH_SOCK, BERTHD_PID, exports DOCKER_HOST
 #   bench_stop_daemon            SIGTERM the daemon by pid, SIGKILL after a deadline
 #   bench_mktemp NAME VAR        a temp dir under $BENCH_TMP, removed (and unmounted) at exit
+#   bench_loop_fs NAME VAR SIZE  a fresh journaled ext4 on a loop device (direct I/O) in a temp dir
 #   bench_median                 median of the numbers on stdin, one a line
 #   bench_time NAME PREPARE CMD...        time one run of CMD after an untimed PREPARE
 #   bench_hyperfine_rounds ROUNDS ARGS... hyperfine in rounds, every run's time kept by name
@@ -14,7 +15,8 @@
 #
 # Temp dirs live under BENCH_TMP (default /var/tmp): the same disk as the floor measurements.
 # Everything created is removed by the EXIT trap: the daemon (by its pid), mounts under the temp
-# dirs (found in /proc/self/mountinfo, deepest first), then the dirs themselves.
+# dirs (found in /proc/self/mountinfo, deepest first), loop devices backed by files in them,
+# then the dirs themselves.
 
 set -euo pipefail
 
@@ -101,6 +103,7 @@ bench_cleanup() {
   for dir in "${BENCH_TEMP_DIRS[@]}"; do
     [ -d "$dir" ] || continue
     bench_unmount_under "$dir"
+    bench_detach_loops_under "$dir"
     rm -rf --one-file-system "$dir"
   done
   if [ ${#BENCH_TEMP_DIRS[@]} -gt 0 ]; then
@@ -108,6 +111,33 @@ bench_cleanup() {
     bench_mark_deletions
   fi
   return $rc
+}
+
+# Loop devices whose backing file is below $1.
+bench_detach_loops_under() {
+  local base dev file
+  command -v losetup >/dev/null 2>&1 || return 0
+  base=$(realpath "$1" 2>/dev/null || printf '%s' "$1")
+  while read -r dev file; do
+    case "$file" in "$base"/*) losetup -d "$dev" || bench_log "could not detach $dev" ;; esac
+  done < <(losetup -n -l -O NAME,BACK-FILE 2>/dev/null)
+}
+
+# bench_loop_fs NAME VAR SIZE: a fresh ext4 (with a journal, inode tables initialised up front so
+# no lazy-init thread writes during the measurements) in a sparse file under a new temp dir,
+# on a loop device with direct I/O (no second page cache: writes reach the disk below), mounted
+# at <temp dir>/mnt; VAR gets that mount point. Returns 1 if loop devices are unavailable.
+bench_loop_fs() {
+  local name=$1 var=$2 size=$3 dir dev
+  command -v losetup >/dev/null 2>&1 && [ -e /dev/loop-control ] || return 1
+  bench_need mkfs.ext4:e2fsprogs
+  bench_mktemp "$name" dir
+  truncate -s "$size" "$dir/fs.img"
+  mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 "$dir/fs.img" || return 1
+  dev=$(losetup --find --show --direct-io=on "$dir/fs.img") || return 1
+  mkdir "$dir/mnt"
+  mount "$dev" "$dir/mnt" || { losetup -d "$dev"; return 1; }
+  printf -v "$var" '%s' "$dir/mnt"
 }
 
 # ext4 without a journal (this machine's disk) makes every new inode skip the inodes freed in
@@ -138,9 +168,15 @@ bench_wait_until() {
   done
 }
 
+# bench_start_daemon: the daemon's dirs go in a new temp dir under BENCH_TMP, or, if
+# BENCH_DAEMON_PARENT is set, in a new dir under it (itself inside a temp dir the cleanup removes).
 bench_start_daemon() {
   [ -f "$BENCH_REPO/dist/berthd.mjs" ] || bench_die "dist/berthd.mjs missing: run 'npm run build' first"
-  bench_mktemp daemon BENCH_DIR
+  if [ -n "${BENCH_DAEMON_PARENT:-}" ]; then
+    BENCH_DIR=$(mktemp -d "$BENCH_DAEMON_PARENT/daemon.XXXXXX")
+  else
+    bench_mktemp daemon BENCH_DIR
+  fi
   BENCH_ROOT=$BENCH_DIR/root
   BENCH_EXEC_ROOT=$BENCH_DIR/exec
   BENCH_SOCK=$BENCH_DIR/exec/berth.sock

@@ -238,61 +238,54 @@ export class ImageService {
 
   /**
    * `docker rmi`, with Docker's rules: a name that is one of several names only untags; an ID
-   * with several names needs force; the last name removes the image; `prune` walks up to
-   * untagged parents as well.
+   * with several names needs force; the last name removes the image. Names and image row go in
+   * one transaction; the content goes by GC after it.
    */
   remove(nameOrId: string, force: boolean): Promise<DeleteItem[]> {
     return this.mutations.run(async () => {
       const image = this.resolve(nameOrId);
-      const refs = this.store.refsOf(image.id);
-      const items: DeleteItem[] = [];
       const byName = this.refNameFor(nameOrId, image.id);
-      if (byName !== undefined) {
-        this.store.removeRef(byName);
-        items.push({ untagged: byName });
-        const left = this.store.refsOf(image.id).filter((r) => !r.isDigest);
-        if (left.length > 0) return items;
-        // Digest references of the same repository go with the last tag, as in Docker.
-        for (const r of this.store.refsOf(image.id)) {
-          this.store.removeRef(r.name);
-          items.push({ untagged: r.name });
-        }
-      } else {
+      const items = this.store.transaction((): DeleteItem[] => {
+        const refs = this.store.refsOf(image.id);
         const tags = refs.filter((r) => !r.isDigest);
-        if (tags.length > 1 && !force) {
+        if (byName !== undefined && tags.length > 1) {
+          this.store.removeRef(byName);
+          return [{ untagged: byName }];
+        }
+        if (byName === undefined && tags.length > 1 && !force) {
           throw conflict(
             "IMAGE_MULTIPLE_REFS",
             `conflict: unable to delete ${image.id.slice(7, 19)} (must be forced) - image is referenced in multiple repositories`,
           );
         }
-        for (const r of refs) {
-          this.store.removeRef(r.name);
-          items.push({ untagged: r.name });
-        }
+        // The last tag takes the digest references with it, as in Docker.
+        const untagged = refs.map((r) => ({ untagged: r.name }));
+        this.store.delete(image.id);
+        return [...untagged, { deleted: image.id }];
+      });
+      if (items.some((i) => i.deleted !== undefined)) {
+        this.configs.delete(image.id);
+        await this.collect();
       }
-      this.store.delete(image.id);
-      this.configs.delete(image.id);
-      items.push({ deleted: image.id });
-      await this.collect();
       return items;
     });
   }
 
-  /** Deletes images chosen by `select` (prune), returning what went and the bytes freed. */
-  pruneWhere(
-    select: (image: ImageRecord, refs: ImageRef[]) => boolean,
-  ): Promise<{ items: DeleteItem[]; reclaimed: number }> {
+  /** Deletes the images `select` picks (prune), returning what went and the bytes freed. */
+  pruneWhere(select: (image: ImageRecord) => boolean): Promise<{ items: DeleteItem[]; reclaimed: number }> {
     return this.mutations.run(async () => {
-      const items: DeleteItem[] = [];
       const before = await this.diskUsage();
-      for (const image of this.store.list()) {
-        const refs = this.store.refsOf(image.id);
-        if (!select(image, refs)) continue;
-        for (const r of refs) items.push({ untagged: r.name });
-        this.store.delete(image.id);
-        this.configs.delete(image.id);
-        items.push({ deleted: image.id });
-      }
+      const items = this.store.transaction(() =>
+        this.store
+          .list()
+          .filter(select)
+          .flatMap((image) => {
+            const untagged = this.store.refsOf(image.id).map((r) => ({ untagged: r.name }));
+            this.store.delete(image.id);
+            this.configs.delete(image.id);
+            return [...untagged, { deleted: image.id }];
+          }),
+      );
       await this.collect();
       return { items, reclaimed: Math.max(0, before - (await this.diskUsage())) };
     });
@@ -323,18 +316,14 @@ export class ImageService {
     }
     // Children before parents: an unreferenced snapshot's children are unreferenced too.
     const all = this.snapshots.list();
+    const parentOf = new Map(all.map((x) => [x.chainId, x.parent]));
     const depth = (chainId: string): number => {
       let d = 0;
-      for (
-        let s = all.find((x) => x.chainId === chainId);
-        s?.parent;
-        s = all.find((x) => x.chainId === s?.parent)
-      )
-        d++;
+      for (let p = parentOf.get(chainId); p; p = parentOf.get(p)) d++;
       return d;
     };
     const doomed = all
-      .filter((s) => !chains.has(s.chainId) && !this.leases.hasSnapshot(s.chainId))
+      .filter((x) => !chains.has(x.chainId) && !this.leases.hasSnapshot(x.chainId))
       .sort((a, b) => depth(b.chainId) - depth(a.chainId));
     for (const s of doomed) {
       await this.snapshots.remove(s.chainId);
