@@ -5,6 +5,8 @@
 #
 # The 200 images (tags bench/img:1 … bench/img:200, each with its own LABEL n=<i>, sharing one
 # tiny layer) come from one `docker load` of a docker-archive this script writes.
+# Reference in the same run: both commands against bench/replay-server.mjs serving berthd's
+# recorded responses, i.e. what the docker CLI alone costs for the same output.
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -12,7 +14,7 @@ source "$(dirname "$0")/lib.sh"
 COUNT=${BENCH_IMAGES:-200}
 BUDGET=1.3
 
-bench_need hyperfine:hyperfine sha256sum:coreutils tar:tar
+bench_need hyperfine:hyperfine sha256sum:coreutils tar:tar curl:curl
 
 # --- the archive: COUNT images, one shared layer ------------------------------------------------
 
@@ -49,14 +51,34 @@ bench_log "loading $COUNT images"
 listed=$("$DOCKER" images --format '{{.Repository}}:{{.Tag}}' | grep -c '^bench/img:' || true)
 [ "$listed" -eq "$COUNT" ] || bench_die "docker images lists $listed bench/img images, expected $COUNT"
 
+# An "ideal daemon" for the CLI-only floor: berthd's own responses, recorded, replayed by a
+# trivial server (bench/replay-server.mjs).
+mkdir "$WORK/replay"
+curl -sf --unix-socket "$BENCH_SOCK" http://berth/v1.47/images/json >"$WORK/replay/images.json"
+curl -sf --unix-socket "$BENCH_SOCK" http://berth/v1.47/version >"$WORK/replay/version.json"
+curl -sf -D - -o /dev/null --unix-socket "$BENCH_SOCK" http://berth/_ping | tr -d '\r' |
+  awk -F': ' 'NF == 2 { printf "%s\"%s\":\"%s\"", (n++ ? "," : "{"), tolower($1), $2 } END { print "}" }' \
+    >"$WORK/replay/ping-headers.json"
+REPLAY_SOCK=$WORK/replay/replay.sock
+node "$BENCH_REPO/bench/replay-server.mjs" "$REPLAY_SOCK" "$WORK/replay" &
+BENCH_PIDS+=($!)
+bench_wait_until 10 "$DOCKER" -H "unix://$REPLAY_SOCK" version || bench_die "replay server did not start"
+replayed=$("$DOCKER" -H "unix://$REPLAY_SOCK" images --format '{{.Repository}}:{{.Tag}}' | grep -c '^bench/img:' || true)
+[ "$replayed" -eq "$COUNT" ] || bench_die "docker images against the replay lists $replayed images, expected $COUNT"
+
 ROUNDS=${BENCH_ROUNDS:-5}
 bench_hyperfine_rounds "$ROUNDS" -N --warmup 3 --runs "$BENCH_RUNS" \
   --command-name "docker images" "$DOCKER images" \
-  --command-name "docker version" "$DOCKER version"
+  --command-name "docker version" "$DOCKER version" \
+  --command-name "docker images (replay)" "$DOCKER -H unix://$REPLAY_SOCK images" \
+  --command-name "docker version (replay)" "$DOCKER -H unix://$REPLAY_SOCK version"
 
 read -r images_s images_min images_max images_n < <(bench_stats "docker images")
 read -r version_s version_min version_max version_n < <(bench_stats "docker version")
+read -r rimages_s rimages_min rimages_max _ < <(bench_stats "docker images (replay)")
+read -r rversion_s rversion_min rversion_max _ < <(bench_stats "docker version (replay)")
 ratio=$(awk -v a="$images_s" -v b="$version_s" 'BEGIN { print a / b }')
+diff_ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.1f ms", (a - b) * 1000 }'; }
 
 cat <<EOF
 
@@ -66,6 +88,15 @@ cat <<EOF
 | --- | ---: | --- | ---: | ---: | ---: | --- |
 | \`docker images\` (n=$images_n) | $(bench_ms_range "$images_s" "$images_min" "$images_max") | \`docker version\` (n=$version_n) | $(bench_ms_range "$version_s" "$version_min" "$version_max") | $(bench_ratio "$images_s" "$version_s") | ${BUDGET}× | $(bench_verdict "$ratio" "$BUDGET") |
 
-$ROUNDS rounds of hyperfine (\`-N --warmup 3 --runs $BENCH_RUNS\`, both commands each round). Load
+Reference, same run: the same two commands against a replay of berthd's recorded responses (a
+trivial server: what the docker CLI itself costs), so the part due to berthd shows.
+
+| command | against berthd | against the replay | berthd's share |
+| --- | ---: | ---: | ---: |
+| \`docker images\` | $(bench_ms "$images_s") | $(bench_ms_range "$rimages_s" "$rimages_min" "$rimages_max") | $(diff_ms "$images_s" "$rimages_s") |
+| \`docker version\` | $(bench_ms "$version_s") | $(bench_ms_range "$rversion_s" "$rversion_min" "$rversion_max") | $(diff_ms "$version_s" "$rversion_s") |
+| ratio images / version | $(bench_ratio "$images_s" "$version_s") | $(bench_ratio "$rimages_s" "$rversion_s") | |
+
+$ROUNDS rounds of hyperfine (\`-N --warmup 3 --runs $BENCH_RUNS\`, the four commands each round). Load
 average at the end: $(cut -d' ' -f1-3 /proc/loadavg).
 EOF

@@ -51,10 +51,10 @@ bench_need() {
 # bench_mktemp NAME VAR: makes the dir and stores its path in VAR (no $(...): the dir must be
 # recorded in this shell for the cleanup trap).
 bench_mktemp() {
-  local dir
-  dir=$(mktemp -d "$BENCH_TMP/berth-bench-$1.XXXXXX")
-  BENCH_TEMP_DIRS+=("$dir")
-  printf -v "$2" '%s' "$dir"
+  local _bench_mktemp_dir # a name no caller uses for VAR
+  _bench_mktemp_dir=$(mktemp -d "$BENCH_TMP/berth-bench-$1.XXXXXX")
+  BENCH_TEMP_DIRS+=("$_bench_mktemp_dir")
+  printf -v "$2" '%s' "$_bench_mktemp_dir"
 }
 
 # Mount points at or below $1, deepest first (mountinfo field 5, octal escapes decoded).
@@ -96,10 +96,16 @@ bench_stop_daemon() {
   wait "$pid" 2>/dev/null || true
 }
 
+# Other background processes a script starts (their pids), ended at exit.
+BENCH_PIDS=()
+
 bench_cleanup() {
-  local rc=$? dir
+  local rc=$? dir pid
   set +e
   bench_stop_daemon
+  for pid in "${BENCH_PIDS[@]}"; do
+    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  done
   for dir in "${BENCH_TEMP_DIRS[@]}"; do
     [ -d "$dir" ] || continue
     bench_unmount_under "$dir"
@@ -128,16 +134,16 @@ bench_detach_loops_under() {
 # on a loop device with direct I/O (no second page cache: writes reach the disk below), mounted
 # at <temp dir>/mnt; VAR gets that mount point. Returns 1 if loop devices are unavailable.
 bench_loop_fs() {
-  local name=$1 var=$2 size=$3 dir dev
+  local name=$1 var=$2 size=$3 _bench_loop_dir dev
   command -v losetup >/dev/null 2>&1 && [ -e /dev/loop-control ] || return 1
   bench_need mkfs.ext4:e2fsprogs
-  bench_mktemp "$name" dir
-  truncate -s "$size" "$dir/fs.img"
-  mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 "$dir/fs.img" || return 1
-  dev=$(losetup --find --show --direct-io=on "$dir/fs.img") || return 1
-  mkdir "$dir/mnt"
-  mount "$dev" "$dir/mnt" || { losetup -d "$dev"; return 1; }
-  printf -v "$var" '%s' "$dir/mnt"
+  bench_mktemp "$name" _bench_loop_dir
+  truncate -s "$size" "$_bench_loop_dir/fs.img"
+  mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 "$_bench_loop_dir/fs.img" || return 1
+  dev=$(losetup --find --show --direct-io=on "$_bench_loop_dir/fs.img") || return 1
+  mkdir "$_bench_loop_dir/mnt"
+  mount "$dev" "$_bench_loop_dir/mnt" || { losetup -d "$dev"; return 1; }
+  printf -v "$var" '%s' "$_bench_loop_dir/mnt"
 }
 
 # ext4 without a journal (this machine's disk) makes every new inode skip the inodes freed in
@@ -269,9 +275,10 @@ bench_machine_facts() {
     "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)" \
     "$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)" "$(uname -r)"
   printf -- '- disk of %s: %s\n' "$BENCH_TMP" "$(df -T "$BENCH_TMP" | awk 'NR == 2 { print $1 " (" $2 ")" }')"
-  printf -- '- node %s, docker CLI %s, hyperfine %s\n' "$(node --version)" \
-    "$("$DOCKER" version --format '{{.Client.Version}}' 2>/dev/null || echo '?')" \
-    "$(hyperfine --version | awk '{ print $2 }')"
+  printf -- '- node %s, docker CLI %s, hyperfine %s, GNU tar %s\n' "$(node --version)" \
+    "$("$DOCKER" --version | awk '{ sub(/,$/, "", $3); print $3 }')" \
+    "$(hyperfine --version | awk '{ print $2 }')" "$(tar --version | awk 'NR == 1 { print $NF }')"
+  printf -- '- load average at the start: %s (the machine may be shared)\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
   printf -- '- berth commit %s%s\n' "$(git -C "$BENCH_REPO" rev-parse --short HEAD 2>/dev/null || echo '?')" \
     "$(git -C "$BENCH_REPO" status --porcelain 2>/dev/null | grep -q . && echo ' (work tree has uncommitted changes)')"
 }

@@ -29,9 +29,13 @@ bench_start_daemon
 ROUNDS=${BENCH_ROUNDS:-5}
 bench_hyperfine_rounds "$ROUNDS" -N --warmup 3 --runs "$BENCH_RUNS" \
   --command-name "berth version" "$BENCH_REPO/bin/berth version" \
-  --command-name "node -e 0" "node -e 0"
+  --command-name "node -e 0" "node -e 0" \
+  --command-name "berth --version" "$BENCH_REPO/bin/berth --version" \
+  --command-name "docker version" "$DOCKER version"
 read -r berth_s berth_min berth_max berth_n < <(bench_stats "berth version")
 read -r node_s node_min node_max node_n < <(bench_stats "node -e 0")
+read -r bv_s _ < <(bench_stats "berth --version")
+read -r dv_s _ < <(bench_stats "docker version")
 bench_stop_daemon
 
 # --- 2. idle RSS -----------------------------------------------------------------------------
@@ -69,7 +73,12 @@ cat <<EOF
 | \`bin/berth version\` wall time (n=$berth_n) | $(bench_ms_range "$berth_s" "$berth_min" "$berth_max") | \`node -e 0\` (n=$node_n) | $(bench_ms_range "$node_s" "$node_min" "$node_max") | $(awk -v a="$berth_s" -v b="$node_s" 'BEGIN { printf "%.1f ms", (a - b) * 1000 }') | ≤ ${VERSION_BUDGET_MS} ms | $(within "$berth_ms" "$VERSION_BUDGET_MS") |
 | berthd idle VmRSS after start + \`docker images\` (n=$RSS_RUNS) | $(mib "$rss_kib") | idle \`node\` (n=$RSS_RUNS) | $(mib "$floor_kib") | $(awk -v a="$rss_kib" -v b="$floor_kib" 'BEGIN { printf "%.1f MiB", (a - b) / 1024 }') | ≤ ${RSS_BUDGET_MIB} MiB | $(within "$rss_mib" "$RSS_BUDGET_MIB") |
 
-Wall time: $ROUNDS rounds of hyperfine (\`-N --warmup 3 --runs $BENCH_RUNS\`, both commands each
-round). RSS: a fresh berthd on an empty root per run. Load average at the end:
+Where the \`berth version\` time goes (medians, same run): Node's own start (\`node -e 0\`)
+$(bench_ms "$node_s"); loading the berth bundle and parsing flags (\`berth --version\`, no daemon
+contact) $(awk -v a="$bv_s" -v b="$node_s" 'BEGIN { printf "%+.1f ms", (a - b) * 1000 }'); the \`version\` command with its round trip to berthd
+$(awk -v a="$berth_s" -v b="$bv_s" 'BEGIN { printf "%+.1f ms", (a - b) * 1000 }'). For comparison \`docker version\` (Go CLI, same berthd): $(bench_ms "$dv_s").
+
+Wall time: $ROUNDS rounds of hyperfine (\`-N --warmup 3 --runs $BENCH_RUNS\`, the four commands
+each round). RSS: a fresh berthd on an empty root per run. Load average at the end:
 $(cut -d' ' -f1-3 /proc/loadavg).
 EOF

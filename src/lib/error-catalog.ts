@@ -114,3 +114,62 @@ export const unsupportedCompression = (format: string): EngineError =>
     "UNSUPPORTED_COMPRESSION",
     `unsupported layer compression ${format}: only uncompressed and gzip layers can be applied`,
   );
+
+// --- OCI runtime and conmon (src/runtime/monitor) ---
+
+/** What a failed child process left behind; carried as the EngineError's cause. */
+export interface ProcessFailure {
+  readonly argv: readonly string[];
+  readonly exitCode: number | null;
+  readonly stderrTail: string;
+}
+
+/** The runtime (runc) has no container with this id in its state dir. */
+export const runtimeContainerNotFound = (id: string, failure?: ProcessFailure): EngineError =>
+  new EngineError(
+    "not-found",
+    "RUNTIME_CONTAINER_NOT_FOUND",
+    `container ${id} does not exist in the runtime`,
+    {
+      cause: failure,
+    },
+  );
+
+/** A runtime call failed; `reason` is runc's own message from its JSON log when there is one. */
+export const runtimeFailed = (operation: string, reason: string, failure: ProcessFailure): EngineError =>
+  new EngineError(
+    "internal",
+    "RUNTIME_FAILED",
+    `runtime ${operation} failed (exit ${failure.exitCode ?? "signal"}): ${reason}`,
+    { cause: failure },
+  );
+
+/** conmon could not be started or reported that creating the container failed. */
+export const monitorFailed = (id: string, reason: string, failure?: ProcessFailure): EngineError =>
+  new EngineError("internal", "MONITOR_FAILED", `starting the monitor of container ${id} failed: ${reason}`, {
+    cause: failure,
+  });
+
+/** The OCI runtime or conmon binary is not installed. */
+export const binaryNotFound = (name: string): EngineError =>
+  new EngineError("unavailable", "BINARY_NOT_FOUND", `${name} not found in PATH (is it installed?)`);
+
+/** A container did not exit before the deadline a caller was waiting for. */
+export const exitTimeout = (id: string, ms: number): EngineError =>
+  new EngineError("unavailable", "EXIT_TIMEOUT", `container ${id} did not exit within ${ms} ms`);
+
+// --- OCI runtime spec generation (src/runtime/spec) ---
+
+/** A container option Docker rejects at create; the message is Docker's own wording. */
+export const invalidContainerOption = (message: string, cause?: unknown): EngineError =>
+  new EngineError("invalid-argument", "INVALID_CONTAINER_OPTION", message, { cause });
+
+export const unknownCapability = (name: string): EngineError =>
+  new EngineError("invalid-argument", "UNKNOWN_CAPABILITY", `unknown capability: ${JSON.stringify(name)}`);
+
+export const invalidSeccompProfile = (why: string, cause?: unknown): EngineError =>
+  new EngineError("invalid-argument", "INVALID_SECCOMP_PROFILE", why, { cause });
+
+/** runc's user package wording, which Docker passes through ("unable to find user x: ..."). */
+export const unknownContainerUser = (message: string): EngineError =>
+  new EngineError("invalid-argument", "UNKNOWN_USER", message);

@@ -2,7 +2,7 @@
 // negotiation, /version and /info shapes (validated against the swagger), error bodies,
 // request-size limits, one daemon per root, clean shutdown.
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
 import { validateResponse } from "../helpers/swagger-validator.ts";
@@ -110,6 +110,7 @@ describe("daemon lifecycle", () => {
         (err: Error) => err.message,
       );
       assert.match(second, /another berthd is using the root directory/);
+      assert.equal(statSync(first.socket).mode & 0o777, 0o660, "socket mode 0660");
       const pidFile = `${first.execRoot}/berthd.pid`;
       assert.ok(existsSync(pidFile));
       const exit = await first.stop();

@@ -6,7 +6,10 @@ import { delimiter, isAbsolute, join } from "node:path";
 
 const FALLBACK_DIRS = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
 
-export async function resolveBinary(name: string, path = process.env["PATH"] ?? ""): Promise<string | undefined> {
+export async function resolveBinary(
+  name: string,
+  path = process.env["PATH"] ?? "",
+): Promise<string | undefined> {
   if (isAbsolute(name)) return (await isExecutable(name)) ? name : undefined;
   const dirs = [...path.split(delimiter).filter((d) => d !== ""), ...FALLBACK_DIRS];
   for (const dir of dirs) {

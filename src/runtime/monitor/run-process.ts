@@ -14,7 +14,10 @@ export interface ProcessResult {
 /** Enough stderr to hold runc's or conmon's last message, bounded for memory. */
 const STDERR_TAIL_BYTES = 4096;
 
-export function runProcess(argv: readonly string[], options: { timeoutMs?: number } = {}): Promise<ProcessResult> {
+export function runProcess(
+  argv: readonly string[],
+  options: { timeoutMs?: number } = {},
+): Promise<ProcessResult> {
   const [file, ...args] = argv;
   if (file === undefined) return Promise.reject(new Error("runProcess: empty argv"));
   return new Promise((resolve, reject) => {
