@@ -17,7 +17,9 @@
 #   with history. BENCH_FS=host measures there anyway (also the fallback without loop devices).
 # - Before every load (untimed): `docker rmi`, then wait until berthd's GC has brought --root back
 #   to its empty size (blob and unpacked layer gone), so each load really stores and unpacks.
-# - berth and its floor alternate (load, tar -x, load, tar -x, ...) after one warm-up each.
+# - berth and its floor alternate (load, tar -x, load, tar -x, ...) after one warm-up each, with
+#   a third, reference command in the same rotation: the same durable steps berth takes (blob
+#   written and hashed, fsync, unpack, syncfs) done serially by standard tools.
 # - Page cache is NOT dropped: both sides read inputs that are in cache. `sync` runs before every
 #   timed command (untimed), never inside one, so no run pays for another's writeback, and
 #   berth's own fsyncs count against it.
@@ -32,7 +34,7 @@ LOAD_BUDGET=1.3
 SAVE_BUDGET=1.3
 
 [ "$(id -u)" -eq 0 ] || bench_die "run as root"
-bench_need hyperfine:hyperfine debootstrap:debootstrap sha256sum:coreutils tar:tar
+bench_need hyperfine:hyperfine debootstrap:debootstrap sha256sum:coreutils tar:tar openssl:openssl
 
 # write_archive LAYER_TAR TAG OUT: a docker-archive of one single-layer image (amd64/linux).
 write_archive() {
@@ -114,6 +116,16 @@ prepare_untar() {
   mkdir "$WORK/tree"
   sync
 }
+prepare_durable() {
+  rm -rf "$WORK/durable"
+  mkdir -p "$WORK/durable/tree"
+  sync
+}
+# Reference (not the budget's floor): the durable steps berth's design takes, one after the
+# other, with standard tools: store the layer as a blob while hashing it, fsync the blob, unpack
+# it, syncfs the tree.
+DURABLE_CMD="tee $WORK/durable/blob <$LAYER | openssl dgst -sha256 >/dev/null && sync $WORK/durable/blob"
+DURABLE_CMD+=" && tar -x --numeric-owner -p -f $WORK/durable/blob -C $WORK/durable/tree && sync -f $WORK/durable/tree"
 
 # --- sanity: a load really stores and unpacks the layer; rmi really frees it -------------------
 
@@ -134,7 +146,10 @@ for i in $(seq 0 "$BENCH_RUNS"); do
   bench_time "docker load$suffix" "" "$DOCKER" load -i "$ARCHIVE"
   prepare_untar
   bench_time "tar -x$suffix" "" tar -x --numeric-owner -p -f "$LAYER" -C "$WORK/tree"
+  prepare_durable
+  bench_time "durable$suffix" "" bash -c "$DURABLE_CMD"
 done
+rm -rf "$WORK/durable"
 
 # --- save, interleaved with its floor ----------------------------------------------------------
 
@@ -153,6 +168,7 @@ read -r load_s load_min load_max load_n < <(bench_stats "docker load")
 read -r untar_s untar_min untar_max untar_n < <(bench_stats "tar -x")
 read -r save_s save_min save_max save_n < <(bench_stats "docker save")
 read -r tarc_s tarc_min tarc_max tarc_n < <(bench_stats "tar -c")
+read -r durable_s durable_min durable_max _ < <(bench_stats "durable")
 load_r=$(awk -v a="$load_s" -v b="$untar_s" 'BEGIN { print a / b }')
 save_r=$(awk -v a="$save_s" -v b="$tarc_s" 'BEGIN { print a / b }')
 
@@ -164,6 +180,11 @@ cat <<EOF
 | --- | ---: | --- | ---: | ---: | ---: | --- |
 | \`docker load -i\` (n=$load_n) | $(bench_ms_range "$load_s" "$load_min" "$load_max") | \`tar -x --numeric-owner -p\` (n=$untar_n) | $(bench_ms_range "$untar_s" "$untar_min" "$untar_max") | $(bench_ratio "$load_s" "$untar_s") | ${LOAD_BUDGET}× | $(bench_verdict "$load_r" "$LOAD_BUDGET") |
 | \`docker save -o\` (n=$save_n) | $(bench_ms_range "$save_s" "$save_min" "$save_max") | \`tar -c --numeric-owner\` (n=$tarc_n) | $(bench_ms_range "$tarc_s" "$tarc_min" "$tarc_max") | $(bench_ratio "$save_s" "$tarc_s") | ${SAVE_BUDGET}× | $(bench_verdict "$save_r" "$SAVE_BUDGET") |
+
+Reference, same run, alternating with the two above: the durable steps of berth's design done
+serially with standard tools, \`tee blob <layer.tar | openssl dgst -sha256 && sync blob && tar -x
+-f blob && sync -f tree\`: $(bench_ms_range "$durable_s" "$durable_min" "$durable_max"); \`docker load\` is
+$(bench_ratio "$load_s" "$durable_s") of that.
 
 Filesystem: $FS_NOTE. Before every load: \`docker rmi\` and berthd's GC
 seen bringing --root back to ≤ $GC_LIMIT MiB (it holds $LOADED_MIB MiB with the image). Runs alternate

@@ -174,6 +174,13 @@ bench_wait_until() {
   done
 }
 
+# Succeeds once berthd answers; stops the wait at once (status 0, checked by the caller) if the
+# daemon has exited.
+bench_daemon_answers() {
+  kill -0 "$BERTHD_PID" 2>/dev/null || return 0
+  "$DOCKER" version
+}
+
 # bench_start_daemon: the daemon's dirs go in a new temp dir under BENCH_TMP, or, if
 # BENCH_DAEMON_PARENT is set, in a new dir under it (itself inside a temp dir the cleanup removes).
 bench_start_daemon() {
@@ -196,8 +203,9 @@ bench_start_daemon() {
   # Both CLIs talk to this daemon only (berth reads BERTH_HOST first, then DOCKER_HOST).
   export DOCKER_HOST="unix://$BENCH_SOCK" BERTH_HOST="unix://$BENCH_SOCK"
   unset DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
-  if ! bench_wait_until 30 "$DOCKER" version; then
+  if ! bench_wait_until 30 bench_daemon_answers || ! kill -0 "$BERTHD_PID" 2>/dev/null; then
     tail -n 20 "$BENCH_DIR/berthd.log" >&2 || true
+    kill -0 "$BERTHD_PID" 2>/dev/null || bench_die "berthd exited during start-up (log above)"
     bench_die "berthd did not answer 'docker version' within 30 s"
   fi
   bench_log "berthd pid $BERTHD_PID on $BENCH_SOCK"
@@ -274,7 +282,13 @@ bench_machine_facts() {
   printf -- '- machine: %s CPUs (%s), %s RAM, kernel %s\n' "$(nproc)" \
     "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)" \
     "$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)" "$(uname -r)"
-  printf -- '- disk of %s: %s\n' "$BENCH_TMP" "$(df -T "$BENCH_TMP" | awk 'NR == 2 { print $1 " (" $2 ")" }')"
+  local dev journal=""
+  dev=$(df --output=source "$BENCH_TMP" | awk 'NR == 2 { print $1 }')
+  if [ -r "/sys/fs/ext4/${dev##*/}/journal_task" ]; then
+    journal=$(cat "/sys/fs/ext4/${dev##*/}/journal_task")
+    [ "$journal" = "<none>" ] && journal=", no journal" || journal=", journal"
+  fi
+  printf -- '- disk of %s: %s (%s%s)\n' "$BENCH_TMP" "$dev" "$(df --output=fstype "$BENCH_TMP" | awk 'NR == 2')" "$journal"
   printf -- '- node %s, docker CLI %s, hyperfine %s, GNU tar %s\n' "$(node --version)" \
     "$("$DOCKER" --version | awk '{ sub(/,$/, "", $3); print $3 }')" \
     "$(hyperfine --version | awk '{ print $2 }')" "$(tar --version | awk 'NR == 1 { print $NF }')"

@@ -19,7 +19,18 @@ const ALLOWED = {
   "api/server": ["lib", "api/types"],
   client: ["lib", "api/types"],
   cli: ["lib", "api/types", "client"],
-  daemon: ["lib", "oci", "content", "snapshot", "diff", "image", "metadata", "runtime", "api/types", "api/server"],
+  daemon: [
+    "lib",
+    "oci",
+    "content",
+    "snapshot",
+    "diff",
+    "image",
+    "metadata",
+    "runtime",
+    "api/types",
+    "api/server",
+  ],
 };
 
 function walk(dir) {

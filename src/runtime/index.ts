@@ -1,0 +1,2 @@
+export * from "./monitor/index.ts";
+export * from "./spec/index.ts";
