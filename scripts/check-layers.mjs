@@ -15,6 +15,7 @@ const ALLOWED = {
   snapshot: ["lib", "metadata", "diff"],
   image: ["lib", "oci", "content", "snapshot", "diff", "metadata"],
   runtime: ["lib", "oci"],
+  volume: ["lib", "metadata"],
   "api/types": [],
   "api/server": ["lib", "api/types"],
   client: ["lib", "api/types"],
