@@ -25,7 +25,16 @@ export function createImageBackend(images: ImageService): ImageBackend & {
   dataUsage(types: ReadonlySet<string>): Promise<SystemDataUsage>;
 } {
   const summaries = async (): Promise<ImageSummary[]> => {
-    const list = await Promise.all(images.store.list().map((r) => summary(images, r)));
+    // One query for every name, grouped here: per-image queries dominate a 200-image listing.
+    const names = new Map<string, Names>();
+    for (const ref of images.store.allRefs()) {
+      const entry = names.get(ref.imageId) ?? { tags: [], digests: [] };
+      (ref.isDigest ? entry.digests : entry.tags).push(familiarOf(ref.name));
+      names.set(ref.imageId, entry);
+    }
+    const list = await Promise.all(
+      images.store.list().map((r) => summary(images, r, names.get(r.id) ?? { tags: [], digests: [] })),
+    );
     return list.sort((a, b) => b.Created - a.Created || a.Id.localeCompare(b.Id));
   };
   const createdOf = (ref: string): number => created(images.resolve(ref).created);
@@ -113,7 +122,12 @@ export function createImageBackend(images: ImageService): ImageBackend & {
   };
 }
 
-function tagsOf(images: ImageService, id: string): { tags: string[]; digests: string[] } {
+interface Names {
+  tags: string[];
+  digests: string[];
+}
+
+function tagsOf(images: ImageService, id: string): Names {
   const refs = images.store.refsOf(id);
   return {
     tags: refs.filter((r) => !r.isDigest).map((r) => familiarOf(r.name)),
@@ -126,9 +140,9 @@ function created(rfc3339: string): number {
   return Number.isNaN(t) ? 0 : Math.floor(t / 1000);
 }
 
-async function summary(images: ImageService, record: ImageRecord): Promise<ImageSummary> {
+async function summary(images: ImageService, record: ImageRecord, names: Names): Promise<ImageSummary> {
   const config = await images.config(record.id);
-  const { tags, digests } = tagsOf(images, record.id);
+  const { tags, digests } = names;
   return {
     Id: record.id,
     ParentId: record.parent,

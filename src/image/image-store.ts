@@ -2,6 +2,7 @@
 // digest of its config (the image ID); names (tags and digest references) point at IDs.
 // Every change that touches several rows happens in one transaction, so a crash never leaves a
 // half-written image or a name pointing at nothing.
+import type { Statement } from "better-sqlite3";
 import { ensureSchema, type Db } from "../metadata/index.ts";
 
 export interface LayerRecord {
@@ -90,8 +91,20 @@ interface RefRow {
 }
 
 export class ImageStore {
+  private readonly statements = new Map<string, Statement>();
+
   constructor(private readonly db: Db) {
     ensureSchema(db, SCHEMA);
+  }
+
+  /** Prepared statements are cached: preparing costs more than running these small queries. */
+  private sql(text: string): Statement {
+    let stmt = this.statements.get(text);
+    if (!stmt) {
+      stmt = this.db.prepare(text);
+      this.statements.set(text, stmt);
+    }
+    return stmt;
   }
 
   /**
@@ -101,24 +114,22 @@ export class ImageStore {
   put(image: ImageRecord, names: readonly ImageRef[] = []): Map<string, string> {
     const moved = new Map<string, string>();
     this.db.transaction(() => {
-      const exists = this.db.prepare("SELECT 1 FROM images WHERE id = ?").get(image.id);
+      const exists = this.sql("SELECT 1 FROM images WHERE id = ?").get(image.id);
       if (!exists) {
-        this.db
-          .prepare(
-            `INSERT INTO images (id, manifest_digest, manifest_media_type, created, size, parent, added_at, last_tag_time)
+        this.sql(
+          `INSERT INTO images (id, manifest_digest, manifest_media_type, created, size, parent, added_at, last_tag_time)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            image.id,
-            image.manifestDigest,
-            image.manifestMediaType,
-            image.created,
-            image.size,
-            image.parent,
-            image.addedAt,
-            image.lastTagTime,
-          );
-        const insertLayer = this.db.prepare(
+        ).run(
+          image.id,
+          image.manifestDigest,
+          image.manifestMediaType,
+          image.created,
+          image.size,
+          image.parent,
+          image.addedAt,
+          image.lastTagTime,
+        );
+        const insertLayer = this.sql(
           `INSERT INTO image_layers (image_id, position, chain_id, diff_id, blob_digest, blob_media_type, blob_size)
            VALUES (?, ?, ?, ?, ?, ?, ?)`,
         );
@@ -136,50 +147,44 @@ export class ImageStore {
 
   /** Points a name at an image; returns the image it pointed at before, if any. */
   setRef(ref: ImageRef): string | undefined {
-    const row = this.db.prepare("SELECT image_id FROM image_refs WHERE name = ?").get(ref.name) as
+    const row = this.sql("SELECT image_id FROM image_refs WHERE name = ?").get(ref.name) as
       { image_id: string } | undefined;
-    this.db
-      .prepare(
-        `INSERT INTO image_refs (name, image_id, is_digest) VALUES (?, ?, ?)
+    this.sql(
+      `INSERT INTO image_refs (name, image_id, is_digest) VALUES (?, ?, ?)
          ON CONFLICT(name) DO UPDATE SET image_id = excluded.image_id, is_digest = excluded.is_digest`,
-      )
-      .run(ref.name, ref.imageId, ref.isDigest ? 1 : 0);
+    ).run(ref.name, ref.imageId, ref.isDigest ? 1 : 0);
     if (!ref.isDigest) {
-      this.db
-        .prepare("UPDATE images SET last_tag_time = ? WHERE id = ?")
-        .run(new Date().toISOString(), ref.imageId);
+      this.sql("UPDATE images SET last_tag_time = ? WHERE id = ?").run(new Date().toISOString(), ref.imageId);
     }
     return row?.image_id;
   }
 
   removeRef(name: string): boolean {
-    return this.db.prepare("DELETE FROM image_refs WHERE name = ?").run(name).changes > 0;
+    return this.sql("DELETE FROM image_refs WHERE name = ?").run(name).changes > 0;
   }
 
   /** Deletes an image row with its layers and names. */
   delete(id: string): void {
-    this.db.prepare("DELETE FROM images WHERE id = ?").run(id);
+    this.sql("DELETE FROM images WHERE id = ?").run(id);
   }
 
   get(id: string): ImageRecord | undefined {
-    const row = this.db.prepare("SELECT * FROM images WHERE id = ?").get(id) as ImageRow | undefined;
+    const row = this.sql("SELECT * FROM images WHERE id = ?").get(id) as ImageRow | undefined;
     if (!row) return undefined;
-    const layers = this.db
-      .prepare("SELECT * FROM image_layers WHERE image_id = ? ORDER BY position")
-      .all(id) as LayerRow[];
+    const layers = this.sql("SELECT * FROM image_layers WHERE image_id = ? ORDER BY position").all(
+      id,
+    ) as LayerRow[];
     return toRecord(row, layers);
   }
 
   count(): number {
-    return (this.db.prepare("SELECT COUNT(*) AS n FROM images").get() as { n: number }).n;
+    return (this.sql("SELECT COUNT(*) AS n FROM images").get() as { n: number }).n;
   }
 
   /** All images with their layers, oldest first. */
   list(): ImageRecord[] {
-    const rows = this.db.prepare("SELECT * FROM images ORDER BY added_at, id").all() as ImageRow[];
-    const layers = this.db
-      .prepare("SELECT * FROM image_layers ORDER BY image_id, position")
-      .all() as LayerRow[];
+    const rows = this.sql("SELECT * FROM images ORDER BY added_at, id").all() as ImageRow[];
+    const layers = this.sql("SELECT * FROM image_layers ORDER BY image_id, position").all() as LayerRow[];
     const byImage = new Map<string, LayerRow[]>();
     for (const l of layers) {
       const list = byImage.get(l.image_id) ?? [];
@@ -191,26 +196,27 @@ export class ImageStore {
 
   /** IDs of images whose ID starts with `prefix` (hex, without "sha256:"). */
   idsWithPrefix(prefix: string): string[] {
-    const rows = this.db
-      .prepare("SELECT id FROM images WHERE id >= ? AND id < ? LIMIT 2")
-      .all(`sha256:${prefix}`, `sha256:${prefix}\uffff`) as { id: string }[];
+    const rows = this.sql("SELECT id FROM images WHERE id >= ? AND id < ? LIMIT 2").all(
+      `sha256:${prefix}`,
+      `sha256:${prefix}\uffff`,
+    ) as { id: string }[];
     return rows.map((r) => r.id);
   }
 
   ref(name: string): ImageRef | undefined {
-    const row = this.db.prepare("SELECT * FROM image_refs WHERE name = ?").get(name) as RefRow | undefined;
+    const row = this.sql("SELECT * FROM image_refs WHERE name = ?").get(name) as RefRow | undefined;
     return row && { name: row.name, imageId: row.image_id, isDigest: row.is_digest === 1 };
   }
 
   refsOf(imageId: string): ImageRef[] {
-    const rows = this.db
-      .prepare("SELECT * FROM image_refs WHERE image_id = ? ORDER BY name")
-      .all(imageId) as RefRow[];
+    const rows = this.sql("SELECT * FROM image_refs WHERE image_id = ? ORDER BY name").all(
+      imageId,
+    ) as RefRow[];
     return rows.map((r) => ({ name: r.name, imageId: r.image_id, isDigest: r.is_digest === 1 }));
   }
 
   allRefs(): ImageRef[] {
-    const rows = this.db.prepare("SELECT * FROM image_refs ORDER BY name").all() as RefRow[];
+    const rows = this.sql("SELECT * FROM image_refs ORDER BY name").all() as RefRow[];
     return rows.map((r) => ({ name: r.name, imageId: r.image_id, isDigest: r.is_digest === 1 }));
   }
 
