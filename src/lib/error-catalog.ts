@@ -173,3 +173,40 @@ export const invalidSeccompProfile = (why: string, cause?: unknown): EngineError
 /** runc's user package wording, which Docker passes through ("unable to find user x: ..."). */
 export const unknownContainerUser = (message: string): EngineError =>
   new EngineError("invalid-argument", "UNKNOWN_USER", message);
+
+// --- volumes (src/volume); wording from moby's volume/service errors, which clients print ---
+
+export const noSuchVolume = (name: string): EngineError =>
+  new EngineError("not-found", "NO_SUCH_VOLUME", `get ${name}: no such volume`);
+
+export const volumeInUse = (name: string, containerIds: readonly string[]): EngineError =>
+  new EngineError(
+    "conflict",
+    "VOLUME_IN_USE",
+    `remove ${name}: volume is in use - [${containerIds.join(", ")}]`,
+  );
+
+export const invalidVolumeName = (message: string): EngineError =>
+  new EngineError("invalid-argument", "INVALID_VOLUME_NAME", message);
+
+export const volumePluginNotFound = (driver: string): EngineError =>
+  new EngineError(
+    "not-found",
+    "VOLUME_PLUGIN_NOT_FOUND",
+    `error looking up volume plugin ${driver}: plugin ${JSON.stringify(driver)} not found`,
+  );
+
+export const invalidVolumeOption = (message: string): EngineError =>
+  new EngineError("invalid-argument", "INVALID_VOLUME_OPTION", message);
+
+/** A create that names an existing volume with other driver options (Docker silently ignores them). */
+export const volumeOptionsConflict = (name: string): EngineError =>
+  new EngineError(
+    "conflict",
+    "VOLUME_OPTIONS_CONFLICT",
+    `volume ${name} already exists with different driver options`,
+  );
+
+/** mount/umount/cp for a volume failed; the tool's stderr is in the message. */
+export const volumeIoFailed = (operation: string, name: string, reason: string, cause?: unknown): EngineError =>
+  new EngineError("internal", "VOLUME_IO_FAILED", `${operation} volume ${name}: ${reason}`, { cause });
