@@ -29,6 +29,7 @@ const ALLOWED = {
     "image",
     "metadata",
     "runtime",
+    "volume",
     "api/types",
     "api/server",
   ],

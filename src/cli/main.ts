@@ -85,7 +85,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const found = findCommand(rest);
   if (!found) {
-    const groups = ["image", "system"];
+    const groups = ["image", "system", "volume"];
     const word = rest[0] ?? "";
     if (groups.includes(word)) {
       const subs = COMMANDS.flatMap((c) =>

@@ -4,17 +4,25 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { join } from "node:path";
-import { Router, addImageRoutes, addSystemRoutes, createApiServer } from "../api/server/index.ts";
+import {
+  Router,
+  addImageRoutes,
+  addSystemRoutes,
+  addVolumeRoutes,
+  createApiServer,
+} from "../api/server/index.ts";
 import { ContentStore } from "../content/index.ts";
 import { ImageService } from "../image/index.ts";
 import type { Logger } from "../lib/index.ts";
 import { OverlaySnapshotter } from "../snapshot/index.ts";
+import { VolumeService } from "../volume/index.ts";
 import { type DaemonOptions, socketPathOf } from "./daemon-options.ts";
 import { readHostFacts } from "./host-facts.ts";
 import { createImageBackend } from "./image-backend.ts";
 import { listenOnSocket } from "./listen-socket.ts";
 import { openLockedMetadataDb } from "./root-lock.ts";
 import { type SystemFactsInput, systemInfo, systemVersion } from "./system-backend.ts";
+import { createVolumeBackend, volumesWithUsage } from "./volume-backend.ts";
 
 export interface RunningDaemon {
   close(): Promise<void>;
@@ -33,6 +41,8 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
   const snapshots = new OverlaySnapshotter({ root: join(root, "overlay"), db });
   const images = new ImageService({ db, content, snapshots, log: log.child({ module: "image" }) });
   await images.reconcile();
+  const volumes = new VolumeService({ db, dir: join(root, "volumes"), log: log.child({ module: "volume" }) });
+  await volumes.reconcile();
 
   const facts: SystemFactsInput = {
     engineId: engineId(root),
@@ -47,9 +57,14 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
   addSystemRoutes(router, {
     version: () => systemVersion(facts),
     info: async () => systemInfo(facts),
-    dataUsage: (types) => imageBackend.dataUsage(types),
+    dataUsage: async (types) => {
+      const usage = await imageBackend.dataUsage(types);
+      if (types.size === 0 || types.has("volume")) usage.Volumes = await volumesWithUsage(volumes);
+      return usage;
+    },
   });
   addImageRoutes(router, imageBackend);
+  addVolumeRoutes(router, createVolumeBackend(volumes));
 
   const server = createApiServer(router, log.child({ module: "api" }));
   const socketPath = socketPathOf(options.host);
@@ -61,6 +76,7 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
       await closeServer(server);
       rmSync(socketPath, { force: true });
       rmSync(pidFile, { force: true });
+      await volumes.close();
       db.close();
       log.info("berthd stopped");
     },

@@ -208,5 +208,16 @@ export const volumeOptionsConflict = (name: string): EngineError =>
   );
 
 /** mount/umount/cp for a volume failed; the tool's stderr is in the message. */
-export const volumeIoFailed = (operation: string, name: string, reason: string, cause?: unknown): EngineError =>
+export const volumeIoFailed = (
+  operation: string,
+  name: string,
+  reason: string,
+  cause?: unknown,
+): EngineError =>
   new EngineError("internal", "VOLUME_IO_FAILED", `${operation} volume ${name}: ${reason}`, { cause });
+
+// --- container logs (src/runtime/logs) ---
+
+/** A --log-driver or --log-opt Docker would refuse too (it answers 400 on create). */
+export const invalidLogConfig = (message: string): EngineError =>
+  new EngineError("invalid-argument", "INVALID_LOG_CONFIG", message);

@@ -15,9 +15,7 @@ const LOCAL_OPTIONS = new Set(["type", "o", "device"]);
 
 export function validateVolumeName(name: string): void {
   if (name.length === 1) {
-    throw invalidVolumeName(
-      "volume name is too short, names should be at least two alphanumeric characters",
-    );
+    throw invalidVolumeName("volume name is too short, names should be at least two alphanumeric characters");
   }
   if (!NAME_RE.test(name)) {
     throw invalidVolumeName(

@@ -6,3 +6,4 @@ export * from "./image-routes.ts";
 export * from "./router.ts";
 export * from "./system-routes.ts";
 export type { RequestContext } from "./request-context.ts";
+export * from "./volume-routes.ts";

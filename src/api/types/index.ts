@@ -1,3 +1,4 @@
 export * from "./version.ts";
 export * from "./system.ts";
 export * from "./image.ts";
+export * from "./volume.ts";

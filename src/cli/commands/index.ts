@@ -12,6 +12,11 @@ import { saveCommand } from "./save.ts";
 import { systemDfCommand } from "./system-df.ts";
 import { tagCommand } from "./tag.ts";
 import { versionCommand } from "./version.ts";
+import { volumeCreateCommand } from "./volume-create.ts";
+import { volumeInspectCommand } from "./volume-inspect.ts";
+import { volumeLsCommand } from "./volume-ls.ts";
+import { volumePruneCommand } from "./volume-prune.ts";
+import { volumeRmCommand } from "./volume-rm.ts";
 
 export const COMMANDS: readonly Command[] = [
   historyCommand,
@@ -26,6 +31,11 @@ export const COMMANDS: readonly Command[] = [
   systemDfCommand,
   tagCommand,
   versionCommand,
+  volumeCreateCommand,
+  volumeInspectCommand,
+  volumeLsCommand,
+  volumePruneCommand,
+  volumeRmCommand,
 ];
 
 export { CLIENT_VERSION } from "./version.ts";

@@ -1,5 +1,5 @@
 // berth system df: disk usage by type, and with -v per image.
-import type { SystemDataUsage } from "../../api/types/index.ts";
+import type { SystemDataUsage, Volume } from "../../api/types/index.ts";
 import { command, FORMAT_HELP } from "../cli-context.ts";
 import { goStruct } from "../go-template.ts";
 import { humanSize, humanSizeWithPrecision, timeAgo } from "../humanize.ts";
@@ -40,6 +40,7 @@ export const systemDfCommand = command({
   },
   async run(ctx, flags) {
     const df = await ctx.client.json<SystemDataUsage>("GET", "/system/df");
+    const volumes = df.Volumes as Volume[];
     if (flags.verbose) {
       ctx.stdout.write("Images space usage:\n\n");
       const rows = df.Images.flatMap((img) =>
@@ -60,7 +61,21 @@ export const systemDfCommand = command({
       ctx.stdout.write(
         "\nContainers space usage:\n\nCONTAINER ID   IMAGE     COMMAND   LOCAL VOLUMES   SIZE      CREATED   STATUS    NAMES\n",
       );
-      ctx.stdout.write("\nLocal Volumes space usage:\n\nVOLUME NAME   LINKS     SIZE\n");
+      ctx.stdout.write("\nLocal Volumes space usage:\n\n");
+      const volumeRows = volumes.map((v) =>
+        goStruct("volumeContext", {
+          Name: v.Name,
+          Links: String(v.UsageData?.RefCount ?? 0),
+          Size: humanSizeWithPrecision(v.UsageData?.Size ?? 0, 3),
+        }),
+      );
+      ctx.stdout.write(
+        renderFormat({
+          format: "table {{.Name}}\t{{.Links}}\t{{.Size}}",
+          rows: volumeRows,
+          headers: { Name: "VOLUME NAME", Links: "LINKS", Size: "SIZE" },
+        }),
+      );
       ctx.stdout.write(
         "\nBuild cache usage: 0B\n\nCACHE ID   CACHE TYPE   SIZE      CREATED   LAST USED   USAGE     SHARED\n",
       );
@@ -70,6 +85,15 @@ export const systemDfCommand = command({
     const activeSize = active.reduce((n, i) => n + i.Size - i.SharedSize, 0);
     const reclaim = (size: number, total: number): string =>
       total > 0 ? `${humanSize(size)} (${Math.floor((size * 100) / total)}%)` : humanSize(size);
+    const empty = (type: string): object =>
+      goStruct("diskUsageContext", {
+        Type: type,
+        TotalCount: "0",
+        Active: "0",
+        Size: "0B",
+        Reclaimable: "0B",
+      });
+    const volumeTotal = volumeBytes(volumes, () => true);
     const rows = [
       goStruct("diskUsageImagesContext", {
         Type: "Images",
@@ -78,18 +102,25 @@ export const systemDfCommand = command({
         Size: humanSize(df.LayersSize),
         Reclaimable: reclaim(df.LayersSize - activeSize, df.LayersSize),
       }),
-      ...["Containers", "Local Volumes", "Build Cache"].map((type) =>
-        goStruct("diskUsageContext", {
-          Type: type,
-          TotalCount: "0",
-          Active: "0",
-          Size: "0B",
-          Reclaimable: "0B",
-        }),
-      ),
+      empty("Containers"),
+      goStruct("diskUsageContext", {
+        Type: "Local Volumes",
+        TotalCount: String(volumes.length),
+        Active: String(volumes.filter((v) => (v.UsageData?.RefCount ?? 0) > 0).length),
+        Size: humanSize(volumeTotal),
+        Reclaimable: reclaim(
+          volumeBytes(volumes, (v) => (v.UsageData?.RefCount ?? 0) === 0),
+          volumeTotal,
+        ),
+      }),
+      empty("Build Cache"),
     ];
     const format = !flags.format || flags.format === "table" ? TABLE : flags.format;
     ctx.stdout.write(renderFormat({ format, rows, headers: HEADERS }));
     return 0;
   },
 });
+
+function volumeBytes(volumes: Volume[], pick: (v: Volume) => boolean): number {
+  return volumes.filter(pick).reduce((n, v) => n + Math.max(0, v.UsageData?.Size ?? 0), 0);
+}
