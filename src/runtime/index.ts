@@ -1,2 +1,3 @@
 export * from "./monitor/index.ts";
 export * from "./spec/index.ts";
+export * from "./logs/index.ts";
