@@ -1,3 +1,4 @@
 export * from "./monitor/index.ts";
 export * from "./spec/index.ts";
 export * from "./logs/index.ts";
+export * from "./host/read-runtime-host-facts.ts";

@@ -5,14 +5,14 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir, release } from "node:os";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { buildSpec } from "./build-spec.ts";
-import { goArch } from "./arch.ts";
-import { ALL_CAPABILITIES, capabilityMask, DEFAULT_CAPABILITIES } from "./capabilities.ts";
+import { capabilityMask, DEFAULT_CAPABILITIES } from "./capabilities.ts";
 import { specToJson } from "./spec-json.ts";
-import type { ContainerSpecInput, HostFacts, RlimitName } from "./types.ts";
+import { readRuntimeHostFacts } from "../host/read-runtime-host-facts.ts";
+import type { ContainerSpecInput } from "./types.ts";
 
 const runcPath = ["/usr/sbin/runc", "/usr/bin/runc", "/usr/local/sbin/runc", "/usr/local/bin/runc"].find(
   (p) => existsSync(p),
@@ -20,28 +20,7 @@ const runcPath = ["/usr/sbin/runc", "/usr/bin/runc", "/usr/local/sbin/runc", "/u
 const isRoot = process.getuid?.() === 0;
 const skip = !isRoot ? "needs root" : runcPath === undefined ? "needs runc" : false;
 
-const LIMIT_NAMES: Record<string, RlimitName> = { "Max open files": "nofile", "Max processes": "nproc" };
-
-/** The facts the daemon would gather, read from this process. */
-function hostFacts(): HostFacts {
-  const status = readFileSync("/proc/self/status", "utf8");
-  const bnd = BigInt(`0x${/CapBnd:\s*([0-9a-f]+)/.exec(status)?.[1] ?? "0"}`);
-  const hardRlimits: Partial<Record<RlimitName, number>> = {};
-  for (const line of readFileSync("/proc/self/limits", "utf8").split("\n")) {
-    for (const [label, name] of Object.entries(LIMIT_NAMES)) {
-      if (!line.startsWith(label)) continue;
-      const hard = line.slice(label.length).trim().split(/\s+/)[1] ?? "unlimited";
-      hardRlimits[name] = hard === "unlimited" ? Infinity : Number(hard);
-    }
-  }
-  return {
-    boundingCaps: ALL_CAPABILITIES.filter((_c, bit) => (bnd & (1n << BigInt(bit))) !== 0n),
-    hardRlimits,
-    cgroupVersion: existsSync("/sys/fs/cgroup/cgroup.controllers") ? 2 : 1,
-    kernelVersion: release(),
-    arch: goArch(process.arch),
-  };
-}
+const hostFacts = readRuntimeHostFacts;
 
 describe("generated spec under runc", { skip }, () => {
   let dir = "";
