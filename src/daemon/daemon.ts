@@ -6,6 +6,7 @@ import type { Server } from "node:http";
 import { join } from "node:path";
 import {
   Router,
+  addContainerRoutes,
   addImageRoutes,
   addSystemRoutes,
   addVolumeRoutes,
@@ -18,6 +19,7 @@ import { OverlaySnapshotter } from "../snapshot/index.ts";
 import { VolumeService } from "../volume/index.ts";
 import { type DaemonOptions, socketPathOf } from "./daemon-options.ts";
 import { readHostFacts } from "./host-facts.ts";
+import { createContainerBackend } from "./container-backend.ts";
 import { createImageBackend } from "./image-backend.ts";
 import { listenOnSocket } from "./listen-socket.ts";
 import { openLockedMetadataDb } from "./root-lock.ts";
@@ -65,6 +67,7 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
   });
   addImageRoutes(router, imageBackend);
   addVolumeRoutes(router, createVolumeBackend(volumes));
+  addContainerRoutes(router, createContainerBackend({ db, images, runtime: options.runtime }));
 
   const server = createApiServer(router, log.child({ module: "api" }));
   const socketPath = socketPathOf(options.host);

@@ -1,6 +1,7 @@
 // The HTTP server behind the Engine API: strips and checks the /vX.Y prefix, dispatches to the
 // route table and turns every thrown error into Docker's {"message": ...} body.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import { type Logger, toEngineError } from "../../lib/index.ts";
 import { API_VERSION, MIN_API_VERSION, compareApiVersions } from "../types/index.ts";
 import { statusForCategory } from "./error-status.ts";
@@ -16,6 +17,18 @@ export function createApiServer(router: Router, log: Logger): Server {
       res.destroy();
     });
   });
+  // Attach and exec start ask for "Upgrade: tcp" (swagger "Hijacking"): the same routes serve
+  // them, with a response bound to the raw socket that the handler may take over.
+  server.on("upgrade", (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    if (head.length > 0) socket.unshift(head);
+    const res = new ServerResponse(req);
+    res.assignSocket(socket);
+    res.shouldKeepAlive = false;
+    handle(router, log, req, res, socket).catch((err: unknown) => {
+      log.error("upgraded request failed", { err });
+      socket.destroy();
+    });
+  });
   // Long-running streams (logs -f, events, attach) must not be cut by Node's defaults.
   server.requestTimeout = 0;
   server.headersTimeout = 0;
@@ -23,7 +36,13 @@ export function createApiServer(router: Router, log: Logger): Server {
   return server;
 }
 
-async function handle(router: Router, log: Logger, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  router: Router,
+  log: Logger,
+  req: IncomingMessage,
+  res: ServerResponse,
+  upgradeSocket?: Socket,
+): Promise<void> {
   const url = new URL(req.url ?? "/", "http://berth");
   let path = url.pathname;
   let apiVersion = API_VERSION;
@@ -70,7 +89,7 @@ async function handle(router: Router, log: Logger, req: IncomingMessage, res: Se
     fail(405, "method not allowed");
     return;
   }
-  const ctx = new RequestContext(req, res, match.params, url.searchParams, apiVersion);
+  const ctx = new RequestContext(req, res, match.params, url.searchParams, apiVersion, upgradeSocket);
   try {
     await match.handler(ctx);
   } catch (err) {

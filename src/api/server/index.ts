@@ -7,3 +7,4 @@ export * from "./router.ts";
 export * from "./system-routes.ts";
 export type { RequestContext } from "./request-context.ts";
 export * from "./volume-routes.ts";
+export * from "./container-routes.ts";

@@ -1,6 +1,8 @@
 // What a handler sees: parsed params and query, the negotiated API version, body readers with
 // size caps, and response helpers that keep the wire format in one place.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import { Duplex } from "node:stream";
 import { invalidArgument } from "../../lib/index.ts";
 import { compareApiVersions } from "../types/index.ts";
 
@@ -14,7 +16,26 @@ export class RequestContext {
     readonly params: Record<string, string>,
     readonly query: URLSearchParams,
     readonly apiVersion: string,
+    private readonly upgradeSocket?: Socket,
   ) {}
+
+  /**
+   * Takes over the connection for a raw stream (attach, exec start). With "Upgrade: tcp" the
+   * answer is 101 UPGRADED and the socket is the client's; without, a 200 whose body is the
+   * stream (swagger "Hijacking").
+   */
+  hijack(contentType = "application/vnd.docker.raw-stream"): Duplex {
+    if (this.upgradeSocket) {
+      this.res.detachSocket(this.upgradeSocket);
+      this.upgradeSocket.write(
+        `HTTP/1.1 101 UPGRADED\r\nContent-Type: ${contentType}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n`,
+      );
+      return this.upgradeSocket;
+    }
+    this.res.writeHead(200, { "Content-Type": contentType });
+    this.res.flushHeaders();
+    return Duplex.from({ readable: this.req, writable: this.res });
+  }
 
   param(name: string): string {
     return this.params[name] ?? "";

@@ -2,3 +2,4 @@ export * from "./version.ts";
 export * from "./system.ts";
 export * from "./image.ts";
 export * from "./volume.ts";
+export * from "./container.ts";

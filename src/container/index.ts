@@ -1,0 +1,9 @@
+// src/container: the container model (records, state, names) and its SQLite store. No runtime:
+// starting processes lives in src/runtime and is driven by the daemon.
+export * from "./capabilities.ts";
+export * from "./container-name.ts";
+export * from "./container-state.ts";
+export * from "./container-store.ts";
+export * from "./errors.ts";
+export * from "./host-limits.ts";
+export * from "./human-duration.ts";

@@ -1,0 +1,315 @@
+// The ContainerBackend the API routes call: the runtime-free verbs (create, list, inspect,
+// remove, rename, prune) over the container store, in Docker's wire shapes. Filters follow
+// moby's daemon/list.go.
+import { cpus } from "node:os";
+import type { ContainerBackend, Filters } from "../api/server/index.ts";
+import type {
+  ContainerInspectResponse,
+  ContainerNetworkSettings,
+  ContainerSummary,
+} from "../api/types/index.ts";
+import {
+  CONTAINER_STATUSES,
+  ContainerStore,
+  type ContainerStatus,
+  containerRunning,
+  invalidContainerConfig,
+  isStopped,
+  normalizeContainerName,
+  statusText,
+} from "../container/index.ts";
+import type { ImageService } from "../image/index.ts";
+import { invalidArgument } from "../lib/index.ts";
+import type { Db } from "../metadata/index.ts";
+import { type Containers, createContainer, type StoredContainer } from "./container-create.ts";
+
+export interface ContainerBackendDeps {
+  db: Db;
+  images: ImageService;
+  runtime: string;
+  /** Defaults to "host" (this project's hosts run cgroup v1 hybrid). */
+  cgroupnsMode?: "host" | "private";
+}
+
+export function createContainerBackend(deps: ContainerBackendDeps): ContainerBackend & { store: Containers } {
+  const store: Containers = new ContainerStore(deps.db);
+  const createDeps = {
+    store,
+    images: deps.images,
+    runtime: deps.runtime,
+    hostCpus: cpus().length,
+    cgroupnsMode: deps.cgroupnsMode ?? "host",
+  };
+  return {
+    store,
+    createContainer: (name, request) => createContainer(createDeps, name, request),
+    async listContainers(options) {
+      const all = store.list();
+      const predicate = listPredicate(options.filters, all, deps.images);
+      const showAll = options.all || options.limit > 0;
+      let out = all.filter((c) => (showAll || c.state.Running) && predicate(c));
+      if (options.limit > 0) out = out.slice(0, options.limit);
+      return out.map((c) => toSummary(c, deps.images, options.size));
+    },
+    async inspectContainer(ref, size) {
+      return toInspect(store.resolve(ref), deps.images, size);
+    },
+    async removeContainer(ref, options) {
+      const c = store.resolve(ref);
+      if (!isStopped(c.state) && !options.force) throw containerRunning(c.name);
+      // Running containers are stopped here once the runtime is wired (force).
+      store.delete(c.id);
+    },
+    async renameContainer(ref, newName) {
+      if (newName === "") throw invalidContainerConfig("Neither old nor new names may be empty");
+      const c = store.resolve(ref);
+      const stored = normalizeContainerName(newName);
+      if (stored === c.name) {
+        throw invalidContainerConfig("Renaming a container with the same name as its current name");
+      }
+      store.rename(c.id, stored);
+    },
+    async pruneContainers(filters) {
+      const matches = prunePredicate(filters);
+      const deleted: string[] = [];
+      for (const c of store.list()) {
+        if (!isStopped(c.state) || !matches(c)) continue;
+        if (store.delete(c.id)) deleted.push(c.id);
+      }
+      return { ContainersDeleted: deleted, SpaceReclaimed: 0 };
+    },
+  };
+}
+
+/** Path and Args as moby's getEntrypointAndArgs (an empty --entrypoint "" clears the image's). */
+export function pathAndArgs(c: StoredContainer): { path: string; args: string[] } {
+  const entrypoint = (c.config.Entrypoint ?? []).filter((s, i) => !(i === 0 && s === ""));
+  const cmd = c.config.Cmd ?? [];
+  const argv = entrypoint.length > 0 ? [...entrypoint, ...cmd] : cmd;
+  return { path: argv[0] ?? "", args: argv.slice(1) };
+}
+
+/** moby daemon/list.go: args containing a space are single-quoted. */
+function commandOf(c: StoredContainer): string {
+  const { path, args } = pathAndArgs(c);
+  if (args.length === 0) return path;
+  return `${path} ${args.map((a) => (a.includes(" ") ? `'${a}'` : a)).join(" ")}`;
+}
+
+function imageSize(images: ImageService, imageId: string): number {
+  return images.store.get(imageId)?.size ?? 0;
+}
+
+/** The image as the user named it while that name still points at the same image, else its ID. */
+function imageDisplay(c: StoredContainer, images: ImageService): string {
+  const current = images.find(c.imageName);
+  return current?.id === c.imageId ? c.imageName : c.imageId;
+}
+
+function toSummary(c: StoredContainer, images: ImageService, size: boolean): ContainerSummary {
+  const summary: ContainerSummary = {
+    Id: c.id,
+    Names: [c.name],
+    Image: imageDisplay(c, images),
+    ImageID: c.imageId,
+    Command: commandOf(c),
+    Created: Math.floor(Date.parse(c.created) / 1000),
+    Ports: [],
+    Labels: c.config.Labels ?? {},
+    State: c.state.Status,
+    Status: statusText(c.state),
+    HostConfig: { NetworkMode: c.hostConfig.NetworkMode ?? "bridge" },
+    NetworkSettings: { Networks: {} },
+    Mounts: [],
+  };
+  if (size) {
+    summary.SizeRw = 0;
+    summary.SizeRootFs = imageSize(images, c.imageId);
+  }
+  return summary;
+}
+
+function networkSettings(): ContainerNetworkSettings {
+  return {
+    Bridge: "",
+    SandboxID: "",
+    SandboxKey: "",
+    Ports: {},
+    HairpinMode: false,
+    LinkLocalIPv6Address: "",
+    LinkLocalIPv6PrefixLen: 0,
+    SecondaryIPAddresses: null,
+    SecondaryIPv6Addresses: null,
+    EndpointID: "",
+    Gateway: "",
+    GlobalIPv6Address: "",
+    GlobalIPv6PrefixLen: 0,
+    IPAddress: "",
+    IPPrefixLen: 0,
+    IPv6Gateway: "",
+    MacAddress: "",
+    Networks: {},
+  };
+}
+
+function toInspect(c: StoredContainer, images: ImageService, size: boolean): ContainerInspectResponse {
+  const { path, args } = pathAndArgs(c);
+  const out: ContainerInspectResponse = {
+    Id: c.id,
+    Created: c.created,
+    Path: path,
+    Args: args,
+    State: { ...c.state },
+    Image: c.imageId,
+    // Set when the container is first started (moby fills them in at start too).
+    ResolvConfPath: "",
+    HostnamePath: "",
+    HostsPath: "",
+    LogPath: "",
+    Name: c.name,
+    RestartCount: c.restartCount,
+    Driver: "overlayfs",
+    Platform: "linux",
+    MountLabel: "",
+    ProcessLabel: "",
+    AppArmorProfile: "",
+    ExecIDs: null,
+    HostConfig: c.hostConfig,
+    GraphDriver: { Name: "overlayfs", Data: {} },
+    Mounts: [],
+    Config: c.config,
+    NetworkSettings: networkSettings(),
+  };
+  if (size) {
+    out.SizeRw = 0;
+    out.SizeRootFs = imageSize(images, c.imageId);
+  }
+  return out;
+}
+
+type Predicate = (c: StoredContainer) => boolean;
+
+function regexp(key: string, value: string): RegExp {
+  try {
+    return new RegExp(value);
+  } catch {
+    throw invalidArgument("INVALID_FILTER", `invalid filter '${key}=${value}'`);
+  }
+}
+
+function labelMatch(value: string, labels: Record<string, string>): boolean {
+  const eq = value.indexOf("=");
+  const key = eq < 0 ? value : value.slice(0, eq);
+  return key in labels && (eq < 0 || labels[key] === value.slice(eq + 1));
+}
+
+function listPredicate(filters: Filters, all: readonly StoredContainer[], images: ImageService): Predicate {
+  const checks: Predicate[] = [];
+  // Position in creation order (the store lists newest first), for before/since.
+  const order = new Map(all.map((c, i) => [c.id, all.length - i]));
+  const positionOf = (ref: string): number => {
+    const found = all.find((c) => c.id === ref || c.name === `/${ref}` || c.name === ref) ??
+      all.filter((c) => c.id.startsWith(ref)).at(0);
+    if (!found) throw invalidArgument("NO_SUCH_CONTAINER", `No such container: ${ref}`);
+    return order.get(found.id) ?? 0;
+  };
+  for (const [key, values] of filters) {
+    if (values.length === 0) continue;
+    switch (key) {
+      case "id": {
+        const patterns = values.map((v) => regexp(key, v));
+        checks.push((c) => patterns.some((p) => p.test(c.id)));
+        break;
+      }
+      case "name": {
+        const patterns = values.map((v) => regexp(key, v));
+        checks.push((c) => patterns.some((p) => p.test(c.name)));
+        break;
+      }
+      case "label":
+        checks.push((c) => values.every((v) => labelMatch(v, c.config.Labels ?? {})));
+        break;
+      case "status":
+        for (const v of values) {
+          if (!CONTAINER_STATUSES.includes(v as ContainerStatus)) {
+            throw invalidArgument("INVALID_FILTER", `invalid filter 'status=${v}'`);
+          }
+        }
+        checks.push((c) => values.includes(c.state.Status));
+        break;
+      case "exited": {
+        const codes = values.map((v) => {
+          const n = Number(v);
+          if (v.trim() === "" || !Number.isInteger(n)) {
+            throw invalidArgument("INVALID_FILTER", `invalid filter 'exited=${v}'`);
+          }
+          return n;
+        });
+        checks.push((c) => c.state.Status === "exited" && codes.includes(c.state.ExitCode));
+        break;
+      }
+      case "ancestor": {
+        const ids = new Set(values.flatMap((v) => images.find(v)?.id ?? []));
+        checks.push((c) => ids.has(c.imageId) || values.includes(c.imageName));
+        break;
+      }
+      case "before": {
+        const limit = Math.min(...values.map(positionOf));
+        checks.push((c) => (order.get(c.id) ?? 0) < limit);
+        break;
+      }
+      case "since": {
+        const limit = Math.max(...values.map(positionOf));
+        checks.push((c) => (order.get(c.id) ?? 0) > limit);
+        break;
+      }
+      case "health": {
+        // No healthchecks run yet: every container reports "none".
+        for (const v of values) {
+          if (!["starting", "healthy", "unhealthy", "none"].includes(v)) {
+            throw invalidArgument("INVALID_FILTER", `Unrecognised filter value for health: ${v}`);
+          }
+        }
+        checks.push(() => values.includes("none"));
+        break;
+      }
+    }
+  }
+  return (c) => checks.every((check) => check(c));
+}
+
+function prunePredicate(filters: Filters): Predicate {
+  const checks: Predicate[] = [];
+  for (const [key, values] of filters) {
+    for (const value of values) {
+      switch (key) {
+        case "label":
+          checks.push((c) => labelMatch(value, c.config.Labels ?? {}));
+          break;
+        case "label!":
+          checks.push((c) => !labelMatch(value, c.config.Labels ?? {}));
+          break;
+        case "until": {
+          const t = untilTime(value);
+          checks.push((c) => Date.parse(c.created) < t);
+          break;
+        }
+      }
+    }
+  }
+  return (c) => checks.every((check) => check(c));
+}
+
+/** `until`: a Unix timestamp, an RFC 3339 date, or a Go duration back from now ("10m", "1h30m"). */
+function untilTime(value: string): number {
+  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
+  const duration = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(value);
+  if (duration && value !== "") {
+    const [, h = "0", m = "0", s = "0"] = duration;
+    return Date.now() - ((Number(h) * 60 + Number(m)) * 60 + Number(s)) * 1000;
+  }
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw invalidArgument("INVALID_FILTER", `invalid filter 'until=${value}'`);
+  return t;
+}
+

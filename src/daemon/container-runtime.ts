@@ -1,0 +1,304 @@
+// Running a container's process: the overlay rootfs from the image's snapshots plus a private
+// upper dir, the per-container /etc files, the OCI spec, and conmon + runc to start it; then
+// stopping, waiting and cleaning up. The container's stored record is the caller's business.
+//
+// On disk: <root>/containers/<id>/{upper,work,merged,hostname,hosts,resolv.conf,container.log};
+// the OCI bundle (config.json, conmon's attach socket and ctl fifo) in <execRoot>/bundles/<id>.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ImageService } from "../image/index.ts";
+import { invalidArgument, type Logger } from "../lib/index.ts";
+import {
+  type ContainerExit,
+  type HostFacts,
+  Runc,
+  buildSpec,
+  forgetMonitor,
+  readRuntimeHostFacts,
+  specToJson,
+  startContainer,
+  waitForExit,
+} from "../runtime/index.ts";
+import { mountOverlay, unmount } from "../snapshot/index.ts";
+
+/** The parts of a container's Docker-shaped Config and HostConfig that running it needs. */
+export interface RunnableContainer {
+  id: string;
+  imageId: string;
+  config: {
+    Hostname?: string;
+    Domainname?: string;
+    User?: string;
+    Env?: string[] | null;
+    Cmd?: string[] | null;
+    Entrypoint?: string[] | null;
+    WorkingDir?: string;
+    Tty?: boolean;
+    OpenStdin?: boolean;
+  };
+  hostConfig: {
+    NetworkMode?: string;
+    Privileged?: boolean;
+    ReadonlyRootfs?: boolean;
+    CapAdd?: string[] | null;
+    CapDrop?: string[] | null;
+    Tmpfs?: Record<string, string> | null;
+    ShmSize?: number;
+    Init?: boolean | null;
+    ExtraHosts?: string[] | null;
+    Sysctls?: Record<string, string> | null;
+    Memory?: number;
+    MemorySwap?: number;
+    MemoryReservation?: number;
+    NanoCpus?: number;
+    CpuShares?: number;
+    CpuQuota?: number;
+    CpuPeriod?: number;
+    CpusetCpus?: string;
+    CpusetMems?: string;
+    PidsLimit?: number | null;
+    OomKillDisable?: boolean | null;
+    Ulimits?: { Name: string; Soft: number; Hard: number }[] | null;
+    SecurityOpt?: string[] | null;
+  };
+}
+
+export interface ContainerRuntimeOptions {
+  root: string;
+  execRoot: string;
+  runtime: string;
+  images: ImageService;
+  log: Logger;
+}
+
+/** Init binaries Docker users get with --init, in the order they are looked for. */
+const INIT_BINARIES = [
+  "/usr/bin/tini-static",
+  "/usr/bin/tini",
+  "/usr/bin/catatonit",
+  "/usr/libexec/podman/catatonit",
+];
+
+export class ContainerRuntime {
+  private readonly host: HostFacts;
+  private readonly runc: Runc;
+
+  constructor(private readonly options: ContainerRuntimeOptions) {
+    this.host = readRuntimeHostFacts();
+    this.runc = new Runc({ runtime: options.runtime, execRoot: options.execRoot });
+  }
+
+  dir(id: string): string {
+    return join(this.options.root, "containers", id);
+  }
+
+  bundle(id: string): string {
+    return join(this.options.execRoot, "bundles", id);
+  }
+
+  logPath(id: string): string {
+    return join(this.dir(id), "container.log");
+  }
+
+  /** Mounts the rootfs, writes the /etc files and the spec, and starts the process. */
+  async start(c: RunnableContainer): Promise<{ pid: number }> {
+    const dir = this.dir(c.id);
+    const merged = join(dir, "merged");
+    for (const sub of ["upper", "work", "merged"])
+      mkdirSync(join(dir, sub), { recursive: true, mode: 0o700 });
+    mkdirSync(this.bundle(c.id), { recursive: true, mode: 0o700 });
+    await this.mountRootfs(c, merged);
+    try {
+      const hostname = c.config.Hostname || c.id.slice(0, 12);
+      writeFileSync(join(dir, "hostname"), `${hostname}\n`);
+      writeFileSync(join(dir, "hosts"), hostsFile(hostname, c.hostConfig.ExtraHosts ?? []));
+      writeFileSync(join(dir, "resolv.conf"), readHostResolvConf());
+      const spec = buildSpec({
+        id: c.id,
+        image: {
+          ...(c.config.Env ? { env: c.config.Env } : {}),
+          ...(c.config.Cmd ? { cmd: c.config.Cmd } : {}),
+          ...(c.config.Entrypoint ? { entrypoint: c.config.Entrypoint } : {}),
+          ...(c.config.WorkingDir ? { workingDir: c.config.WorkingDir } : {}),
+          ...(c.config.User ? { user: c.config.User } : {}),
+        },
+        tty: c.config.Tty === true,
+        hostname,
+        ...(c.config.Domainname ? { domainname: c.config.Domainname } : {}),
+        readOnly: c.hostConfig.ReadonlyRootfs === true,
+        privileged: c.hostConfig.Privileged === true,
+        capAdd: c.hostConfig.CapAdd ?? [],
+        capDrop: c.hostConfig.CapDrop ?? [],
+        ...(c.hostConfig.Tmpfs ? { tmpfs: c.hostConfig.Tmpfs } : {}),
+        ...(c.hostConfig.ShmSize ? { shmSize: c.hostConfig.ShmSize } : {}),
+        ...(c.hostConfig.Sysctls ? { sysctls: c.hostConfig.Sysctls } : {}),
+        ulimits: (c.hostConfig.Ulimits ?? []).map((u) => `${u.Name}=${u.Soft}:${u.Hard}`),
+        ...securityOptions(c.hostConfig.SecurityOpt ?? []),
+        ...(c.hostConfig.Init ? { init: findInit() } : {}),
+        resources: resourcesOf(c.hostConfig),
+        network: networkOf(c.hostConfig.NetworkMode),
+        rootfs: merged,
+        hostsPath: join(dir, "hosts"),
+        hostnamePath: join(dir, "hostname"),
+        resolvConfPath: join(dir, "resolv.conf"),
+        ...readUserDb(merged),
+        host: this.host,
+      });
+      writeFileSync(join(this.bundle(c.id), "config.json"), specToJson(spec));
+      const started = await startContainer({
+        id: c.id,
+        bundle: this.bundle(c.id),
+        execRoot: this.options.execRoot,
+        runtime: this.options.runtime,
+        logPath: this.logPath(c.id),
+        terminal: c.config.Tty === true,
+        stdin: c.config.OpenStdin === true,
+      });
+      return { pid: started.pid };
+    } catch (err) {
+      await this.release(c.id);
+      throw err;
+    }
+  }
+
+  /** Resolves when the process has exited (conmon's exit file), however long that takes. */
+  waitExit(id: string, signal?: AbortSignal): Promise<ContainerExit> {
+    return waitForExit(this.options.execRoot, id, signal ? { signal } : {});
+  }
+
+  async kill(id: string, signal: string): Promise<void> {
+    await this.runc.kill(id, signal);
+  }
+
+  /** After exit: the runtime's state, the rootfs mount and the monitor's files go. */
+  async release(id: string): Promise<void> {
+    await this.runc
+      .delete(id, true)
+      .catch((err: unknown) => this.options.log.debug("runc delete", { id, err }));
+    const merged = join(this.dir(id), "merged");
+    if (isMountPoint(merged)) await unmount(merged, { lazy: true });
+    await forgetMonitor(this.options.execRoot, id);
+    rmSync(this.bundle(id), { recursive: true, force: true });
+  }
+
+  /** Everything of a removed container. */
+  async remove(id: string): Promise<void> {
+    await this.release(id);
+    rmSync(this.dir(id), { recursive: true, force: true });
+  }
+
+  private async mountRootfs(c: RunnableContainer, merged: string): Promise<void> {
+    if (isMountPoint(merged)) return;
+    const image = this.options.images.resolve(c.imageId);
+    const top = image.layers.at(-1)?.chainId;
+    const lowerDirs = top === undefined ? [] : this.options.images.snapshots.lowerDirs(top);
+    if (lowerDirs.length === 0) {
+      // An image without layers (FROM scratch + metadata): an empty lower dir.
+      const empty = join(this.dir(c.id), "empty");
+      mkdirSync(empty, { recursive: true });
+      lowerDirs.push(empty);
+    }
+    const dir = this.dir(c.id);
+    await mountOverlay({
+      lowerDirs,
+      upperDir: join(dir, "upper"),
+      workDir: join(dir, "work"),
+      target: merged,
+    });
+  }
+}
+
+function isMountPoint(path: string): boolean {
+  return readFileSync("/proc/self/mountinfo", "utf8")
+    .split("\n")
+    .some((line) => line.split(" ")[4] === path);
+}
+
+function hostsFile(hostname: string, extra: readonly string[]): string {
+  const lines = [
+    "127.0.0.1\tlocalhost",
+    "::1\tlocalhost ip6-localhost ip6-loopback",
+    "fe00::0\tip6-localnet",
+    "ff00::0\tip6-mcastprefix",
+    "ff02::1\tip6-allnodes",
+    "ff02::2\tip6-allrouters",
+    `127.0.1.1\t${hostname}`,
+  ];
+  for (const entry of extra) {
+    const sep = entry.indexOf(":");
+    if (sep <= 0) throw invalidArgument("INVALID_EXTRA_HOST", `invalid IP address in add-host: "${entry}"`);
+    lines.push(`${entry.slice(sep + 1)}\t${entry.slice(0, sep)}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** The host's resolvers; systemd-resolved's stub (127.0.0.53) is useless inside a container. */
+function readHostResolvConf(): string {
+  for (const path of ["/run/systemd/resolve/resolv.conf", "/etc/resolv.conf"]) {
+    try {
+      const text = readFileSync(path, "utf8");
+      if (path === "/etc/resolv.conf" || !/127\.0\.0\.53/.test(text)) return text;
+    } catch {
+      // try the next
+    }
+  }
+  return "";
+}
+
+function readUserDb(rootfs: string): { passwd?: string; group?: string } {
+  const read = (p: string): string | undefined => {
+    try {
+      return readFileSync(join(rootfs, p), "utf8");
+    } catch {
+      return undefined;
+    }
+  };
+  const passwd = read("etc/passwd");
+  const group = read("etc/group");
+  return { ...(passwd !== undefined ? { passwd } : {}), ...(group !== undefined ? { group } : {}) };
+}
+
+function findInit(): string {
+  const found = INIT_BINARIES.find((p) => existsSync(p));
+  if (!found) throw invalidArgument("NO_INIT", "--init needs tini or catatonit installed on the host");
+  return found;
+}
+
+/** Until the bridge lands, the default network is a private namespace with loopback only. */
+function networkOf(mode: string | undefined): string {
+  if (mode === "host") return "host";
+  if (mode === undefined || mode === "" || mode === "default" || mode === "bridge" || mode === "none")
+    return "none";
+  throw invalidArgument("NETWORK_UNSUPPORTED", `network mode "${mode}" is not supported by this berthd yet`);
+}
+
+function securityOptions(opts: readonly string[]): { noNewPrivileges?: boolean; seccompProfile?: string } {
+  const out: { noNewPrivileges?: boolean; seccompProfile?: string } = {};
+  for (const opt of opts) {
+    const [key = "", value = ""] = opt.includes("=")
+      ? [opt.slice(0, opt.indexOf("=")), opt.slice(opt.indexOf("=") + 1)]
+      : [opt, ""];
+    if (key === "no-new-privileges") out.noNewPrivileges = value === "" || value === "true";
+    else if (key === "seccomp") out.seccompProfile = value === "unconfined" ? "unconfined" : value;
+    else throw invalidArgument("INVALID_SECURITY_OPT", `invalid --security-opt: "${opt}"`);
+  }
+  return out;
+}
+
+function resourcesOf(
+  h: RunnableContainer["hostConfig"],
+): NonNullable<Parameters<typeof buildSpec>[0]["resources"]> {
+  return {
+    ...(h.Memory ? { memory: h.Memory } : {}),
+    ...(h.MemorySwap ? { memorySwap: h.MemorySwap } : {}),
+    ...(h.MemoryReservation ? { memoryReservation: h.MemoryReservation } : {}),
+    ...(h.NanoCpus ? { nanoCpus: h.NanoCpus } : {}),
+    ...(h.CpuShares ? { cpuShares: h.CpuShares } : {}),
+    ...(h.CpuQuota ? { cpuQuota: h.CpuQuota } : {}),
+    ...(h.CpuPeriod ? { cpuPeriod: h.CpuPeriod } : {}),
+    ...(h.CpusetCpus ? { cpusetCpus: h.CpusetCpus } : {}),
+    ...(h.CpusetMems ? { cpusetMems: h.CpusetMems } : {}),
+    ...(h.PidsLimit ? { pidsLimit: h.PidsLimit } : {}),
+    ...(h.OomKillDisable ? { oomKillDisable: true } : {}),
+  };
+}
