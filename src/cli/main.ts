@@ -13,18 +13,30 @@ Usage:  berth [OPTIONS] COMMAND
 A container engine that speaks the Docker Engine API
 
 Commands:
+  create      Create a new container
+  kill        Kill one or more running containers
+  logs        Fetch the logs of a container
   images      List images
   import      Import the contents from a tarball to create a filesystem image
   info        Display system-wide information
   inspect     Return low-level information on berth objects
   history     Show the history of an image
   load        Load an image from a tar archive or STDIN
+  ps          List containers
+  rename      Rename a container
+  restart     Restart one or more containers
+  rm          Remove one or more containers
   rmi         Remove one or more images
+  run         Create and run a new container from an image
   save        Save one or more images to a tar archive (streamed to STDOUT by default)
+  start       Start one or more stopped containers
+  stop        Stop one or more running containers
   tag         Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE
   version     Show the berth version information
+  wait        Block until one or more containers stop, then print their exit codes
 
 Management Commands:
+  container   Manage containers
   image       Manage images
   system      Manage berth
 
@@ -85,7 +97,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const found = findCommand(rest);
   if (!found) {
-    const groups = ["image", "system", "volume"];
+    const groups = ["container", "image", "system", "volume"];
     const word = rest[0] ?? "";
     if (groups.includes(word)) {
       const subs = COMMANDS.flatMap((c) =>

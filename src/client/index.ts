@@ -1,1 +1,2 @@
 export * from "./engine-client.ts";
+export * from "./hijack.ts";

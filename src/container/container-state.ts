@@ -2,7 +2,8 @@
 // Status text of `docker ps` (moby container/state.go String()).
 import { humanDuration } from "./human-duration.ts";
 
-export type ContainerStatus = "created" | "running" | "paused" | "restarting" | "removing" | "exited" | "dead";
+export type ContainerStatus =
+  "created" | "running" | "paused" | "restarting" | "removing" | "exited" | "dead";
 
 export const CONTAINER_STATUSES: readonly ContainerStatus[] = [
   "created",

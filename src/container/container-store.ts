@@ -60,9 +60,7 @@ interface ContainerRow {
 
 function isUniqueViolation(err: unknown): boolean {
   return (
-    err instanceof Error &&
-    "code" in err &&
-    (err as { code: unknown }).code === "SQLITE_CONSTRAINT_UNIQUE"
+    err instanceof Error && "code" in err && (err as { code: unknown }).code === "SQLITE_CONSTRAINT_UNIQUE"
   );
 }
 

@@ -34,12 +34,11 @@ export interface MemoryLimits {
 }
 
 export function validateMemory({ memory, memorySwap, memoryReservation }: MemoryLimits): void {
-  if (memory < 0 || memoryReservation < 0) throw invalidContainerConfig("invalid memory limit: must not be negative");
+  if (memory < 0 || memoryReservation < 0)
+    throw invalidContainerConfig("invalid memory limit: must not be negative");
   if (memory > 0 && memory < MIN_MEMORY) throw invalidContainerConfig("Minimum memory limit allowed is 6MB");
   if (memory > 0 && memorySwap > 0 && memorySwap < memory) {
-    throw invalidContainerConfig(
-      "Minimum memoryswap limit should be larger than memory limit, see usage",
-    );
+    throw invalidContainerConfig("Minimum memoryswap limit should be larger than memory limit, see usage");
   }
   if (memory === 0 && memorySwap > 0) {
     throw invalidContainerConfig(
@@ -76,7 +75,9 @@ export function validateCpus({ nanoCpus, cpuPeriod, cpuQuota, hostCpus }: CpuLim
     );
   }
   if (cpuPeriod !== 0 && (cpuPeriod < 1000 || cpuPeriod > 1000000)) {
-    throw invalidContainerConfig("CPU cfs period can not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)");
+    throw invalidContainerConfig(
+      "CPU cfs period can not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)",
+    );
   }
   if (cpuQuota > 0 && cpuQuota < 1000) {
     throw invalidContainerConfig("CPU cfs quota can not be less than 1ms (i.e. 1000)");

@@ -12,6 +12,7 @@ import {
   CONTAINER_STATUSES,
   ContainerStore,
   type ContainerStatus,
+  containerRemovalInProgress,
   containerRunning,
   invalidContainerConfig,
   isStopped,
@@ -29,10 +30,33 @@ export interface ContainerBackendDeps {
   runtime: string;
   /** Defaults to "host" (this project's hosts run cgroup v1 hybrid). */
   cgroupnsMode?: "host" | "private";
+  /** A store shared with other verbs (start, stop...); one is opened on `db` otherwise. */
+  store?: Containers;
+  /**
+   * Called before a container's row is deleted (rm, prune): the runtime's hook to kill a running
+   * container (`force`) and release its rootfs, logs and monitor. Throwing keeps the row.
+   */
+  beforeRemove?: (container: StoredContainer, force: boolean) => Promise<void>;
+  /** Called once the row is gone: the runtime frees the container's files and tells waiters. */
+  afterRemove?: (container: StoredContainer) => Promise<void>;
 }
 
 export function createContainerBackend(deps: ContainerBackendDeps): ContainerBackend & { store: Containers } {
-  const store: Containers = new ContainerStore(deps.db);
+  const store: Containers = deps.store ?? new ContainerStore(deps.db);
+  // moby's SetRemovalInProgress: a second rm of the same container while one runs is refused.
+  const removing = new Set<string>();
+  const remove = async (c: StoredContainer, force: boolean): Promise<boolean> => {
+    if (removing.has(c.id)) throw containerRemovalInProgress(c.name.slice(1));
+    removing.add(c.id);
+    try {
+      await deps.beforeRemove?.(c, force);
+      const deleted = store.delete(c.id);
+      await deps.afterRemove?.(c);
+      return deleted;
+    } finally {
+      removing.delete(c.id);
+    }
+  };
   const createDeps = {
     store,
     images: deps.images,
@@ -57,8 +81,7 @@ export function createContainerBackend(deps: ContainerBackendDeps): ContainerBac
     async removeContainer(ref, options) {
       const c = store.resolve(ref);
       if (!isStopped(c.state) && !options.force) throw containerRunning(c.name);
-      // Running containers are stopped here once the runtime is wired (force).
-      store.delete(c.id);
+      await remove(c, options.force);
     },
     async renameContainer(ref, newName) {
       if (newName === "") throw invalidContainerConfig("Neither old nor new names may be empty");
@@ -74,7 +97,8 @@ export function createContainerBackend(deps: ContainerBackendDeps): ContainerBac
       const deleted: string[] = [];
       for (const c of store.list()) {
         if (!isStopped(c.state) || !matches(c)) continue;
-        if (store.delete(c.id)) deleted.push(c.id);
+        if (removing.has(c.id)) continue;
+        if (await remove(c, false)) deleted.push(c.id);
       }
       return { ContainersDeleted: deleted, SpaceReclaimed: 0 };
     },
@@ -208,7 +232,8 @@ function listPredicate(filters: Filters, all: readonly StoredContainer[], images
   // Position in creation order (the store lists newest first), for before/since.
   const order = new Map(all.map((c, i) => [c.id, all.length - i]));
   const positionOf = (ref: string): number => {
-    const found = all.find((c) => c.id === ref || c.name === `/${ref}` || c.name === ref) ??
+    const found =
+      all.find((c) => c.id === ref || c.name === `/${ref}` || c.name === ref) ??
       all.filter((c) => c.id.startsWith(ref)).at(0);
     if (!found) throw invalidArgument("NO_SUCH_CONTAINER", `No such container: ${ref}`);
     return order.get(found.id) ?? 0;
@@ -312,4 +337,3 @@ function untilTime(value: string): number {
   if (Number.isNaN(t)) throw invalidArgument("INVALID_FILTER", `invalid filter 'until=${value}'`);
   return t;
 }
-

@@ -64,8 +64,8 @@ export async function createContainer(
     imageId: image.id,
     imageName,
     created: nowRfc3339Nano(),
-    config,
-    hostConfig,
+    config: withoutNulls(config),
+    hostConfig: withoutNulls(hostConfig),
     state: initialState(),
     labels: config.Labels ?? {},
     restartCount: 0,
@@ -104,6 +104,14 @@ export function nowRfc3339Nano(): string {
   return `${base}${fraction === "" ? "" : `.${fraction}`}Z`;
 }
 
+/**
+ * Drops null members: Docker sends some unset lists as null, but the swagger (and so the
+ * clients generated from it) declares them non-nullable; absent reads the same to Go clients.
+ */
+function withoutNulls<T extends object>(doc: T): T {
+  return Object.fromEntries(Object.entries(doc).filter(([, v]) => v !== null)) as T;
+}
+
 function requestConfig(request: ContainerCreateRequest): ContainerConfig {
   const { HostConfig: _hc, NetworkingConfig: _nc, ...config } = request;
   return config;
@@ -113,7 +121,8 @@ function requestConfig(request: ContainerCreateRequest): ContainerConfig {
 export function mergeConfig(user: ContainerConfig, image: ImageRunConfig): ContainerConfig {
   const out: ContainerConfig = { ...user };
   if (!out.User) out.User = image.User ?? "";
-  if (image.ExposedPorts) out.ExposedPorts = { ...image.ExposedPorts, ...(out.ExposedPorts ?? {}) };
+  if (image.ExposedPorts && Object.keys(image.ExposedPorts).length > 0)
+    out.ExposedPorts = { ...image.ExposedPorts, ...(out.ExposedPorts ?? {}) };
   if ((out.Env ?? []).length === 0) out.Env = image.Env ?? [];
   else {
     const keys = new Set((out.Env ?? []).map((e) => e.split("=")[0]));
@@ -138,15 +147,13 @@ export function mergeConfig(user: ContainerConfig, image: ImageRunConfig): Conta
     out.Healthcheck = h;
   }
   if (!out.WorkingDir) out.WorkingDir = image.WorkingDir ?? "";
-  if (image.Volumes) out.Volumes = { ...image.Volumes, ...(out.Volumes ?? {}) };
+  if (image.Volumes && Object.keys(image.Volumes).length > 0)
+    out.Volumes = { ...image.Volumes, ...(out.Volumes ?? {}) };
   if (!out.StopSignal && image.StopSignal) out.StopSignal = image.StopSignal;
   if (!out.Domainname) out.Domainname = "";
   for (const k of ["AttachStdin", "AttachStdout", "AttachStderr", "Tty", "OpenStdin", "StdinOnce"] as const) {
     out[k] = out[k] ?? false;
   }
-  if (out.Cmd === undefined) out.Cmd = null;
-  if (out.Volumes === undefined) out.Volumes = null;
-  if (out.OnBuild === undefined) out.OnBuild = null;
   return out;
 }
 
@@ -188,9 +195,12 @@ function normalizeHostConfig(deps: CreateDeps, input: HostConfig): HostConfig {
   if (!hc.IpcMode) hc.IpcMode = "private";
   if (!hc.CgroupnsMode) hc.CgroupnsMode = deps.cgroupnsMode;
   hc.ConsoleSize ??= [0, 0];
-  for (const k of ["Binds", "Links", "VolumesFrom", "Dns", "DnsOptions", "DnsSearch", "ExtraHosts", "GroupAdd"] as const) {
-    hc[k] ??= null;
+  const swappiness = hc.MemorySwappiness ?? -1;
+  if (swappiness !== -1 && (swappiness < 0 || swappiness > 100)) {
+    throw invalidContainerConfig(`Invalid value: ${swappiness}, valid memory swappiness range is 0-100`);
   }
+  // -1 is the docker CLI's "not set".
+  if (swappiness === -1) delete hc.MemorySwappiness;
   return hc;
 }
 

@@ -6,6 +6,7 @@
 // the OCI bundle (config.json, conmon's attach socket and ctl fifo) in <execRoot>/bundles/<id>.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { ContainerConfig, HostConfig } from "../api/types/index.ts";
 import type { ImageService } from "../image/index.ts";
 import { invalidArgument, type Logger } from "../lib/index.ts";
 import {
@@ -21,46 +22,12 @@ import {
 } from "../runtime/index.ts";
 import { mountOverlay, unmount } from "../snapshot/index.ts";
 
-/** The parts of a container's Docker-shaped Config and HostConfig that running it needs. */
+/** What running a container needs: its Docker-shaped Config and HostConfig. */
 export interface RunnableContainer {
   id: string;
   imageId: string;
-  config: {
-    Hostname?: string;
-    Domainname?: string;
-    User?: string;
-    Env?: string[] | null;
-    Cmd?: string[] | null;
-    Entrypoint?: string[] | null;
-    WorkingDir?: string;
-    Tty?: boolean;
-    OpenStdin?: boolean;
-  };
-  hostConfig: {
-    NetworkMode?: string;
-    Privileged?: boolean;
-    ReadonlyRootfs?: boolean;
-    CapAdd?: string[] | null;
-    CapDrop?: string[] | null;
-    Tmpfs?: Record<string, string> | null;
-    ShmSize?: number;
-    Init?: boolean | null;
-    ExtraHosts?: string[] | null;
-    Sysctls?: Record<string, string> | null;
-    Memory?: number;
-    MemorySwap?: number;
-    MemoryReservation?: number;
-    NanoCpus?: number;
-    CpuShares?: number;
-    CpuQuota?: number;
-    CpuPeriod?: number;
-    CpusetCpus?: string;
-    CpusetMems?: string;
-    PidsLimit?: number | null;
-    OomKillDisable?: boolean | null;
-    Ulimits?: { Name: string; Soft: number; Hard: number }[] | null;
-    SecurityOpt?: string[] | null;
-  };
+  config: ContainerConfig;
+  hostConfig: HostConfig;
 }
 
 export interface ContainerRuntimeOptions {

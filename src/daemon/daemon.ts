@@ -7,6 +7,7 @@ import { join } from "node:path";
 import {
   Router,
   addContainerRoutes,
+  addContainerRunRoutes,
   addImageRoutes,
   addSystemRoutes,
   addVolumeRoutes,
@@ -19,7 +20,12 @@ import { OverlaySnapshotter } from "../snapshot/index.ts";
 import { VolumeService } from "../volume/index.ts";
 import { type DaemonOptions, socketPathOf } from "./daemon-options.ts";
 import { readHostFacts } from "./host-facts.ts";
+import { ContainerStore } from "../container/index.ts";
 import { createContainerBackend } from "./container-backend.ts";
+import type { Containers } from "./container-create.ts";
+import { ContainerLifecycle } from "./container-lifecycle.ts";
+import { createContainerRunBackend } from "./container-run-backend.ts";
+import { ContainerRuntime } from "./container-runtime.ts";
 import { createImageBackend } from "./image-backend.ts";
 import { listenOnSocket } from "./listen-socket.ts";
 import { openLockedMetadataDb } from "./root-lock.ts";
@@ -67,7 +73,39 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
   });
   addImageRoutes(router, imageBackend);
   addVolumeRoutes(router, createVolumeBackend(volumes));
-  addContainerRoutes(router, createContainerBackend({ db, images, runtime: options.runtime }));
+  const containerRuntime = new ContainerRuntime({
+    root,
+    execRoot,
+    runtime: options.runtime,
+    images,
+    log: log.child({ module: "container" }),
+  });
+  const containerStore: Containers = new ContainerStore(db);
+  const containerBackend = createContainerBackend({
+    db,
+    images,
+    runtime: options.runtime,
+    store: containerStore,
+    beforeRemove: async (c, force) => {
+      if (c.state.Running && force) {
+        const exited = lifecycle.nextExit(c.id);
+        await lifecycle.kill(c.id, "SIGKILL");
+        await exited;
+      }
+    },
+    afterRemove: (c) => lifecycle.removed(c.id),
+  });
+  const lifecycle: ContainerLifecycle = new ContainerLifecycle(
+    containerStore,
+    containerRuntime,
+    execRoot,
+    options.runtime,
+    log.child({ module: "lifecycle" }),
+    (id) => containerBackend.removeContainer(id, { force: true, volumes: false }),
+  );
+  await lifecycle.restore();
+  addContainerRoutes(router, containerBackend);
+  addContainerRunRoutes(router, createContainerRunBackend(containerStore, lifecycle, containerRuntime));
 
   const server = createApiServer(router, log.child({ module: "api" }));
   const socketPath = socketPathOf(options.host);
@@ -79,6 +117,7 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
       await closeServer(server);
       rmSync(socketPath, { force: true });
       rmSync(pidFile, { force: true });
+      lifecycle.close();
       await volumes.close();
       db.close();
       log.info("berthd stopped");

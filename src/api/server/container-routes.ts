@@ -9,6 +9,7 @@ import type {
   ContainerSummary,
 } from "../types/index.ts";
 import { type Filters, parseFilters } from "./filters.ts";
+import { MAX_JSON_BODY } from "./request-context.ts";
 import type { Router } from "./router.ts";
 
 export interface ContainerListOptions {
@@ -45,6 +46,11 @@ const PRUNE_FILTERS = ["until", "label", "label!"] as const;
 
 export function addContainerRoutes(router: Router, backend: ContainerBackend): void {
   router.add("POST", "/containers/create", async (ctx) => {
+    // Refused before reading, so the client gets the 400 instead of a reset connection.
+    const length = Number(ctx.req.headers["content-length"] ?? 0);
+    if (length > MAX_JSON_BODY) {
+      throw invalidArgument("BODY_TOO_LARGE", `request body too large: limit is ${MAX_JSON_BODY} bytes`);
+    }
     const body = await ctx.readJson<unknown>();
     const request = parseCreateRequest(body);
     ctx.json(201, await backend.createContainer(ctx.query.get("name") ?? "", request));

@@ -8,3 +8,4 @@ export * from "./system-routes.ts";
 export type { RequestContext } from "./request-context.ts";
 export * from "./volume-routes.ts";
 export * from "./container-routes.ts";
+export * from "./container-run-routes.ts";

@@ -1,10 +1,10 @@
-// berth image inspect (and berth inspect, for images until containers exist).
+// berth image inspect (berth inspect, for any object, is in container-inspect.ts).
 import { ApiError } from "../../client/index.ts";
 import { command, inspectJson } from "../cli-context.ts";
 import { renderFormat } from "../table.ts";
 
 export const imageInspectCommand = command({
-  paths: [["image", "inspect"], ["inspect"]],
+  paths: [["image", "inspect"]],
   spec: {
     path: "berth image inspect",
     usage: "[OPTIONS] IMAGE [IMAGE...]",

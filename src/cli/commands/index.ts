@@ -1,5 +1,17 @@
 // Every berth command. Management commands (image, system) are reached by their paths.
 import type { Command } from "../cli-context.ts";
+import {
+  killCommand,
+  restartCommand,
+  startCommand,
+  stopCommand,
+  waitCommand,
+} from "./container-lifecycle.ts";
+import { logsCommand } from "./logs.ts";
+import { runCommand } from "./run.ts";
+import { containerInspectCommand, inspectCommand } from "./container-inspect.ts";
+import { containerPruneCommand } from "./container-prune.ts";
+import { createCommand } from "./create.ts";
 import { historyCommand } from "./history.ts";
 import { imageInspectCommand } from "./image-inspect.ts";
 import { imagePruneCommand } from "./image-prune.ts";
@@ -7,6 +19,9 @@ import { imagesCommand } from "./images.ts";
 import { importCommand } from "./import.ts";
 import { infoCommand } from "./info.ts";
 import { loadCommand } from "./load.ts";
+import { psCommand } from "./ps.ts";
+import { renameCommand } from "./rename.ts";
+import { rmCommand } from "./rm.ts";
 import { rmiCommand } from "./rmi.ts";
 import { saveCommand } from "./save.ts";
 import { systemDfCommand } from "./system-df.ts";
@@ -19,6 +34,13 @@ import { volumePruneCommand } from "./volume-prune.ts";
 import { volumeRmCommand } from "./volume-rm.ts";
 
 export const COMMANDS: readonly Command[] = [
+  killCommand,
+  logsCommand,
+  restartCommand,
+  runCommand,
+  startCommand,
+  stopCommand,
+  waitCommand,
   historyCommand,
   imageInspectCommand,
   imagePruneCommand,
@@ -36,6 +58,13 @@ export const COMMANDS: readonly Command[] = [
   volumeLsCommand,
   volumePruneCommand,
   volumeRmCommand,
+  containerInspectCommand,
+  containerPruneCommand,
+  createCommand,
+  inspectCommand,
+  psCommand,
+  renameCommand,
+  rmCommand,
 ];
 
 export { CLIENT_VERSION } from "./version.ts";

@@ -95,6 +95,9 @@ export async function* readLogBatches(
     while (fh === undefined && follower !== undefined && !done && (await follower.wait()) !== "stop") {
       fh = await openIfExists(current);
     }
+    // Told to stop (the container exited) before the file was seen: it may exist by now, and
+    // what it holds was written before the exit.
+    if (fh === undefined && follower !== undefined) fh = await openIfExists(current);
     if (fh === undefined) {
       const last = select([], true);
       if (last.length > 0) yield last;

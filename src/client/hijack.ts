@@ -1,0 +1,35 @@
+// Hijacked connections (attach, exec start): an HTTP request asking for "Upgrade: tcp", answered
+// with 101 UPGRADED, after which the socket carries the raw or multiplexed stream both ways.
+import { request as httpRequest } from "node:http";
+import type { Duplex } from "node:stream";
+import { API_VERSION } from "../api/types/index.ts";
+import { ApiError, readAll } from "./engine-client.ts";
+
+export function hijack(socketPath: string, path: string, query: URLSearchParams): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({
+      socketPath,
+      method: "POST",
+      path: `/v${API_VERSION}${path}?${query.toString()}`,
+      headers: { Connection: "Upgrade", Upgrade: "tcp", "Content-Type": "text/plain" },
+    });
+    req.on("upgrade", (_res, socket, head) => {
+      if (head.length > 0) socket.unshift(head);
+      resolve(socket);
+    });
+    req.on("response", (res) => {
+      // No upgrade: an error status with a JSON message.
+      void readAll(res).then((body) => {
+        let message = body.toString("utf8").trim();
+        try {
+          message = (JSON.parse(message) as { message?: string }).message ?? message;
+        } catch {
+          // not JSON
+        }
+        reject(new ApiError(res.statusCode ?? 500, message));
+      });
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}

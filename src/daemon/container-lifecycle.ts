@@ -1,0 +1,199 @@
+// Container lifecycle over the store and the runtime: start, stop, kill, wait, and the exit
+// watcher that records how a container ended. On daemon start, `restore` re-adopts containers
+// whose conmon survived (live restore) and records the exits that happened while it was away.
+import { EventEmitter } from "node:events";
+import type { ContainerConfig, HostConfig } from "../api/types/index.ts";
+import { type ContainerRecord, type ContainerState, type ContainerStore } from "../container/index.ts";
+import { conflict, EngineError, type Logger } from "../lib/index.ts";
+import { type ContainerExit, scanMonitors } from "../runtime/index.ts";
+import type { ContainerRuntime, RunnableContainer } from "./container-runtime.ts";
+
+export type LifecycleStore = ContainerStore<ContainerConfig, HostConfig>;
+
+export type WaitCondition = "not-running" | "next-exit" | "removed";
+
+const notModified = (message: string): EngineError =>
+  new EngineError("not-modified", "NOT_MODIFIED", message);
+const notRunning = (name: string): EngineError =>
+  conflict("CONTAINER_NOT_RUNNING", `Container ${name} is not running`);
+
+export class ContainerLifecycle {
+  /** "exit" and "removed" events, with the container id. */
+  readonly events = new EventEmitter();
+  private readonly watching = new Map<string, AbortController>();
+
+  constructor(
+    private readonly store: LifecycleStore,
+    private readonly runtime: ContainerRuntime,
+    private readonly execRoot: string,
+    private readonly runtimeName: string,
+    private readonly log: Logger,
+    /** Removes a container (used for --rm once it exits). */
+    private readonly autoRemove: (id: string) => Promise<void>,
+  ) {
+    this.events.setMaxListeners(0);
+  }
+
+  async start(ref: string): Promise<void> {
+    const c = this.store.resolve(ref);
+    if (c.state.Running) throw notModified("container already started");
+    const { pid } = await this.runtime.start(toRunnable(c));
+    this.setState(c.id, {
+      ...c.state,
+      Status: "running",
+      Running: true,
+      Paused: false,
+      Restarting: false,
+      OOMKilled: false,
+      Dead: false,
+      Pid: pid,
+      ExitCode: 0,
+      Error: "",
+      StartedAt: new Date().toISOString(),
+    });
+    this.watch(c.id);
+  }
+
+  /** SIGTERM (or the image's stop signal), then SIGKILL after the timeout, as `docker stop`. */
+  async stop(ref: string, timeoutSeconds?: number, signal?: string): Promise<void> {
+    const c = this.store.resolve(ref);
+    if (!c.state.Running) throw notModified("container already stopped");
+    const timeout = timeoutSeconds ?? c.config.StopTimeout ?? 10;
+    const exited = this.nextExit(c.id);
+    if (timeout !== 0) {
+      await this.runtime.kill(c.id, signal || c.config.StopSignal || "SIGTERM").catch(() => undefined);
+    }
+    const inTime = timeout < 0 ? await exited.then(() => true) : await raceTimeout(exited, timeout * 1000);
+    if (!inTime) {
+      await this.runtime.kill(c.id, "SIGKILL").catch(() => undefined);
+      await exited;
+    }
+  }
+
+  async kill(ref: string, signal = "SIGKILL"): Promise<void> {
+    const c = this.store.resolve(ref);
+    if (!c.state.Running) throw notRunning(c.id);
+    await this.runtime.kill(c.id, signal);
+  }
+
+  /** `docker wait`: the exit code once the condition holds. */
+  async wait(ref: string, condition: WaitCondition): Promise<{ StatusCode: number }> {
+    const c = this.store.resolve(ref);
+    if (condition === "removed") {
+      await new Promise<void>((resolve) => {
+        const onRemoved = (id: string): void => {
+          if (id !== c.id) return;
+          this.events.off("removed", onRemoved);
+          resolve();
+        };
+        this.events.on("removed", onRemoved);
+      });
+      return { StatusCode: this.lastExit.get(c.id) ?? c.state.ExitCode };
+    }
+    if (condition === "not-running" && !c.state.Running) return { StatusCode: c.state.ExitCode };
+    const exit = await this.nextExit(c.id);
+    return { StatusCode: exit.exitCode };
+  }
+
+  /** Resolves at the container's next exit. */
+  nextExit(id: string): Promise<ContainerExit> {
+    return new Promise((resolve) => {
+      const onExit = (exitedId: string, exit: ContainerExit): void => {
+        if (exitedId !== id) return;
+        this.events.off("exit", onExit);
+        resolve(exit);
+      };
+      this.events.on("exit", onExit);
+    });
+  }
+
+  /** Called by removal: stops watching, frees the runtime's resources, tells waiters. */
+  async removed(id: string): Promise<void> {
+    this.watching.get(id)?.abort();
+    this.watching.delete(id);
+    await this.runtime.remove(id);
+    this.events.emit("removed", id);
+  }
+
+  /** Live restore after a daemon start: re-adopt, or record exits that happened meanwhile. */
+  async restore(): Promise<void> {
+    const monitors = new Map(
+      (await scanMonitors({ execRoot: this.execRoot, runtime: this.runtimeName })).map((m) => [m.id, m]),
+    );
+    for (const c of this.store.list()) {
+      if (!c.state.Running) continue;
+      const m = monitors.get(c.id);
+      if (m?.status === "monitored") {
+        this.log.info("re-adopted running container", { id: c.id });
+        this.watch(c.id);
+      } else if (m?.status === "exited" && m.exit) {
+        await this.recordExit(c.id, m.exit);
+      } else {
+        // Its monitor died with it: nobody knows the exit code (Docker reports 255 too).
+        await this.recordExit(c.id, { exitCode: 255, finishedAt: new Date(), oomKilled: false });
+      }
+    }
+  }
+
+  /** Stops watching exits (daemon shutdown); containers keep running under conmon. */
+  close(): void {
+    for (const controller of this.watching.values()) controller.abort();
+    this.watching.clear();
+  }
+
+  private readonly lastExit = new Map<string, number>();
+
+  private watch(id: string): void {
+    const controller = new AbortController();
+    this.watching.set(id, controller);
+    this.runtime
+      .waitExit(id, controller.signal)
+      .then((exit) => this.recordExit(id, exit))
+      .catch((err: unknown) => {
+        if (!controller.signal.aborted) this.log.error("waiting for container exit failed", { id, err });
+      });
+  }
+
+  private async recordExit(id: string, exit: ContainerExit): Promise<void> {
+    this.watching.delete(id);
+    const c = this.store.get(id);
+    if (!c) return;
+    this.setState(id, {
+      ...c.state,
+      Status: "exited",
+      Running: false,
+      Paused: false,
+      Pid: 0,
+      ExitCode: exit.exitCode,
+      OOMKilled: exit.oomKilled,
+      FinishedAt: exit.finishedAt.toISOString(),
+    });
+    this.lastExit.set(id, exit.exitCode);
+    await this.runtime.release(id).catch((err: unknown) => this.log.warn("releasing container", { id, err }));
+    this.events.emit("exit", id, exit);
+    if (c.hostConfig.AutoRemove) {
+      await this.autoRemove(id).catch((err: unknown) => this.log.warn("auto-remove failed", { id, err }));
+    }
+  }
+
+  private setState(id: string, state: ContainerState): void {
+    this.store.setState(id, state);
+  }
+}
+
+function toRunnable(c: ContainerRecord<ContainerConfig, HostConfig>): RunnableContainer {
+  return { id: c.id, imageId: c.imageId, config: c.config, hostConfig: c.hostConfig };
+}
+
+/** True if `promise` settled within `ms`. */
+async function raceTimeout(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,89 @@
+// The ContainerRunBackend: lifecycle calls, and logs/attach output read from the container's
+// log file (conmon's k8s-file) and framed as the Engine API streams them.
+import type { ContainerRunBackend, LogStream } from "../api/server/index.ts";
+import type { ContainerStore } from "../container/index.ts";
+import { invalidArgument } from "../lib/index.ts";
+import {
+  type LogMessage,
+  DEFAULT_LOG_MAX_FILES,
+  apiTimeToLogTime,
+  encodeLogFrames,
+  readLogBatches,
+  rotatedLogPaths,
+} from "../runtime/index.ts";
+import type { ContainerLifecycle } from "./container-lifecycle.ts";
+import type { ContainerRuntime } from "./container-runtime.ts";
+
+interface TtyConfig {
+  Tty?: boolean;
+}
+
+export function createContainerRunBackend(
+  store: ContainerStore<TtyConfig, unknown>,
+  lifecycle: ContainerLifecycle,
+  runtime: ContainerRuntime,
+): ContainerRunBackend {
+  const framed = async function* (
+    batches: AsyncIterable<LogMessage[]>,
+    tty: boolean,
+    timestamps: boolean,
+  ): AsyncGenerator<Buffer> {
+    for await (const batch of batches) yield encodeLogFrames(batch, { tty, timestamps });
+  };
+
+  return {
+    startContainer: (ref) => lifecycle.start(ref),
+    stopContainer: (ref, t, signal) => lifecycle.stop(ref, t, signal),
+    async restartContainer(ref, t, signal) {
+      if (store.resolve(ref).state.Running) await lifecycle.stop(ref, t, signal);
+      await lifecycle.start(ref);
+    },
+    killContainer: (ref, signal) => lifecycle.kill(ref, signal),
+    waitContainer: (ref, condition) => lifecycle.wait(ref, condition),
+
+    async containerLogs(ref, request, signal): Promise<LogStream> {
+      const c = store.resolve(ref);
+      const tty = c.config.Tty === true;
+      // Following a running container ends when it exits; a stopped one has nothing to wait for.
+      const exited = c.state.Running ? lifecycle.nextExit(c.id).then(() => undefined) : Promise.resolve();
+      const batches = readLogBatches(rotatedLogPaths(runtime.logPath(c.id), DEFAULT_LOG_MAX_FILES), {
+        follow: request.follow,
+        stdout: request.stdout,
+        stderr: request.stderr,
+        tail: request.tail,
+        ...timeBound("since", request.since),
+        ...timeBound("until", request.until),
+        exited,
+        signal,
+      });
+      return { tty, chunks: framed(batches, tty, request.timestamps) };
+    },
+
+    async attachOutput(ref, request, signal): Promise<LogStream> {
+      const c = store.resolve(ref);
+      const tty = c.config.Tty === true;
+      // Attached before start (as `docker run` does): everything until the coming exit. "From
+      // now" is a time, fixed here: the reader starts later, maybe after the first output.
+      const exited = lifecycle.nextExit(c.id).then(() => undefined);
+      const now = Date.now();
+      const since = apiTimeToLogTime(`${Math.floor(now / 1000)}.${String(now % 1000).padStart(3, "0")}`);
+      const batches = readLogBatches(rotatedLogPaths(runtime.logPath(c.id), DEFAULT_LOG_MAX_FILES), {
+        follow: request.stream,
+        stdout: request.stdout,
+        stderr: request.stderr,
+        ...(request.logs || since === undefined ? {} : { since }),
+        exited,
+        signal,
+      });
+      return { tty, chunks: framed(batches, tty, false) };
+    },
+  };
+}
+
+/** A since/until option from the API's value ("" or "0" means none; bad values are errors). */
+function timeBound(key: "since" | "until", value: string): { since?: string; until?: string } {
+  if (value === "" || value === "0") return {};
+  const time = apiTimeToLogTime(value);
+  if (time === undefined) throw invalidArgument("INVALID_TIME", `invalid value for "${key}": ${value}`);
+  return { [key]: time };
+}
