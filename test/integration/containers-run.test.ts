@@ -1,0 +1,153 @@
+// Running containers through the real docker CLI and berth, with conmon + runc underneath:
+// output and exit codes, detached containers, logs, stop/kill/wait/restart, resources, forced
+// removal, and live restore across a daemon kill -9. Nothing may be left behind.
+import assert from "node:assert/strict";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { makeBusyboxImage } from "../helpers/busybox.ts";
+import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
+
+/** A loop that exits 0 on SIGTERM (sh as PID 1 ignores signals it has no handler for). */
+const TERMINABLE = "trap 'exit 0' TERM; while :; do sleep 0.1; done";
+
+/** conmon processes monitoring containers of this daemon (their command lines name its exec-root). */
+function conmonsOf(daemon: TestDaemon): number {
+  return readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .filter((pid) => {
+      try {
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+        return cmdline.startsWith("conmon") || cmdline.includes("/conmon\0")
+          ? cmdline.includes(daemon.execRoot)
+          : false;
+      } catch {
+        return false; // exited meanwhile
+      }
+    }).length;
+}
+
+async function until(what: string, check: () => boolean, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+function mountsUnder(dir: string): string[] {
+  return readFileSync("/proc/self/mountinfo", "utf8")
+    .split("\n")
+    .map((l) => l.split(" ")[4] ?? "")
+    .filter((p) => p.startsWith(dir));
+}
+
+describe("running containers", () => {
+  let daemon: TestDaemon;
+  before(async () => {
+    daemon = await startDaemon();
+    const archive = join(daemon.dir, "busybox.tar");
+    await makeBusyboxImage(archive);
+    assert.equal((await daemon.docker(["load", "-i", archive])).code, 0);
+  });
+  after(async () => {
+    await daemon.docker([
+      "rm",
+      "-f",
+      ...(await daemon.docker(["ps", "-aq"])).stdout.split(/\s+/).filter(Boolean),
+    ]);
+    await daemon.cleanup();
+  });
+
+  it("docker run prints output, keeps stderr apart, returns the exit code and --rm removes", async () => {
+    const run = await daemon.docker(["run", "--rm", "busybox", "sh", "-c", "echo out; echo err >&2; exit 3"]);
+    assert.equal(run.code, 3);
+    assert.equal(run.stdout, "out\n");
+    assert.equal(run.stderr, "err\n");
+    assert.equal((await daemon.docker(["ps", "-aq"])).stdout, "");
+  });
+
+  it("berth run does the same", async () => {
+    const run = await daemon.berth(["run", "--rm", "busybox", "sh", "-c", "echo out; echo err >&2; exit 4"]);
+    assert.equal(run.code, 4);
+    assert.equal(run.stdout, "out\n");
+    assert.equal(run.stderr, "err\n");
+  });
+
+  it("runs detached, shows logs, stops with SIGTERM, reports the exit", async () => {
+    const run = await daemon.docker([
+      "run",
+      "-d",
+      "--name",
+      "ticker",
+      "busybox",
+      "sh",
+      "-c",
+      `echo started; ${TERMINABLE}`,
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const id = run.stdout.trim();
+    assert.match(id, /^[a-f0-9]{64}$/);
+    const ps = await daemon.docker(["ps", "--format", "{{.Names}} {{.Status}}"]);
+    assert.match(ps.stdout, /^ticker Up /);
+    const logs = await daemon.docker(["logs", "ticker"]);
+    assert.equal(logs.stdout, "started\n");
+    const stop = await daemon.docker(["stop", "-t", "5", "ticker"]);
+    assert.equal(stop.code, 0, stop.stderr);
+    const state = await daemon.docker(["inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", "ticker"]);
+    assert.equal(state.stdout.trim(), "exited 0");
+    const wait = await daemon.docker(["wait", "ticker"]);
+    assert.equal(wait.stdout.trim(), "0");
+  });
+
+  it("kill, restart and forced removal of a running container", async () => {
+    assert.equal((await daemon.docker(["start", "ticker"])).code, 0);
+    const kill = await daemon.docker(["kill", "ticker"]);
+    assert.equal(kill.code, 0, kill.stderr);
+    assert.equal((await daemon.docker(["wait", "ticker"])).stdout.trim(), "137");
+    assert.equal((await daemon.docker(["restart", "-t", "1", "ticker"])).code, 0);
+    const running = await daemon.docker(["inspect", "-f", "{{.State.Running}}", "ticker"]);
+    assert.equal(running.stdout.trim(), "true");
+    const refused = await daemon.docker(["rm", "ticker"]);
+    assert.notEqual(refused.code, 0);
+    assert.equal((await daemon.docker(["rm", "-f", "ticker"])).code, 0);
+    assert.deepEqual(mountsUnder(daemon.root), []);
+  });
+
+  it("applies the memory limit in the cgroup", async () => {
+    const run = await daemon.docker([
+      "run",
+      "--rm",
+      "-m",
+      "32m",
+      "busybox",
+      "cat",
+      "/sys/fs/cgroup/memory/memory.limit_in_bytes",
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout.trim(), String(32 * 1024 * 1024));
+  });
+
+  it("keeps running containers across a daemon kill -9 and records exits that happen meanwhile", async () => {
+    const keep = (
+      await daemon.docker(["run", "-d", "--name", "keeper", "busybox", "sh", "-c", TERMINABLE])
+    ).stdout.trim();
+    const quitter = (
+      await daemon.docker(["run", "-d", "--name", "quitter", "busybox", "sh", "-c", "sleep 1; exit 5"])
+    ).stdout.trim();
+    assert.ok(keep && quitter);
+    await daemon.kill9();
+    // conmon records the quitter's exit while no daemon runs.
+    await until("the exit file", () => existsSync(join(daemon.execRoot, "exits", quitter)));
+    await daemon.restart();
+    const ps = await daemon.docker(["ps", "--format", "{{.Names}}"]);
+    assert.match(ps.stdout, /keeper/);
+    const quit = await daemon.docker(["inspect", "-f", "{{.State.Running}} {{.State.ExitCode}}", "quitter"]);
+    assert.equal(quit.stdout.trim(), "false 5");
+    const stop = await daemon.docker(["stop", "-t", "5", "keeper"]);
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.equal((await daemon.docker(["wait", "keeper"])).stdout.trim(), "0");
+    await daemon.docker(["rm", "keeper", "quitter"]);
+    assert.equal(conmonsOf(daemon), 0, "no conmon left");
+  });
+});
