@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on a fresh machine, as root: install what berth needs, build it, start berthd
-# on the default socket, make the default busybox image if missing, and list the images.
+# on the default socket, make the default busybox image if missing, list the images, and run a
+# container from it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,3 +22,4 @@ fi
 bin/berth version >/dev/null || { echo "berthd did not start; see /var/log/berthd.log" >&2; exit 1; }
 bin/berth image inspect busybox:latest >/dev/null 2>&1 || scripts/make-busybox-image.sh
 bin/berth images
+bin/berth run --rm busybox echo "hello from a berth container"

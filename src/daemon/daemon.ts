@@ -59,6 +59,11 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     host: readHostFacts(),
     debug: options.logLevel === "debug",
     imageCount: () => images.count(),
+    containerCounts: () => {
+      const all = containerStore.list();
+      const paused = all.filter((c) => c.state.Paused).length;
+      return { total: all.length, running: all.filter((c) => c.state.Running).length - paused, paused };
+    },
   };
   const router = new Router();
   const imageBackend = createImageBackend(images);
@@ -81,6 +86,10 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     log: log.child({ module: "container" }),
   });
   const containerStore: Containers = new ContainerStore(db);
+  images.containersUsing = (imageId) =>
+    containerStore
+      .idsUsingImage(imageId)
+      .map((id) => ({ id, running: containerStore.get(id)?.state.Running ?? false }));
   const containerBackend = createContainerBackend({
     db,
     images,

@@ -73,7 +73,10 @@ export function createImageBackend(images: ImageService): ImageBackend & {
       rest.delete("dangling");
       const matches = imagePredicate(rest, createdOf);
       const wanted = new Set(
-        (await summaries()).filter((s) => (all || s.RepoTags.length === 0) && matches(s)).map((s) => s.Id),
+        (await summaries())
+          .filter((s) => (all || s.RepoTags.length === 0) && matches(s))
+          .filter((s) => images.containersUsing(s.Id).length === 0)
+          .map((s) => s.Id),
       );
       const { items, reclaimed } = await images.pruneWhere((image) => wanted.has(image.id));
       return {
@@ -113,7 +116,11 @@ export function createImageBackend(images: ImageService): ImageBackend & {
       const list = want("image") ? await summaries() : [];
       return {
         LayersSize: want("image") ? images.snapshots.list().reduce((n, s) => n + s.size, 0) : 0,
-        Images: list.map((s) => ({ ...s, Containers: 0, SharedSize: sharedSize(images, s.Id) })),
+        Images: list.map((s) => ({
+          ...s,
+          Containers: images.containersUsing(s.Id).length,
+          SharedSize: sharedSize(images, s.Id),
+        })),
         Containers: [],
         Volumes: [],
         BuildCache: [],

@@ -10,6 +10,7 @@ export interface SystemFactsInput {
   host: HostFacts;
   debug: boolean;
   imageCount: () => number;
+  containerCounts: () => { total: number; running: number; paused: number };
 }
 
 export function systemVersion(input: SystemFactsInput): SystemVersion {
@@ -48,12 +49,13 @@ export function systemVersion(input: SystemFactsInput): SystemVersion {
 export function systemInfo(input: SystemFactsInput): SystemInfo {
   const { host } = input;
   const v1 = host.cgroupVersion === "1";
+  const containers = input.containerCounts();
   return {
     ID: input.engineId,
-    Containers: 0,
-    ContainersRunning: 0,
-    ContainersPaused: 0,
-    ContainersStopped: 0,
+    Containers: containers.total,
+    ContainersRunning: containers.running,
+    ContainersPaused: containers.paused,
+    ContainersStopped: containers.total - containers.running - containers.paused,
     Images: input.imageCount(),
     Driver: "overlayfs",
     DriverStatus: [["Snapshots keyed by", "layer chain ID"]],
@@ -110,7 +112,8 @@ export function systemInfo(input: SystemFactsInput): SystemInfo {
     InitCommit: { ID: "" },
     SecurityOptions: ["name=seccomp,profile=builtin"],
     Warnings: [
-      "WARNING: this berthd stores and serves images only; running containers, networks, volumes, pull/push and build are not available yet",
+      "WARNING: no bridge networking yet: containers get a private network namespace with loopback only (--network none) or the host's (--network host)",
+      "WARNING: not available yet: interactive attach/exec, volumes in containers, restart policies, healthchecks, events, pull/push, build",
     ],
   };
 }

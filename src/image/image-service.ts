@@ -71,6 +71,8 @@ export class ImageService {
   /** Serialises changes to names and GC, so GC never races a commit. */
   private readonly mutations = new Mutex();
   private readonly configs = new Map<string, ImageConfig>();
+  /** Containers created from an image; set by the daemon once containers exist. */
+  containersUsing: (imageId: string) => { id: string; running: boolean }[] = () => [];
 
   constructor(deps: ImageServiceDeps) {
     this.store = new ImageStore(deps.db);
@@ -260,6 +262,23 @@ export class ImageService {
         }
         // The last tag takes the digest references with it, as in Docker.
         const untagged = refs.map((r) => ({ untagged: r.name }));
+        const user = this.containersUsing(image.id)[0];
+        if (user !== undefined) {
+          // Docker's rules: a running container's image cannot go; a stopped one's only with
+          // force, and then only its names go (the image stays for the container).
+          const short = image.id.slice(7, 19);
+          const by = `${user.running ? "running" : "stopped"} container ${user.id.slice(0, 12)}`;
+          if (user.running || !force) {
+            throw conflict(
+              "IMAGE_IN_USE",
+              byName !== undefined && !user.running
+                ? `conflict: unable to remove repository reference "${nameOrId}" (must force) - container ${user.id.slice(0, 12)} is using its referenced image ${short}`
+                : `conflict: unable to delete ${short} (${user.running ? "cannot be forced" : "must be forced"}) - image is being used by ${by}`,
+            );
+          }
+          for (const r of refs) this.store.removeRef(r.name);
+          return untagged;
+        }
         this.store.delete(image.id);
         return [...untagged, { deleted: image.id }];
       });

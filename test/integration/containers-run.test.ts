@@ -114,6 +114,23 @@ describe("running containers", () => {
     assert.deepEqual(mountsUnder(daemon.root), []);
   });
 
+  it("refuses to remove an image a container uses, as Docker does", async () => {
+    const id = (await daemon.docker(["create", "--name", "holder", "busybox", "true"])).stdout.trim();
+    assert.match(id, /^[a-f0-9]{64}$/);
+    const byName = await daemon.docker(["rmi", "busybox"]);
+    assert.notEqual(byName.code, 0);
+    assert.match(
+      byName.stderr,
+      /unable to remove repository reference "busybox" \(must force\) - container [a-f0-9]{12} is using its referenced image/,
+    );
+    const info = await daemon.docker(["info", "--format", "{{.Containers}} {{.ContainersStopped}}"]);
+    assert.equal(info.stdout.trim(), "1 1");
+    const prune = await daemon.docker(["image", "prune", "-a", "-f"]);
+    assert.equal(prune.code, 0, prune.stderr);
+    assert.equal((await daemon.docker(["images", "-q"])).stdout.trim().length, 12, "the used image stays");
+    assert.equal((await daemon.docker(["rm", "holder"])).code, 0);
+  });
+
   it("applies the memory limit in the cgroup", async () => {
     const run = await daemon.docker([
       "run",
