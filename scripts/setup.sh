@@ -11,6 +11,12 @@ ln -sf "$PWD/bin/berth" /usr/local/bin/berth
 ln -sf "$PWD/bin/berthd" /usr/local/bin/berthd
 
 SOCK=/run/berth/berth.sock
+# A berthd already running is restarted on the new build (containers keep running: live restore).
+if [ -f /run/berth/berthd.pid ] && kill -0 "$(cat /run/berth/berthd.pid)" 2>/dev/null; then
+  pid=$(cat /run/berth/berthd.pid)
+  kill -TERM "$pid"
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+fi
 if ! bin/berth version >/dev/null 2>&1; then
   mkdir -p /var/log
   nohup bin/berthd >>/var/log/berthd.log 2>&1 &
