@@ -1,6 +1,7 @@
 // What a command gets: the API client, output streams, and helpers for Docker's error output.
-import type { EngineClient } from "../client/index.ts";
+import { ApiError, type EngineClient } from "../client/index.ts";
 import type { CommandSpec, FlagSpecs, FlagValues } from "./flags.ts";
+import { renderFormat } from "./table.ts";
 
 export interface CliContext {
   client: EngineClient;
@@ -32,4 +33,38 @@ Refer to https://docs.docker.com/go/formatting/ for more information about forma
 /** Docker's JSON output of inspect: an indented array. */
 export function inspectJson(values: unknown[]): string {
   return JSON.stringify(values, null, 4) + "\n";
+}
+
+/** The --format flag of the inspect commands. */
+export const INSPECT_FORMAT_FLAG = {
+  type: "string",
+  short: "f",
+  description:
+    "Format output using a custom template:\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates",
+} as const;
+
+/**
+ * `inspect` of each object: the indented JSON array (or a template per object) of those found,
+ * "Error response from daemon" for each missing one, and exit 1 if any was missing.
+ */
+export async function inspectEach(
+  ctx: CliContext,
+  names: readonly string[],
+  path: (name: string) => string,
+  format: string,
+): Promise<number> {
+  const found: unknown[] = [];
+  let status = 0;
+  for (const name of names) {
+    try {
+      found.push(await ctx.client.json("GET", path(encodeURIComponent(name))));
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status !== 404) throw err;
+      ctx.stderr.write(`Error response from daemon: ${err.message}\n`);
+      status = 1;
+    }
+  }
+  if (format && format !== "json") ctx.stdout.write(renderFormat({ format, rows: found }));
+  else ctx.stdout.write(inspectJson(found));
+  return status;
 }

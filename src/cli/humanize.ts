@@ -1,6 +1,9 @@
 // Human-readable sizes, durations and IDs exactly as docker prints them:
 // github.com/docker/go-units (HumanSize, BytesSize, HumanDuration,
 // FromHumanSize, RAMInBytes) and docker's stringid.TruncateID.
+import { humanDuration } from "../lib/index.ts";
+
+export { humanDuration };
 
 import { sprintf } from "./go-fmt.ts";
 
@@ -98,28 +101,6 @@ export function parseGoFloat(s: string): number {
   const n = Number(s);
   if (!Number.isFinite(n)) throw new Error(`strconv.ParseFloat: parsing "${s}": value out of range`);
   return n;
-}
-
-/**
- * units.HumanDuration for a duration in milliseconds: "Less than a second",
- * "1 second", "About a minute", "3 hours", "2 weeks", ...
- */
-export function humanDuration(ms: number): string {
-  const seconds = Math.trunc(ms / 1000);
-  if (seconds < 1) return "Less than a second";
-  if (seconds === 1) return "1 second";
-  if (seconds < 60) return `${seconds} seconds`;
-  const minutes = Math.trunc(ms / 60000);
-  if (minutes === 1) return "About a minute";
-  if (minutes < 60) return `${minutes} minutes`;
-  const hoursExact = ms / 3600000;
-  const hours = Math.trunc(hoursExact + 0.5);
-  if (hours === 1) return "About an hour";
-  if (hours < 48) return `${hours} hours`;
-  if (hours < 24 * 7 * 2) return `${Math.trunc(hours / 24)} days`;
-  if (hours < 24 * 30 * 2) return `${Math.trunc(hours / 24 / 7)} weeks`;
-  if (hours < 24 * 365 * 2) return `${Math.trunc(hours / 24 / 30)} months`;
-  return `${Math.trunc(Math.trunc(hoursExact) / 24 / 365)} years`;
 }
 
 /** docker's "CREATED" column: HumanDuration(now - then) + " ago". */

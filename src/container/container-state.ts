@@ -1,6 +1,6 @@
 // A container's lifecycle state as Docker reports it (swagger ContainerState), and the one-line
 // Status text of `docker ps` (moby container/state.go String()).
-import { humanDuration } from "./human-duration.ts";
+import { humanDuration } from "../lib/index.ts";
 
 export type ContainerStatus =
   "created" | "running" | "paused" | "restarting" | "removing" | "exited" | "dead";

@@ -5,8 +5,7 @@
 // Names: the `name` column is UNIQUE and holds Docker's stored form ("/x"). Reserving a name is
 // the INSERT (or UPDATE for rename) itself, so two creates racing for one name cannot both win:
 // the loser gets Docker's conflict error naming the holder.
-import type { Statement } from "better-sqlite3";
-import { ensureSchema, type Db } from "../metadata/index.ts";
+import { ensureSchema, statementCache, type Db, type Statement } from "../metadata/index.ts";
 import { type ContainerState } from "./container-state.ts";
 import { ambiguousContainerPrefix, containerNameInUse, noSuchContainer } from "./errors.ts";
 
@@ -73,19 +72,11 @@ function isPrimaryKeyViolation(err: unknown): boolean {
 }
 
 export class ContainerStore<C = unknown, H = unknown> {
-  private readonly statements = new Map<string, Statement>();
+  private readonly sql: (text: string) => Statement;
 
   constructor(private readonly db: Db) {
     ensureSchema(db, SCHEMA);
-  }
-
-  private sql(text: string): Statement {
-    let stmt = this.statements.get(text);
-    if (!stmt) {
-      stmt = this.db.prepare(text);
-      this.statements.set(text, stmt);
-    }
-    return stmt;
+    this.sql = statementCache(db);
   }
 
   /**

@@ -6,4 +6,3 @@ export * from "./container-state.ts";
 export * from "./container-store.ts";
 export * from "./errors.ts";
 export * from "./host-limits.ts";
-export * from "./human-duration.ts";

@@ -2,8 +2,7 @@
 // digest of its config (the image ID); names (tags and digest references) point at IDs.
 // Every change that touches several rows happens in one transaction, so a crash never leaves a
 // half-written image or a name pointing at nothing.
-import type { Statement } from "better-sqlite3";
-import { ensureSchema, type Db } from "../metadata/index.ts";
+import { ensureSchema, statementCache, type Db, type Statement } from "../metadata/index.ts";
 
 export interface LayerRecord {
   chainId: string;
@@ -91,20 +90,11 @@ interface RefRow {
 }
 
 export class ImageStore {
-  private readonly statements = new Map<string, Statement>();
+  private readonly sql: (text: string) => Statement;
 
   constructor(private readonly db: Db) {
     ensureSchema(db, SCHEMA);
-  }
-
-  /** Prepared statements are cached: preparing costs more than running these small queries. */
-  private sql(text: string): Statement {
-    let stmt = this.statements.get(text);
-    if (!stmt) {
-      stmt = this.db.prepare(text);
-      this.statements.set(text, stmt);
-    }
-    return stmt;
+    this.sql = statementCache(db);
   }
 
   /**

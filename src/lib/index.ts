@@ -4,3 +4,4 @@ export * from "./log.ts";
 export * from "./mutex.ts";
 export * from "./decompress-stream.ts";
 export * from "./native.ts";
+export * from "./human-duration.ts";

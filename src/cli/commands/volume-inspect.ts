@@ -1,7 +1,5 @@
 // berth volume inspect: indented JSON array, or a template per volume.
-import { ApiError } from "../../client/index.ts";
-import { command, inspectJson } from "../cli-context.ts";
-import { renderFormat } from "../table.ts";
+import { command, INSPECT_FORMAT_FLAG, inspectEach } from "../cli-context.ts";
 
 export const volumeInspectCommand = command({
   paths: [["volume", "inspect"]],
@@ -10,30 +8,7 @@ export const volumeInspectCommand = command({
     usage: "[OPTIONS] VOLUME [VOLUME...]",
     description: "Display detailed information on one or more volumes",
     args: { min: 1 },
-    flags: {
-      format: {
-        type: "string",
-        short: "f",
-        description:
-          "Format output using a custom template:\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates",
-      },
-    },
+    flags: { format: INSPECT_FORMAT_FLAG },
   },
-  async run(ctx, flags, args) {
-    const found: unknown[] = [];
-    let status = 0;
-    for (const name of args) {
-      try {
-        found.push(await ctx.client.json("GET", `/volumes/${encodeURIComponent(name)}`));
-      } catch (err) {
-        if (!(err instanceof ApiError) || err.status !== 404) throw err;
-        ctx.stderr.write(`Error response from daemon: ${err.message}\n`);
-        status = 1;
-      }
-    }
-    if (flags.format && flags.format !== "json")
-      ctx.stdout.write(renderFormat({ format: flags.format, rows: found }));
-    else ctx.stdout.write(inspectJson(found));
-    return status;
-  },
+  run: (ctx, flags, args) => inspectEach(ctx, args, (n) => `/volumes/${n}`, flags.format),
 });

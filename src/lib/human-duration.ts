@@ -1,4 +1,5 @@
-// go-units HumanDuration, for the Status text of container summaries ("Exited (0) 5 seconds ago").
+// go-units HumanDuration: "Less than a second", "1 second", "About a minute", "3 hours", ...
+// Used for container Status texts ("Exited (0) 5 seconds ago") and the CLI's CREATED columns.
 
 export function humanDuration(ms: number): string {
   const seconds = Math.trunc(ms / 1000);
