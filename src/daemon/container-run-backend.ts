@@ -22,7 +22,7 @@ export function createContainerRunBackend(
   store: ContainerStore<TtyConfig, unknown>,
   lifecycle: ContainerLifecycle,
   runtime: ContainerRuntime,
-): ContainerRunBackend {
+): ContainerRunBackend & { attachedDrained(id: string): Promise<void> } {
   const framed = async function* (
     batches: AsyncIterable<LogMessage[]>,
     tty: boolean,
@@ -30,8 +30,26 @@ export function createContainerRunBackend(
   ): AsyncGenerator<Buffer> {
     for await (const batch of batches) yield encodeLogFrames(batch, { tty, timestamps });
   };
+  // Attached readers still draining a container's log: `--rm` must not delete the log under them.
+  const attached = new Map<string, Set<Promise<void>>>();
+  const track = async function* (id: string, chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+    let done = (): void => undefined;
+    const finished = new Promise<void>((resolve) => (done = resolve));
+    const set = attached.get(id) ?? new Set();
+    attached.set(id, set.add(finished));
+    try {
+      yield* chunks;
+    } finally {
+      set.delete(finished);
+      if (set.size === 0) attached.delete(id);
+      done();
+    }
+  };
 
   return {
+    async attachedDrained(id) {
+      await Promise.all([...(attached.get(id) ?? [])]);
+    },
     startContainer: (ref) => lifecycle.start(ref),
     stopContainer: (ref, t, signal) => lifecycle.stop(ref, t, signal),
     async restartContainer(ref, t, signal) {
@@ -75,7 +93,7 @@ export function createContainerRunBackend(
         exited,
         signal,
       });
-      return { tty, chunks: framed(batches, tty, false) };
+      return { tty, chunks: track(c.id, framed(batches, tty, false)) };
     },
   };
 }

@@ -49,6 +49,8 @@ const INIT_BINARIES = [
 export class ContainerRuntime {
   private readonly host: HostFacts;
   private readonly runc: Runc;
+  /** Containers whose runtime resources are already freed (since their last start). */
+  private readonly released = new Set<string>();
 
   constructor(private readonly options: ContainerRuntimeOptions) {
     this.host = readRuntimeHostFacts();
@@ -69,6 +71,7 @@ export class ContainerRuntime {
 
   /** Mounts the rootfs, writes the /etc files and the spec, and starts the process. */
   async start(c: RunnableContainer): Promise<{ pid: number }> {
+    this.released.delete(c.id);
     const dir = this.dir(c.id);
     const merged = join(dir, "merged");
     for (const sub of ["upper", "work", "merged"])
@@ -139,6 +142,7 @@ export class ContainerRuntime {
 
   /** After exit: the runtime's state, the rootfs mount and the monitor's files go. */
   async release(id: string): Promise<void> {
+    this.released.add(id);
     await this.runc
       .delete(id, true)
       .catch((err: unknown) => this.options.log.debug("runc delete", { id, err }));
@@ -150,7 +154,9 @@ export class ContainerRuntime {
 
   /** Everything of a removed container. */
   async remove(id: string): Promise<void> {
-    await this.release(id);
+    // An exited container was released when its exit was recorded; runc delete costs ~4 ms.
+    if (!this.released.has(id)) await this.release(id);
+    this.released.delete(id);
     rmSync(this.dir(id), { recursive: true, force: true });
   }
 

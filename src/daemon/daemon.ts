@@ -110,11 +110,15 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     execRoot,
     options.runtime,
     log.child({ module: "lifecycle" }),
-    (id) => containerBackend.removeContainer(id, { force: true, volumes: false }),
+    async (id) => {
+      await runBackend.attachedDrained(id);
+      await containerBackend.removeContainer(id, { force: true, volumes: false });
+    },
   );
+  const runBackend = createContainerRunBackend(containerStore, lifecycle, containerRuntime);
   await lifecycle.restore();
   addContainerRoutes(router, containerBackend);
-  addContainerRunRoutes(router, createContainerRunBackend(containerStore, lifecycle, containerRuntime));
+  addContainerRunRoutes(router, runBackend);
 
   const server = createApiServer(router, log.child({ module: "api" }));
   const socketPath = socketPathOf(options.host);
