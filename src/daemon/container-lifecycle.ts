@@ -5,7 +5,7 @@ import { EventEmitter } from "node:events";
 import type { ContainerConfig, HostConfig } from "../api/types/index.ts";
 import { type ContainerRecord, type ContainerState, type ContainerStore } from "../container/index.ts";
 import { conflict, EngineError, type Logger } from "../lib/index.ts";
-import { type ContainerExit, scanMonitors } from "../runtime/index.ts";
+import { type ContainerExit, type LogRotator, scanMonitors } from "../runtime/index.ts";
 import type { ContainerRuntime, RunnableContainer } from "./container-runtime.ts";
 
 export type LifecycleStore = ContainerStore<ContainerConfig, HostConfig>;
@@ -21,6 +21,7 @@ export class ContainerLifecycle {
   /** "exit" and "removed" events, with the container id. */
   readonly events = new EventEmitter();
   private readonly watching = new Map<string, AbortController>();
+  private readonly rotators = new Map<string, LogRotator>();
 
   constructor(
     private readonly store: LifecycleStore,
@@ -111,6 +112,8 @@ export class ContainerLifecycle {
   async removed(id: string): Promise<void> {
     this.watching.get(id)?.abort();
     this.watching.delete(id);
+    this.rotators.get(id)?.close();
+    this.rotators.delete(id);
     await this.runtime.remove(id);
     this.events.emit("removed", id);
   }
@@ -139,6 +142,8 @@ export class ContainerLifecycle {
   close(): void {
     for (const controller of this.watching.values()) controller.abort();
     this.watching.clear();
+    for (const rotator of this.rotators.values()) rotator.close();
+    this.rotators.clear();
   }
 
   private readonly lastExit = new Map<string, number>();
@@ -146,6 +151,8 @@ export class ContainerLifecycle {
   private watch(id: string): void {
     const controller = new AbortController();
     this.watching.set(id, controller);
+    this.rotators.get(id)?.close();
+    this.rotators.set(id, this.runtime.watchLogs(id));
     this.runtime
       .waitExit(id, controller.signal)
       .then((exit) => this.recordExit(id, exit))
@@ -156,6 +163,8 @@ export class ContainerLifecycle {
 
   private async recordExit(id: string, exit: ContainerExit): Promise<void> {
     this.watching.delete(id);
+    this.rotators.get(id)?.close();
+    this.rotators.delete(id);
     const c = this.store.get(id);
     if (!c) return;
     this.setState(id, {

@@ -11,6 +11,11 @@ import type { ImageService } from "../image/index.ts";
 import { invalidArgument, type Logger } from "../lib/index.ts";
 import {
   type ContainerExit,
+  type LogRotator,
+  DEFAULT_LOG_MAX_FILES,
+  DEFAULT_LOG_MAX_SIZE,
+  conmonCtlPath,
+  watchLogRotation,
   type HostFacts,
   Runc,
   buildSpec,
@@ -138,6 +143,20 @@ export class ContainerRuntime {
 
   async kill(id: string, signal: string): Promise<void> {
     await this.runc.kill(id, signal);
+  }
+
+  /**
+   * Rotates the container's log Docker-style (default 4 files of 64 MiB) while it runs, so a
+   * chatty container never fills the disk and nothing written is lost.
+   */
+  watchLogs(id: string): LogRotator {
+    return watchLogRotation({
+      path: this.logPath(id),
+      ctlPath: conmonCtlPath(this.bundle(id)),
+      maxSize: DEFAULT_LOG_MAX_SIZE,
+      maxFiles: DEFAULT_LOG_MAX_FILES,
+      onError: (err) => this.options.log.warn("log rotation failed", { id, err }),
+    });
   }
 
   /** After exit: the runtime's state, the rootfs mount and the monitor's files go. */
