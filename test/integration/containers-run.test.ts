@@ -131,6 +131,21 @@ describe("running containers", () => {
     assert.equal((await daemon.docker(["rm", "holder"])).code, 0);
   });
 
+  it("rotates a large log by default and loses nothing", async () => {
+    const line = "0123456789".repeat(7); // 70 bytes + newline per line
+    const bytes = 70 * 1024 * 1024;
+    const run = await daemon.docker(["run", "-d", "busybox", "sh", "-c", `yes ${line} | head -c ${bytes}`]);
+    const id = run.stdout.trim();
+    assert.equal((await daemon.docker(["wait", id])).stdout.trim(), "0");
+    const files = readdirSync(join(daemon.root, "containers", id)).filter((f) =>
+      f.startsWith("container.log"),
+    );
+    assert.ok(files.length >= 2, `rotated: ${files.join(" ")}`);
+    const logs = await daemon.docker(["logs", id], { timeoutMs: 120_000 });
+    assert.equal(logs.stdoutBytes.length, bytes);
+    await daemon.docker(["rm", id]);
+  });
+
   it("applies the memory limit in the cgroup", async () => {
     const run = await daemon.docker([
       "run",
