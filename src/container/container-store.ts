@@ -187,6 +187,10 @@ export class ContainerStore<C = unknown, H = unknown> {
     }
   }
 
+  setRestartCount(id: string, count: number): void {
+    this.sql("UPDATE containers SET restart_count = ? WHERE id = ?").run(count, id);
+  }
+
   delete(id: string): boolean {
     return this.sql("DELETE FROM containers WHERE id = ?").run(id).changes > 0;
   }

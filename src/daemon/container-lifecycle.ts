@@ -7,6 +7,7 @@ import { type ContainerRecord, type ContainerState, type ContainerStore } from "
 import { conflict, EngineError, type Logger } from "../lib/index.ts";
 import { type ContainerExit, type LogRotator, scanMonitors } from "../runtime/index.ts";
 import type { ContainerRuntime, RunnableContainer } from "./container-runtime.ts";
+import { decideRestart } from "./restart-policy.ts";
 
 export type LifecycleStore = ContainerStore<ContainerConfig, HostConfig>;
 
@@ -22,6 +23,10 @@ export class ContainerLifecycle {
   readonly events = new EventEmitter();
   private readonly watching = new Map<string, AbortController>();
   private readonly rotators = new Map<string, LogRotator>();
+  /** Stopped or killed by a user: restart policies leave them alone (moby HasBeenManuallyStopped). */
+  private readonly manuallyStopped = new Set<string>();
+  private readonly restartDelays = new Map<string, number>();
+  private readonly restartTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly store: LifecycleStore,
@@ -38,6 +43,13 @@ export class ContainerLifecycle {
   async start(ref: string): Promise<void> {
     const c = this.store.resolve(ref);
     if (c.state.Running) throw notModified("container already started");
+    this.manuallyStopped.delete(c.id);
+    this.cancelRestart(c.id);
+    await this.run(c.id);
+  }
+
+  private async run(id: string): Promise<void> {
+    const c = this.store.resolve(id);
     const { pid } = await this.runtime.start(toRunnable(c));
     this.setState(c.id, {
       ...c.state,
@@ -58,6 +70,8 @@ export class ContainerLifecycle {
   /** SIGTERM (or the image's stop signal), then SIGKILL after the timeout, as `docker stop`. */
   async stop(ref: string, timeoutSeconds?: number, signal?: string): Promise<void> {
     const c = this.store.resolve(ref);
+    this.manuallyStopped.add(c.id);
+    if (this.cancelRestart(c.id)) return;
     if (!c.state.Running) throw notModified("container already stopped");
     const timeout = timeoutSeconds ?? c.config.StopTimeout ?? 10;
     const exited = this.nextExit(c.id);
@@ -74,6 +88,7 @@ export class ContainerLifecycle {
   async kill(ref: string, signal = "SIGKILL"): Promise<void> {
     const c = this.store.resolve(ref);
     if (!c.state.Running) throw notRunning(c.id);
+    this.manuallyStopped.add(c.id);
     await this.runtime.kill(c.id, signal);
   }
 
@@ -114,6 +129,8 @@ export class ContainerLifecycle {
     this.watching.delete(id);
     this.rotators.get(id)?.close();
     this.rotators.delete(id);
+    this.cancelRestart(id);
+    this.manuallyStopped.delete(id);
     await this.runtime.remove(id);
     this.events.emit("removed", id);
   }
@@ -124,7 +141,11 @@ export class ContainerLifecycle {
       (await scanMonitors({ execRoot: this.execRoot, runtime: this.runtimeName })).map((m) => [m.id, m]),
     );
     for (const c of this.store.list()) {
-      if (!c.state.Running) continue;
+      if (!c.state.Running) {
+        // `always` comes back with the daemon even after a manual stop, as in Docker.
+        if (c.hostConfig.RestartPolicy?.Name === "always") this.scheduleRestart(c.id, 0);
+        continue;
+      }
       const m = monitors.get(c.id);
       if (m?.status === "monitored") {
         this.log.info("re-adopted running container", { id: c.id });
@@ -140,6 +161,8 @@ export class ContainerLifecycle {
 
   /** Stops watching exits (daemon shutdown); containers keep running under conmon. */
   close(): void {
+    for (const timer of this.restartTimers.values()) clearTimeout(timer);
+    this.restartTimers.clear();
     for (const controller of this.watching.values()) controller.abort();
     this.watching.clear();
     for (const rotator of this.rotators.values()) rotator.close();
@@ -180,9 +203,53 @@ export class ContainerLifecycle {
     this.lastExit.set(id, exit.exitCode);
     await this.runtime.release(id).catch((err: unknown) => this.log.warn("releasing container", { id, err }));
     this.events.emit("exit", id, exit);
+    const ranFor = exit.finishedAt.getTime() - Date.parse(c.state.StartedAt);
+    const decision = decideRestart(
+      c.hostConfig.RestartPolicy,
+      exit.exitCode,
+      c.restartCount,
+      this.manuallyStopped.has(id),
+      this.restartDelays.get(id) ?? 0,
+      Number.isNaN(ranFor) ? 0 : ranFor,
+    );
+    if (decision.restart) {
+      this.restartDelays.set(id, decision.delayMs);
+      this.scheduleRestart(id, decision.delayMs);
+      return;
+    }
     if (c.hostConfig.AutoRemove) {
       await this.autoRemove(id).catch((err: unknown) => this.log.warn("auto-remove failed", { id, err }));
     }
+  }
+
+  /** Starts the container again after `delayMs`, showing it as restarting meanwhile. */
+  private scheduleRestart(id: string, delayMs: number): void {
+    const c = this.store.get(id);
+    if (!c) return;
+    this.setState(id, { ...c.state, Status: "restarting", Restarting: true });
+    const timer = setTimeout(() => {
+      this.restartTimers.delete(id);
+      const current = this.store.get(id);
+      if (!current || current.state.Running) return;
+      this.store.setRestartCount(id, current.restartCount + 1);
+      this.run(id).catch((err: unknown) => {
+        this.log.warn("restart failed", { id, err });
+        const now = this.store.get(id);
+        if (now) this.setState(id, { ...now.state, Status: "exited", Restarting: false, Error: String(err) });
+      });
+    }, delayMs);
+    this.restartTimers.set(id, timer);
+  }
+
+  /** Cancels a pending restart; true if one was pending (the container is then just stopped). */
+  private cancelRestart(id: string): boolean {
+    const timer = this.restartTimers.get(id);
+    if (timer === undefined) return false;
+    clearTimeout(timer);
+    this.restartTimers.delete(id);
+    const c = this.store.get(id);
+    if (c) this.setState(id, { ...c.state, Status: "exited", Restarting: false });
+    return true;
   }
 
   private setState(id: string, state: ContainerState): void {

@@ -146,6 +146,37 @@ describe("running containers", () => {
     await daemon.docker(["rm", id]);
   });
 
+  it("restart policies: on-failure with a limit, always until stopped", async () => {
+    const failing = (
+      await daemon.docker(["run", "-d", "--restart", "on-failure:2", "busybox", "sh", "-c", "exit 3"])
+    ).stdout.trim();
+    const inspect = async (id: string, f: string): Promise<string> =>
+      (await daemon.docker(["inspect", "-f", f, id])).stdout.trim();
+    const deadline = Date.now() + 20_000;
+    while ((await inspect(failing, "{{.RestartCount}} {{.State.Status}}")) !== "2 exited") {
+      assert.ok(
+        Date.now() < deadline,
+        `on-failure:2 never settled: ${await inspect(failing, "{{.RestartCount}} {{.State.Status}}")}`,
+      );
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(await inspect(failing, "{{.State.ExitCode}}"), "3");
+
+    const looping = (
+      await daemon.docker(["run", "-d", "--restart", "always", "busybox", "sh", "-c", "sleep 0.1"])
+    ).stdout.trim();
+    while (Number(await inspect(looping, "{{.RestartCount}}")) < 2) {
+      assert.ok(Date.now() < deadline + 20_000, "always never restarted");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const stop = await daemon.docker(["stop", "-t", "1", looping]);
+    assert.equal(stop.code, 0, stop.stderr);
+    const stopped = await inspect(looping, "{{.RestartCount}}");
+    await new Promise((r) => setTimeout(r, 500)); // a restart would be due within the back-off
+    assert.equal(await inspect(looping, "{{.State.Running}} {{.RestartCount}}"), `false ${stopped}`);
+    await daemon.docker(["rm", "-f", failing, looping]);
+  });
+
   it("applies the memory limit in the cgroup", async () => {
     const run = await daemon.docker([
       "run",
