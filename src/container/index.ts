@@ -6,3 +6,4 @@ export * from "./container-state.ts";
 export * from "./container-store.ts";
 export * from "./errors.ts";
 export * from "./host-limits.ts";
+export * from "./bind-spec.ts";

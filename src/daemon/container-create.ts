@@ -15,6 +15,7 @@ import {
   validateCpus,
   validateMemory,
   validateRestartPolicy,
+  parseBind,
 } from "../container/index.ts";
 import { EngineError } from "../lib/index.ts";
 import type { ImageService } from "../image/index.ts";
@@ -48,6 +49,7 @@ export async function createContainer(
   const imageConfig = (await deps.images.config(image.id)).config ?? {};
 
   const hostConfig = normalizeHostConfig(deps, request.HostConfig ?? {});
+  for (const bind of hostConfig.Binds ?? []) parseBind(bind); // invalid specs fail the create
   const id = generateId();
   const config = mergeConfig(requestConfig(request), imageConfig);
   config.Image = imageName;

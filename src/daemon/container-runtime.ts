@@ -7,9 +7,12 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ContainerConfig, HostConfig } from "../api/types/index.ts";
+import { parseBind } from "../container/index.ts";
 import type { ImageService } from "../image/index.ts";
+import type { VolumeService } from "../volume/index.ts";
 import { invalidArgument, type Logger } from "../lib/index.ts";
 import {
+  type BindMount,
   type ContainerExit,
   type LogRotator,
   DEFAULT_LOG_MAX_FILES,
@@ -36,6 +39,7 @@ export interface RunnableContainer {
 }
 
 export interface ContainerRuntimeOptions {
+  volumes: VolumeService;
   root: string;
   execRoot: string;
   runtime: string;
@@ -116,6 +120,7 @@ export class ContainerRuntime {
         hostsPath: join(dir, "hosts"),
         hostnamePath: join(dir, "hostname"),
         resolvConfPath: join(dir, "resolv.conf"),
+        binds: await this.prepareBinds(c, merged),
         ...readUserDb(merged),
         host: this.host,
       });
@@ -159,9 +164,40 @@ export class ContainerRuntime {
     });
   }
 
+  /**
+   * `-v` entries as bind mounts: host paths (created when missing, as `docker run -v` does) and
+   * named volumes (created on first use, mounted, and filled from the image when new and empty).
+   */
+  private async prepareBinds(c: RunnableContainer, merged: string): Promise<BindMount[]> {
+    const binds: BindMount[] = [];
+    for (const spec of (c.hostConfig.Binds ?? []).map(parseBind)) {
+      let source = spec.source;
+      if (spec.isVolume) {
+        if (!this.options.volumes.list().some((v) => v.name === spec.source)) {
+          await this.options.volumes.create({ name: spec.source });
+        }
+        source = await this.options.volumes.acquire(spec.source, c.id);
+        const imageContent = join(merged, spec.destination);
+        if (existsSync(imageContent)) await this.options.volumes.copyUp(spec.source, imageContent);
+      } else {
+        mkdirSync(source, { recursive: true });
+      }
+      binds.push({
+        source,
+        destination: spec.destination,
+        readOnly: spec.readOnly,
+        ...(spec.propagation ? { propagation: spec.propagation } : {}),
+      });
+    }
+    return binds;
+  }
+
   /** After exit: the runtime's state, the rootfs mount and the monitor's files go. */
   async release(id: string): Promise<void> {
     this.released.add(id);
+    for (const name of this.options.volumes.list().map((v) => v.name)) {
+      await this.options.volumes.release(name, id);
+    }
     await this.runc
       .delete(id, true)
       .catch((err: unknown) => this.options.log.debug("runc delete", { id, err }));

@@ -79,6 +79,7 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
   addImageRoutes(router, imageBackend);
   addVolumeRoutes(router, createVolumeBackend(volumes));
   const containerRuntime = new ContainerRuntime({
+    volumes,
     root,
     execRoot,
     runtime: options.runtime,

@@ -177,6 +177,57 @@ describe("running containers", () => {
     await daemon.docker(["rm", "-f", failing, looping]);
   });
 
+  it("mounts host paths and named volumes; a new volume is filled from the image", async () => {
+    const host = join(daemon.dir, "shared");
+    const bind = await daemon.docker([
+      "run",
+      "--rm",
+      "-v",
+      `${host}:/h`,
+      "busybox",
+      "sh",
+      "-c",
+      "echo hi > /h/f",
+    ]);
+    assert.equal(bind.code, 0, bind.stderr);
+    assert.equal(
+      readFileSync(join(host, "f"), "utf8"),
+      "hi\n",
+      "created the missing host dir and wrote through",
+    );
+    const ro = await daemon.docker(["run", "--rm", "-v", `${host}:/h:ro`, "busybox", "touch", "/h/g"]);
+    assert.notEqual(ro.code, 0);
+    assert.match(ro.stderr, /Read-only file system/);
+
+    const first = await daemon.docker([
+      "run",
+      "--rm",
+      "-v",
+      "vol1:/etc",
+      "busybox",
+      "sh",
+      "-c",
+      "echo kept > /etc/added",
+    ]);
+    assert.equal(first.code, 0, first.stderr);
+    const second = await daemon.docker([
+      "run",
+      "--rm",
+      "-v",
+      "vol1:/data",
+      "busybox",
+      "cat",
+      "/data/added",
+      "/data/passwd",
+    ]);
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, /^kept\nroot:/, "data persisted, image content copied up");
+    const bad = await daemon.docker(["run", "--rm", "-v", "vol1:relative", "busybox", "true"]);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /invalid volume specification/);
+    assert.equal((await daemon.docker(["volume", "rm", "vol1"])).code, 0);
+  });
+
   it("applies the memory limit in the cgroup", async () => {
     const run = await daemon.docker([
       "run",

@@ -69,6 +69,7 @@ export const CREATE_FLAGS = {
     short: "u",
     description: "Username or UID (format: <name|uid>[:<group|gid>])",
   },
+  volume: { type: "list", short: "v", valueName: "list", description: "Bind mount a volume" },
   workdir: { type: "string", short: "w", description: "Working directory inside the container" },
 } as const;
 
@@ -126,6 +127,7 @@ export function buildCreateRequest(flags: CreateFlags, image: string, cmd: strin
     labels[eq < 0 ? l : l.slice(0, eq)] = eq < 0 ? "" : l.slice(eq + 1);
   }
   const hostConfig: HostConfig = {
+    ...(flags.volume.length > 0 ? { Binds: flags.volume } : {}),
     NetworkMode: network,
     RestartPolicy: parseRestart(flags.restart),
     Memory: flags.memory,
