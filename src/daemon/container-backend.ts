@@ -7,6 +7,7 @@ import type {
   ContainerInspectResponse,
   ContainerNetworkSettings,
   ContainerSummary,
+  MountPoint,
 } from "../api/types/index.ts";
 import {
   CONTAINER_STATUSES,
@@ -24,6 +25,14 @@ import { invalidArgument } from "../lib/index.ts";
 import type { Db } from "../metadata/index.ts";
 import { type Containers, createContainer, type StoredContainer } from "./container-create.ts";
 
+export interface RuntimeDescription {
+  mounts: MountPoint[];
+  resolvConfPath: string;
+  hostnamePath: string;
+  hostsPath: string;
+  logPath: string;
+}
+
 export interface ContainerBackendDeps {
   db: Db;
   images: ImageService;
@@ -37,6 +46,8 @@ export interface ContainerBackendDeps {
    * container (`force`) and release its rootfs, logs and monitor. Throwing keeps the row.
    */
   beforeRemove?: (container: StoredContainer, force: boolean) => Promise<void>;
+  /** Where the runtime keeps a container's files and mounts, for ps and inspect. */
+  describe?: (container: StoredContainer) => RuntimeDescription;
   /** Called once the row is gone: the runtime frees the container's files and tells waiters. */
   afterRemove?: (container: StoredContainer) => Promise<void>;
 }
@@ -73,10 +84,11 @@ export function createContainerBackend(deps: ContainerBackendDeps): ContainerBac
       const showAll = options.all || options.limit > 0;
       let out = all.filter((c) => (showAll || c.state.Running) && predicate(c));
       if (options.limit > 0) out = out.slice(0, options.limit);
-      return out.map((c) => toSummary(c, deps.images, options.size));
+      return out.map((c) => toSummary(c, deps.images, options.size, deps.describe?.(c)));
     },
     async inspectContainer(ref, size) {
-      return toInspect(store.resolve(ref), deps.images, size);
+      const c = store.resolve(ref);
+      return toInspect(c, deps.images, size, deps.describe?.(c));
     },
     async removeContainer(ref, options) {
       const c = store.resolve(ref);
@@ -130,7 +142,12 @@ function imageDisplay(c: StoredContainer, images: ImageService): string {
   return current?.id === c.imageId ? c.imageName : c.imageId;
 }
 
-function toSummary(c: StoredContainer, images: ImageService, size: boolean): ContainerSummary {
+function toSummary(
+  c: StoredContainer,
+  images: ImageService,
+  size: boolean,
+  runtime: RuntimeDescription | undefined,
+): ContainerSummary {
   const summary: ContainerSummary = {
     Id: c.id,
     Names: [c.name],
@@ -144,7 +161,7 @@ function toSummary(c: StoredContainer, images: ImageService, size: boolean): Con
     Status: statusText(c.state),
     HostConfig: { NetworkMode: c.hostConfig.NetworkMode ?? "bridge" },
     NetworkSettings: { Networks: {} },
-    Mounts: [],
+    Mounts: runtime?.mounts ?? [],
   };
   if (size) {
     summary.SizeRw = 0;
@@ -176,7 +193,12 @@ function networkSettings(): ContainerNetworkSettings {
   };
 }
 
-function toInspect(c: StoredContainer, images: ImageService, size: boolean): ContainerInspectResponse {
+function toInspect(
+  c: StoredContainer,
+  images: ImageService,
+  size: boolean,
+  runtime: RuntimeDescription | undefined,
+): ContainerInspectResponse {
   const { path, args } = pathAndArgs(c);
   const out: ContainerInspectResponse = {
     Id: c.id,
@@ -186,10 +208,10 @@ function toInspect(c: StoredContainer, images: ImageService, size: boolean): Con
     State: { ...c.state },
     Image: c.imageId,
     // Set when the container is first started (moby fills them in at start too).
-    ResolvConfPath: "",
-    HostnamePath: "",
-    HostsPath: "",
-    LogPath: "",
+    ResolvConfPath: runtime?.resolvConfPath ?? "",
+    HostnamePath: runtime?.hostnamePath ?? "",
+    HostsPath: runtime?.hostsPath ?? "",
+    LogPath: runtime?.logPath ?? "",
     Name: c.name,
     RestartCount: c.restartCount,
     Driver: "overlayfs",
@@ -200,7 +222,7 @@ function toInspect(c: StoredContainer, images: ImageService, size: boolean): Con
     ExecIDs: null,
     HostConfig: c.hostConfig,
     GraphDriver: { Name: "overlayfs", Data: {} },
-    Mounts: [],
+    Mounts: runtime?.mounts ?? [],
     Config: c.config,
     NetworkSettings: networkSettings(),
   };

@@ -6,10 +6,11 @@
 // the OCI bundle (config.json, conmon's attach socket and ctl fifo) in <execRoot>/bundles/<id>.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ContainerConfig, HostConfig } from "../api/types/index.ts";
+import type { ContainerConfig, HostConfig, MountPoint } from "../api/types/index.ts";
 import { parseBind } from "../container/index.ts";
 import type { ImageService } from "../image/index.ts";
 import type { VolumeService } from "../volume/index.ts";
+import type { RuntimeDescription } from "./container-backend.ts";
 import { invalidArgument, type Logger } from "../lib/index.ts";
 import {
   type BindMount,
@@ -76,6 +77,30 @@ export class ContainerRuntime {
 
   logPath(id: string): string {
     return join(this.dir(id), "container.log");
+  }
+
+  /** Where a container's files and mounts are, in inspect's shape (paths exist once started). */
+  describe(c: RunnableContainer): RuntimeDescription {
+    const dir = this.dir(c.id);
+    const mounts = (c.hostConfig.Binds ?? []).map((b): MountPoint => {
+      const spec = parseBind(b);
+      return {
+        Type: spec.isVolume ? "volume" : "bind",
+        ...(spec.isVolume ? { Name: spec.source, Driver: "local" } : {}),
+        Source: spec.isVolume ? this.options.volumes.mountpoint(spec.source) : spec.source,
+        Destination: spec.destination,
+        Mode: spec.readOnly ? "ro" : "",
+        RW: !spec.readOnly,
+        Propagation: spec.isVolume ? "" : (spec.propagation ?? "rprivate"),
+      };
+    });
+    return {
+      mounts,
+      resolvConfPath: join(dir, "resolv.conf"),
+      hostnamePath: join(dir, "hostname"),
+      hostsPath: join(dir, "hosts"),
+      logPath: this.logPath(c.id),
+    };
   }
 
   /** Mounts the rootfs, writes the /etc files and the spec, and starts the process. */

@@ -104,6 +104,7 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
       }
     },
     afterRemove: (c) => lifecycle.removed(c.id),
+    describe: (c) => containerRuntime.describe(c),
   });
   const lifecycle: ContainerLifecycle = new ContainerLifecycle(
     containerStore,

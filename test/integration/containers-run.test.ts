@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { makeBusyboxImage } from "../helpers/busybox.ts";
 import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
+import { validateResponse } from "../helpers/swagger-validator.ts";
 
 /** A loop that exits 0 on SIGTERM (sh as PID 1 ignores signals it has no handler for). */
 const TERMINABLE = "trap 'exit 0' TERM; while :; do sleep 0.1; done";
@@ -222,6 +223,17 @@ describe("running containers", () => {
     ]);
     assert.equal(second.code, 0, second.stderr);
     assert.match(second.stdout, /^kept\nroot:/, "data persisted, image content copied up");
+    const created = (await daemon.docker(["create", "-v", "vol1:/data:ro", "busybox", "true"])).stdout.trim();
+    const inspect = await daemon.request("GET", `/containers/${created}/json`);
+    validateResponse("get", "/containers/{id}/json", 200, inspect.json());
+    const [mount] = inspect.json<{
+      Mounts: { Type: string; Name: string; Destination: string; RW: boolean }[];
+    }>().Mounts;
+    assert.deepEqual(
+      [mount?.Type, mount?.Name, mount?.Destination, mount?.RW],
+      ["volume", "vol1", "/data", false],
+    );
+    await daemon.docker(["rm", created]);
     const bad = await daemon.docker(["run", "--rm", "-v", "vol1:relative", "busybox", "true"]);
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /invalid volume specification/);
