@@ -16,6 +16,7 @@ Commands:
   create      Create a new container
   kill        Kill one or more running containers
   logs        Fetch the logs of a container
+  pause       Pause all processes within one or more containers
   images      List images
   import      Import the contents from a tarball to create a filesystem image
   info        Display system-wide information
@@ -32,6 +33,8 @@ Commands:
   start       Start one or more stopped containers
   stop        Stop one or more running containers
   tag         Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE
+  top         Display the running processes of a container
+  unpause     Unpause all processes within one or more containers
   version     Show the berth version information
   wait        Block until one or more containers stop, then print their exit codes
 

@@ -75,6 +75,7 @@ export class ContainerLifecycle {
     if (!c.state.Running) throw notModified("container already stopped");
     const timeout = timeoutSeconds ?? c.config.StopTimeout ?? 10;
     const exited = this.nextExit(c.id);
+    if (c.state.Paused) await this.unpause(c.id); // a frozen process cannot act on the signal
     if (timeout !== 0) {
       await this.runtime.kill(c.id, signal || c.config.StopSignal || "SIGTERM").catch(() => undefined);
     }
@@ -90,6 +91,23 @@ export class ContainerLifecycle {
     if (!c.state.Running) throw notRunning(c.id);
     this.manuallyStopped.add(c.id);
     await this.runtime.kill(c.id, signal);
+    if (c.state.Paused) await this.unpause(c.id);
+  }
+
+  /** `docker pause` / `unpause`: the freezer cgroup, through the runtime. */
+  async pause(ref: string): Promise<void> {
+    const c = this.store.resolve(ref);
+    if (!c.state.Running) throw notRunning(c.id);
+    if (c.state.Paused) throw conflict("CONTAINER_PAUSED", `Container ${c.id} is already paused`);
+    await this.runtime.pause(c.id);
+    this.setState(c.id, { ...c.state, Status: "paused", Paused: true });
+  }
+
+  async unpause(ref: string): Promise<void> {
+    const c = this.store.resolve(ref);
+    if (!c.state.Paused) throw conflict("CONTAINER_NOT_PAUSED", `Container ${c.id} is not paused`);
+    await this.runtime.resume(c.id);
+    this.setState(c.id, { ...c.state, Status: "running", Paused: false });
   }
 
   /** `docker wait`: the exit code once the condition holds. */

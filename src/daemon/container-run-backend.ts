@@ -2,7 +2,7 @@
 // log file (conmon's k8s-file) and framed as the Engine API streams them.
 import type { ContainerRunBackend, LogStream } from "../api/server/index.ts";
 import type { ContainerStore } from "../container/index.ts";
-import { invalidArgument } from "../lib/index.ts";
+import { conflict, invalidArgument } from "../lib/index.ts";
 import {
   type LogMessage,
   DEFAULT_LOG_MAX_FILES,
@@ -12,6 +12,7 @@ import {
   rotatedLogPaths,
 } from "../runtime/index.ts";
 import type { ContainerLifecycle } from "./container-lifecycle.ts";
+import { containerTop } from "./container-top.ts";
 import type { ContainerRuntime } from "./container-runtime.ts";
 
 interface TtyConfig {
@@ -57,6 +58,13 @@ export function createContainerRunBackend(
       await lifecycle.start(ref);
     },
     killContainer: (ref, signal) => lifecycle.kill(ref, signal),
+    pauseContainer: (ref) => lifecycle.pause(ref),
+    unpauseContainer: (ref) => lifecycle.unpause(ref),
+    async topContainer(ref, psArgs) {
+      const c = store.resolve(ref);
+      if (!c.state.Running) throw conflict("CONTAINER_NOT_RUNNING", `Container ${c.id} is not running`);
+      return containerTop(await runtime.pids(c.id), psArgs);
+    },
     waitContainer: (ref, condition) => lifecycle.wait(ref, condition),
 
     async containerLogs(ref, request, signal): Promise<LogStream> {

@@ -175,6 +175,18 @@ export class ContainerRuntime {
     await this.runc.kill(id, signal);
   }
 
+  pause(id: string): Promise<void> {
+    return this.runc.pause(id);
+  }
+
+  resume(id: string): Promise<void> {
+    return this.runc.resume(id);
+  }
+
+  pids(id: string): Promise<number[]> {
+    return this.runc.pids(id);
+  }
+
   /**
    * Rotates the container's log Docker-style (default 4 files of 64 MiB) while it runs, so a
    * chatty container never fills the disk and nothing written is lost.

@@ -240,6 +240,19 @@ describe("running containers", () => {
     assert.equal((await daemon.docker(["volume", "rm", "vol1"])).code, 0);
   });
 
+  it("pauses, unpauses and lists processes with top", async () => {
+    const id = (await daemon.docker(["run", "-d", "busybox", "sleep", "1000"])).stdout.trim();
+    assert.equal((await daemon.docker(["pause", id])).code, 0);
+    assert.match((await daemon.docker(["ps", "--format", "{{.Status}}"])).stdout, /\(Paused\)/);
+    const top = await daemon.request("GET", `/containers/${id}/top`);
+    validateResponse("get", "/containers/{id}/top", 200, top.json());
+    assert.ok(top.json<{ Processes: string[][] }>().Processes.some((p) => p.at(-1) === "sleep 1000"));
+    assert.equal((await daemon.docker(["unpause", id])).code, 0);
+    const cli = await daemon.docker(["top", id, "-o", "pid,args"]);
+    assert.match(cli.stdout, /^PID\s+COMMAND\n\d+\s+sleep 1000\n$/);
+    assert.equal((await daemon.docker(["rm", "-f", id])).code, 0);
+  });
+
   it("applies the memory limit in the cgroup", async () => {
     const run = await daemon.docker([
       "run",

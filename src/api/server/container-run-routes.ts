@@ -26,6 +26,9 @@ export interface ContainerRunBackend {
   stopContainer(ref: string, timeoutSeconds: number | undefined, signal: string): Promise<void>;
   restartContainer(ref: string, timeoutSeconds: number | undefined, signal: string): Promise<void>;
   killContainer(ref: string, signal: string): Promise<void>;
+  pauseContainer(ref: string): Promise<void>;
+  unpauseContainer(ref: string): Promise<void>;
+  topContainer(ref: string, psArgs: string): Promise<{ Titles: string[]; Processes: string[][] }>;
   waitContainer(
     ref: string,
     condition: "not-running" | "next-exit" | "removed",
@@ -57,6 +60,17 @@ export function addContainerRunRoutes(router: Router, backend: ContainerRunBacke
   router.add("POST", "/containers/{id}/kill", async (ctx) => {
     await backend.killContainer(ctx.param("id"), ctx.query.get("signal") || "SIGKILL");
     ctx.noContent();
+  });
+  router.add("POST", "/containers/{id}/pause", async (ctx) => {
+    await backend.pauseContainer(ctx.param("id"));
+    ctx.noContent();
+  });
+  router.add("POST", "/containers/{id}/unpause", async (ctx) => {
+    await backend.unpauseContainer(ctx.param("id"));
+    ctx.noContent();
+  });
+  router.add("GET", "/containers/{id}/top", async (ctx) => {
+    ctx.json(200, await backend.topContainer(ctx.param("id"), ctx.query.get("ps_args") ?? ""));
   });
   router.add("POST", "/containers/{id}/wait", async (ctx) => {
     const condition = ctx.query.get("condition") || "not-running";

@@ -126,3 +126,37 @@ export const waitCommand = command({
       return String(result.StatusCode);
     }),
 });
+
+export const pauseCommand = command({
+  paths: [["pause"], ["container", "pause"]],
+  spec: {
+    path: "berth pause",
+    usage: "CONTAINER [CONTAINER...]",
+    description: "Pause all processes within one or more containers",
+    aliases: ["berth container pause", "berth pause"],
+    args: { min: 1 },
+    flags: {},
+  },
+  run: (ctx, _flags, args) =>
+    eachContainer(ctx, args, async (name) => {
+      await ctx.client.call("POST", path(name, "pause"));
+      return name;
+    }),
+});
+
+export const unpauseCommand = command({
+  paths: [["unpause"], ["container", "unpause"]],
+  spec: {
+    path: "berth unpause",
+    usage: "CONTAINER [CONTAINER...]",
+    description: "Unpause all processes within one or more containers",
+    aliases: ["berth container unpause", "berth unpause"],
+    args: { min: 1 },
+    flags: {},
+  },
+  run: (ctx, _flags, args) =>
+    eachContainer(ctx, args, async (name) => {
+      await ctx.client.call("POST", path(name, "unpause"));
+      return name;
+    }),
+});

@@ -2,11 +2,14 @@
 import type { Command } from "../cli-context.ts";
 import {
   killCommand,
+  pauseCommand,
   restartCommand,
   startCommand,
   stopCommand,
+  unpauseCommand,
   waitCommand,
 } from "./container-lifecycle.ts";
+import { topCommand } from "./top.ts";
 import { logsCommand } from "./logs.ts";
 import { runCommand } from "./run.ts";
 import { containerInspectCommand, inspectCommand } from "./container-inspect.ts";
@@ -34,6 +37,9 @@ import { volumePruneCommand } from "./volume-prune.ts";
 import { volumeRmCommand } from "./volume-rm.ts";
 
 export const COMMANDS: readonly Command[] = [
+  pauseCommand,
+  topCommand,
+  unpauseCommand,
   killCommand,
   logsCommand,
   restartCommand,

@@ -64,6 +64,13 @@ export class Runc {
     await this.#call(id, "resume", ["resume", id]);
   }
 
+  /** Host pids of every process in the container (runc ps). */
+  async pids(id: string): Promise<number[]> {
+    const out = await this.#call(id, "ps", ["ps", "--format", "json", id]);
+    const parsed: unknown = JSON.parse(out);
+    return Array.isArray(parsed) ? parsed.filter((p): p is number => typeof p === "number") : [];
+  }
+
   async list(): Promise<RuntimeState[]> {
     const out = await this.#call(undefined, "list", ["list", "--format", "json"]);
     return parseRuntimeList(JSON.parse(out));
