@@ -7,6 +7,7 @@ import { join } from "node:path";
 import {
   Router,
   addContainerRoutes,
+  addEventRoutes,
   addContainerRunRoutes,
   addImageRoutes,
   addSystemRoutes,
@@ -26,6 +27,15 @@ import type { Containers } from "./container-create.ts";
 import { ContainerLifecycle } from "./container-lifecycle.ts";
 import { createContainerRunBackend } from "./container-run-backend.ts";
 import { ContainerRuntime } from "./container-runtime.ts";
+import { eventFilter } from "./event-filter.ts";
+import { EventLog } from "./event-log.ts";
+import {
+  publishContainerEvents,
+  publishImageEvents,
+  publishRunEvents,
+  publishVolumeEvents,
+} from "./publish-events.ts";
+import type { ContainerExit } from "../runtime/index.ts";
 import { createImageBackend } from "./image-backend.ts";
 import { listenOnSocket } from "./listen-socket.ts";
 import { openLockedMetadataDb } from "./root-lock.ts";
@@ -66,7 +76,8 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     },
   };
   const router = new Router();
-  const imageBackend = createImageBackend(images);
+  const events = new EventLog();
+  const imageBackend = publishImageEvents(createImageBackend(images), events);
   addSystemRoutes(router, {
     version: () => systemVersion(facts),
     info: async () => systemInfo(facts),
@@ -77,7 +88,10 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     },
   });
   addImageRoutes(router, imageBackend);
-  addVolumeRoutes(router, createVolumeBackend(volumes));
+  addVolumeRoutes(router, publishVolumeEvents(createVolumeBackend(volumes), events));
+  addEventRoutes(router, {
+    events: (filters, since, until, signal) => events.subscribe(eventFilter(filters), since, until, signal),
+  });
   const containerRuntime = new ContainerRuntime({
     volumes,
     root,
@@ -103,7 +117,10 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
         await exited;
       }
     },
-    afterRemove: (c) => lifecycle.removed(c.id),
+    afterRemove: (c) => {
+      events.publish("container", "destroy", c.id, { image: c.imageName, name: c.name.slice(1) });
+      return lifecycle.removed(c.id);
+    },
     describe: (c) => containerRuntime.describe(c),
   });
   const lifecycle: ContainerLifecycle = new ContainerLifecycle(
@@ -119,8 +136,13 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
   );
   const runBackend = createContainerRunBackend(containerStore, lifecycle, containerRuntime);
   await lifecycle.restore();
-  addContainerRoutes(router, containerBackend);
-  addContainerRunRoutes(router, runBackend);
+  lifecycle.events.on("exit", (id: string, exit: ContainerExit) => {
+    const c = containerStore.get(id);
+    const attributes = c ? { image: c.imageName, name: c.name.slice(1) } : {};
+    events.publish("container", "die", id, { ...attributes, exitCode: String(exit.exitCode) });
+  });
+  addContainerRoutes(router, publishContainerEvents(containerBackend, containerStore, events));
+  addContainerRunRoutes(router, publishRunEvents(runBackend, containerStore, events));
 
   const server = createApiServer(router, log.child({ module: "api" }));
   const socketPath = socketPathOf(options.host);

@@ -253,6 +253,38 @@ describe("running containers", () => {
     assert.equal((await daemon.docker(["rm", "-f", id])).code, 0);
   });
 
+  it("reports Docker's events, with since/until and filters", async () => {
+    const since = Math.floor(Date.now() / 1000) - 1;
+    const run = await daemon.docker(["run", "--rm", "--name", "evented", "busybox", "sh", "-c", "exit 2"]);
+    assert.equal(run.code, 2);
+    const until = Math.floor(Date.now() / 1000) + 1;
+    const events = await daemon.docker([
+      "events",
+      "--since",
+      String(since),
+      "--until",
+      String(until),
+      "--filter",
+      "container=evented",
+      "--format",
+      "{{.Type}} {{.Action}} {{.Actor.Attributes.exitCode}}",
+    ]);
+    assert.equal(events.code, 0, events.stderr);
+    assert.deepEqual(events.stdout.trim().split("\n"), [
+      "container create <no value>",
+      "container start <no value>",
+      "container die 2",
+      "container destroy <no value>",
+    ]);
+    const raw = await daemon.request(
+      "GET",
+      `/events?since=${since}&until=${until}&filters=${encodeURIComponent('{"event":["die"]}')}`,
+    );
+    const lines = raw.text().trim().split("\n");
+    assert.ok(lines.length >= 1);
+    for (const line of lines) validateResponse("get", "/events", 200, JSON.parse(line));
+  });
+
   it("applies the memory limit in the cgroup", async () => {
     const run = await daemon.docker([
       "run",

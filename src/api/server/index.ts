@@ -9,3 +9,4 @@ export type { RequestContext } from "./request-context.ts";
 export * from "./volume-routes.ts";
 export * from "./container-routes.ts";
 export * from "./container-run-routes.ts";
+export * from "./event-routes.ts";

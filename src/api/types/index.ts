@@ -3,3 +3,4 @@ export * from "./system.ts";
 export * from "./image.ts";
 export * from "./volume.ts";
 export * from "./container.ts";
+export * from "./event.ts";

@@ -1,0 +1,85 @@
+// The daemon's event stream (GET /events): every action is published here; subscribers get the
+// recent past (a bounded in-memory ring, as dockerd keeps) from `since`, then live events until
+// `until` or until they leave.
+import { EventEmitter } from "node:events";
+import type { EventMessage } from "../api/types/index.ts";
+
+const KEEP = 1024;
+
+export type EventFilter = (event: EventMessage) => boolean;
+
+export class EventLog {
+  private readonly recent: EventMessage[] = [];
+  private readonly live = new EventEmitter();
+
+  constructor() {
+    this.live.setMaxListeners(0);
+  }
+
+  publish(
+    type: EventMessage["Type"],
+    action: string,
+    id: string,
+    attributes: Record<string, string> = {},
+  ): void {
+    const nanos = BigInt(Date.now()) * 1_000_000n;
+    const event: EventMessage = {
+      Type: type,
+      Action: action,
+      Actor: { ID: id, Attributes: attributes },
+      scope: "local",
+      time: Number(nanos / 1_000_000_000n),
+      timeNano: Number(nanos),
+    };
+    this.recent.push(event);
+    if (this.recent.length > KEEP) this.recent.shift();
+    this.live.emit("event", event);
+  }
+
+  /**
+   * Events matching `filter`: past ones from `sinceNano`, then live ones until `untilNano` (or
+   * until `signal` aborts). Without a since, only live events; an until in the past ends at once.
+   */
+  async *subscribe(
+    filter: EventFilter,
+    sinceNano: number | undefined,
+    untilNano: number | undefined,
+    signal: AbortSignal,
+  ): AsyncGenerator<EventMessage> {
+    const queue: EventMessage[] = [];
+    let wake: (() => void) | undefined;
+    const onEvent = (e: EventMessage): void => {
+      queue.push(e);
+      wake?.();
+    };
+    this.live.on("event", onEvent);
+    const onAbort = (): void => wake?.();
+    signal.addEventListener("abort", onAbort);
+    try {
+      const past = sinceNano === undefined ? [] : this.recent.filter((e) => e.timeNano >= sinceNano);
+      queue.unshift(...past.filter((e) => !queue.includes(e)));
+      const timer =
+        untilNano === undefined
+          ? undefined
+          : setTimeout(() => wake?.(), Math.max(0, untilNano / 1e6 - Date.now()));
+      try {
+        while (!signal.aborted) {
+          const event = queue.shift();
+          if (event === undefined) {
+            if (untilNano !== undefined && Date.now() * 1e6 >= untilNano) return;
+            await new Promise<void>((resolve) => (wake = resolve));
+            wake = undefined;
+            continue;
+          }
+          if (untilNano !== undefined && event.timeNano > untilNano) return;
+          if (filter(event)) yield event;
+        }
+      } finally {
+        clearTimeout(timer);
+      }
+    } finally {
+      this.live.off("event", onEvent);
+      signal.removeEventListener("abort", onAbort);
+    }
+  }
+}
