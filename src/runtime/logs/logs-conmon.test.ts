@@ -1,47 +1,19 @@
 // Against the real conmon + runc (root; skipped otherwise): what conmon writes reads back as the
 // container wrote it, and rotation through conmon's control fifo loses nothing.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, readdir, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { startContainer } from "../monitor/conmon.ts";
 import { waitForExit } from "../monitor/exit-file.ts";
-import {
-  containerTestsSkipReason,
-  destroyContainer,
-  makeBundle,
-  makeRootfs,
-} from "../monitor/test-bundle.ts";
+import { containerTestsSkipReason, makeBundle, useContainerFixture } from "../monitor/test-bundle.ts";
 import type { LogMessage } from "./k8s-file-parse.ts";
 import { decodeLogFrames, encodeLogFrames } from "./log-frames.ts";
 import { readLogs, type ReadLogsOptions } from "./log-reader.ts";
 import { conmonCtlPath, rotatedLogPaths, watchLogRotation } from "./rotation.ts";
 
 const skip = await containerTestsSkipReason();
-let tmp = "";
-let rootfs = "";
-let execRoot = "";
-const started: string[] = [];
-
-before(async () => {
-  if (skip !== undefined) return;
-  tmp = await mkdtemp(join(tmpdir(), "berth-logs-conmon-"));
-  rootfs = makeRootfs(join(tmp, "rootfs"));
-  execRoot = join(tmp, "exec");
-});
-
-after(async () => {
-  if (tmp === "") return;
-  await Promise.all(started.map((id) => destroyContainer(execRoot, id)));
-  await rm(tmp, { recursive: true, force: true });
-});
-
-function newId(name: string): string {
-  const id = `berth-logs-${name}-${process.pid}`;
-  started.push(id);
-  return id;
-}
+const fx = useContainerFixture("logs", skip);
 
 async function collect(paths: string[], options: Partial<ReadLogsOptions>): Promise<LogMessage[]> {
   const out: LogMessage[] = [];
@@ -53,18 +25,18 @@ async function collect(paths: string[], options: Partial<ReadLogsOptions>): Prom
 const text = (ms: LogMessage[]): string[] => ms.map((m) => `${m.stream}:${m.data.toString()}`);
 
 test("3 stdout and 2 stderr lines: all, tail, since, follow until exit, frames", { skip }, async () => {
-  const id = newId("lines");
+  const id = fx.newId("lines");
   // The pause lets the follower start before the last lines; printf without newline ends in a P.
-  const bundle = await makeBundle(join(tmp, id), rootfs, id, {
+  const bundle = await makeBundle(join(fx.tmp, id), fx.rootfs, id, {
     args: [
       "sh",
       "-c",
       "echo o1; echo e1 >&2; echo o2; sleep 0.3; echo e2 >&2; sleep 0.1; printf 'o3 no newline'",
     ],
   });
-  const logPath = join(tmp, `${id}.log`);
-  await startContainer({ id, bundle, execRoot, logPath });
-  const exited = waitForExit(execRoot, id, { timeoutMs: 10_000 }).then(() => undefined);
+  const logPath = join(fx.tmp, `${id}.log`);
+  await startContainer({ id, bundle, execRoot: fx.execRoot, logPath });
+  const exited = waitForExit(fx.execRoot, id, { timeoutMs: 10_000 }).then(() => undefined);
   const followed = await collect([logPath], { follow: true, exited, pollMs: 50 });
   const all = await collect([logPath], {});
 
@@ -96,14 +68,14 @@ test(
   "rotation through conmon's ctl fifo: files rotate, nothing is lost, size bounded",
   { skip },
   async () => {
-    const id = newId("rotate");
+    const id = fx.newId("rotate");
     const lines = 3000;
     // ~150 KiB per pause of 100 lines of ~100 bytes: several rotations at 64 KiB.
     const script =
       `i=0; while [ $i -lt ${lines} ]; do echo "line $i ${"x".repeat(90)}"; i=$((i+1)); ` +
       `[ $((i % 100)) = 0 ] && usleep 20000; done; true`;
-    const bundle = await makeBundle(join(tmp, id), rootfs, id, { args: ["sh", "-c", script] });
-    const logDir = join(tmp, `${id}-logs`);
+    const bundle = await makeBundle(join(fx.tmp, id), fx.rootfs, id, { args: ["sh", "-c", script] });
+    const logDir = join(fx.tmp, `${id}-logs`);
     const { mkdir } = await import("node:fs/promises");
     await mkdir(logDir);
     const logPath = join(logDir, "container.log");
@@ -117,8 +89,8 @@ test(
       pollMs: 10,
     });
     try {
-      await startContainer({ id, bundle, execRoot, logPath });
-      const exit = await waitForExit(execRoot, id, { timeoutMs: 30_000 });
+      await startContainer({ id, bundle, execRoot: fx.execRoot, logPath });
+      const exit = await waitForExit(fx.execRoot, id, { timeoutMs: 30_000 });
       assert.equal(exit.exitCode, 0);
     } finally {
       rotator.close();

@@ -1,9 +1,8 @@
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtemp, readlink, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readlink } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { listMonitored, scanMonitors } from "./adopt.ts";
@@ -11,26 +10,10 @@ import type { StartedContainer, StartContainerOptions } from "./conmon.ts";
 import { waitForExit } from "./exit-file.ts";
 import { processExists } from "./pid-file.ts";
 import { DEFAULT_RUNTIME, Runc } from "./runc.ts";
-import { containerTestsSkipReason, destroyContainer, makeBundle, makeRootfs } from "./test-bundle.ts";
+import { containerTestsSkipReason, makeBundle, useContainerFixture } from "./test-bundle.ts";
 
 const skip = await containerTestsSkipReason();
-let tmp = "";
-let rootfs = "";
-let execRoot = "";
-const started: string[] = [];
-
-before(async () => {
-  if (skip !== undefined) return;
-  tmp = await mkdtemp(join(tmpdir(), "berth-adopt-"));
-  rootfs = makeRootfs(join(tmp, "rootfs"));
-  execRoot = join(tmp, "exec");
-});
-
-after(async () => {
-  if (tmp === "") return;
-  await Promise.all(started.map((id) => destroyContainer(execRoot, id)));
-  await rm(tmp, { recursive: true, force: true });
-});
+const fx = useContainerFixture("adopt", skip);
 
 /** Starts the container from a separate Node process (a stand-in for berthd), then SIGKILLs it. */
 async function startFromDoomedProcess(options: StartContainerOptions): Promise<StartedContainer> {
@@ -55,19 +38,23 @@ async function startFromDoomedProcess(options: StartContainerOptions): Promise<S
 }
 
 test("conmon outlives the process that started it and is re-adopted", { skip }, async () => {
-  const id = `berth-adopt-${process.pid}`;
-  started.push(id);
-  const bundle = await makeBundle(join(tmp, id), rootfs, id, { args: ["sleep", "1000"] });
-  const container = await startFromDoomedProcess({ id, bundle, execRoot, logPath: join(tmp, `${id}.log`) });
+  const id = fx.newId("outlive");
+  const bundle = await makeBundle(join(fx.tmp, id), fx.rootfs, id, { args: ["sleep", "1000"] });
+  const container = await startFromDoomedProcess({
+    id,
+    bundle,
+    execRoot: fx.execRoot,
+    logPath: join(fx.tmp, `${id}.log`),
+  });
 
   assert.ok(processExists(container.conmonPid), "conmon survived its starter");
   // conmon holds none of its starter's stdio.
   for (const fd of [0, 1, 2])
     assert.equal(await readlink(`/proc/${container.conmonPid}/fd/${fd}`), "/dev/null");
-  const runc = new Runc({ runtime: DEFAULT_RUNTIME, execRoot });
+  const runc = new Runc({ runtime: DEFAULT_RUNTIME, execRoot: fx.execRoot });
   assert.equal((await runc.state(id)).status, "running");
 
-  const monitored = await listMonitored({ execRoot });
+  const monitored = await listMonitored({ execRoot: fx.execRoot });
   assert.deepEqual(
     monitored.map((c) => [c.id, c.status, c.conmonPid, c.state?.status, c.state?.pid]),
     [[id, "monitored", container.conmonPid, "running", container.pid]],
@@ -75,26 +62,30 @@ test("conmon outlives the process that started it and is re-adopted", { skip }, 
 
   // The adopting process learns the exit conmon records.
   await runc.kill(id, "KILL");
-  assert.equal((await waitForExit(execRoot, id, { timeoutMs: 10_000 })).exitCode, 137);
-  const [exited] = await scanMonitors({ execRoot });
+  assert.equal((await waitForExit(fx.execRoot, id, { timeoutMs: 10_000 })).exitCode, 137);
+  const [exited] = await scanMonitors({ execRoot: fx.execRoot });
   assert.equal(exited?.status, "exited");
   assert.equal(exited?.exit?.exitCode, 137);
-  assert.deepEqual(await listMonitored({ execRoot }), []);
+  assert.deepEqual(await listMonitored({ execRoot: fx.execRoot }), []);
   await runc.delete(id);
 });
 
 test("a container whose conmon was killed is reported lost", { skip }, async () => {
-  const id = `berth-lost-${process.pid}`;
-  started.push(id);
-  const bundle = await makeBundle(join(tmp, id), rootfs, id, { args: ["sleep", "1000"] });
-  const container = await startFromDoomedProcess({ id, bundle, execRoot, logPath: join(tmp, `${id}.log`) });
+  const id = fx.newId("lost");
+  const bundle = await makeBundle(join(fx.tmp, id), fx.rootfs, id, { args: ["sleep", "1000"] });
+  const container = await startFromDoomedProcess({
+    id,
+    bundle,
+    execRoot: fx.execRoot,
+    logPath: join(fx.tmp, `${id}.log`),
+  });
   process.kill(container.conmonPid, "SIGKILL");
   const deadline = Date.now() + 5_000;
   while (processExists(container.conmonPid) && Date.now() < deadline)
     await new Promise((r) => setTimeout(r, 20));
 
-  const entry = (await scanMonitors({ execRoot })).find((c) => c.id === id);
+  const entry = (await scanMonitors({ execRoot: fx.execRoot })).find((c) => c.id === id);
   assert.equal(entry?.status, "lost");
   assert.equal(entry?.state?.status, "running");
-  await new Runc({ runtime: DEFAULT_RUNTIME, execRoot }).delete(id, true);
+  await new Runc({ runtime: DEFAULT_RUNTIME, execRoot: fx.execRoot }).delete(id, true);
 });

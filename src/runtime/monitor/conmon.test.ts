@@ -1,50 +1,27 @@
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { scanMonitors } from "./adopt.ts";
 import { startContainer } from "./conmon.ts";
 import { readExit, waitForExit } from "./exit-file.ts";
 import { processExists } from "./pid-file.ts";
 import { DEFAULT_RUNTIME, Runc } from "./runc.ts";
-import { containerTestsSkipReason, destroyContainer, makeBundle, makeRootfs } from "./test-bundle.ts";
+import { containerTestsSkipReason, makeBundle, useContainerFixture } from "./test-bundle.ts";
 
 const skip = await containerTestsSkipReason();
-let tmp = "";
-let rootfs = "";
-let execRoot = "";
-const started: string[] = [];
-
-before(async () => {
-  if (skip !== undefined) return;
-  tmp = await mkdtemp(join(tmpdir(), "berth-conmon-"));
-  rootfs = makeRootfs(join(tmp, "rootfs"));
-  execRoot = join(tmp, "exec");
-});
-
-after(async () => {
-  if (tmp === "") return;
-  await Promise.all(started.map((id) => destroyContainer(execRoot, id)));
-  await rm(tmp, { recursive: true, force: true });
-});
-
-function newId(name: string): string {
-  const id = `berth-${name}-${process.pid}`;
-  started.push(id);
-  return id;
-}
+const fx = useContainerFixture("conmon", skip);
 
 test("exit code and k8s-file log lines of a short container", { skip }, async () => {
-  const id = newId("short");
-  const bundle = await makeBundle(join(tmp, id), rootfs, id, {
+  const id = fx.newId("short");
+  const bundle = await makeBundle(join(fx.tmp, id), fx.rootfs, id, {
     args: ["sh", "-c", "echo out; echo err >&2; exit 3"],
   });
-  const logPath = join(tmp, `${id}.log`);
-  const container = await startContainer({ id, bundle, execRoot, logPath });
+  const logPath = join(fx.tmp, `${id}.log`);
+  const container = await startContainer({ id, bundle, execRoot: fx.execRoot, logPath });
   assert.ok(container.pid > 0 && container.conmonPid > 0);
 
-  const exit = await waitForExit(execRoot, id, { timeoutMs: 10_000 });
+  const exit = await waitForExit(fx.execRoot, id, { timeoutMs: 10_000 });
   assert.equal(exit.exitCode, 3);
   assert.equal(exit.oomKilled, false);
 
@@ -55,26 +32,31 @@ test("exit code and k8s-file log lines of a short container", { skip }, async ()
     ["stderr", "F", "err"],
     ["stdout", "F", "out"],
   ]);
-  const runc = new Runc({ runtime: DEFAULT_RUNTIME, execRoot });
+  const runc = new Runc({ runtime: DEFAULT_RUNTIME, execRoot: fx.execRoot });
   assert.equal((await runc.state(id)).status, "stopped");
   await runc.delete(id);
   await assert.rejects(runc.state(id), { code: "RUNTIME_CONTAINER_NOT_FOUND" });
 });
 
 test("a running container: state, SIGTERM gives 143, delete", { skip }, async () => {
-  const id = newId("sleep");
+  const id = fx.newId("sleep");
   // Without a pid namespace sleep is not a namespace init, so the default SIGTERM action applies.
-  const bundle = await makeBundle(join(tmp, id), rootfs, id, {
+  const bundle = await makeBundle(join(fx.tmp, id), fx.rootfs, id, {
     args: ["sleep", "1000"],
     pidNamespace: false,
   });
-  const container = await startContainer({ id, bundle, execRoot, logPath: join(tmp, `${id}.log`) });
-  const runc = new Runc({ runtime: DEFAULT_RUNTIME, execRoot });
+  const container = await startContainer({
+    id,
+    bundle,
+    execRoot: fx.execRoot,
+    logPath: join(fx.tmp, `${id}.log`),
+  });
+  const runc = new Runc({ runtime: DEFAULT_RUNTIME, execRoot: fx.execRoot });
 
   const state = await runc.state(id);
   assert.equal(state.status, "running");
   assert.equal(state.pid, container.pid);
-  assert.equal(await readExit(execRoot, id), undefined);
+  assert.equal(await readExit(fx.execRoot, id), undefined);
 
   await runc.pause(id);
   assert.equal((await runc.state(id)).status, "paused");
@@ -82,7 +64,7 @@ test("a running container: state, SIGTERM gives 143, delete", { skip }, async ()
   assert.ok((await runc.list()).some((s) => s.id === id && s.status === "running"));
 
   await runc.kill(id, "SIGTERM");
-  const exit = await waitForExit(execRoot, id, { timeoutMs: 10_000 });
+  const exit = await waitForExit(fx.execRoot, id, { timeoutMs: 10_000 });
   assert.equal(exit.exitCode, 143);
   await runc.delete(id);
   // conmon leaves once it recorded the exit.
@@ -93,20 +75,20 @@ test("a running container: state, SIGTERM gives 143, delete", { skip }, async ()
 });
 
 test("a create failure reports the runtime's reason and leaves no container", { skip }, async () => {
-  const id = newId("bad");
-  const bundle = await makeBundle(join(tmp, id), rootfs, id, { args: ["/no/such/binary"] });
+  const id = fx.newId("bad");
+  const bundle = await makeBundle(join(fx.tmp, id), fx.rootfs, id, { args: ["/no/such/binary"] });
   await assert.rejects(
-    startContainer({ id, bundle, execRoot, logPath: join(tmp, `${id}.log`) }),
+    startContainer({ id, bundle, execRoot: fx.execRoot, logPath: join(fx.tmp, `${id}.log`) }),
     (err: unknown) => {
       assert.equal((err as { code?: unknown }).code, "MONITOR_FAILED");
       assert.match((err as Error).message, /no such file or directory/);
       return true;
     },
   );
-  await assert.rejects(new Runc({ runtime: DEFAULT_RUNTIME, execRoot }).state(id), {
+  await assert.rejects(new Runc({ runtime: DEFAULT_RUNTIME, execRoot: fx.execRoot }).state(id), {
     code: "RUNTIME_CONTAINER_NOT_FOUND",
   });
-  const leftovers = (await scanMonitors({ execRoot })).filter((c) => c.id === id);
+  const leftovers = (await scanMonitors({ execRoot: fx.execRoot })).filter((c) => c.id === id);
   assert.deepEqual(leftovers, [], "no monitor files are left behind");
 });
 
@@ -114,9 +96,9 @@ test("a missing runtime binary is reported as unavailable", { skip }, async () =
   await assert.rejects(
     startContainer({
       id: "x",
-      bundle: tmp,
-      execRoot,
-      logPath: join(tmp, "x.log"),
+      bundle: fx.tmp,
+      execRoot: fx.execRoot,
+      logPath: join(fx.tmp, "x.log"),
       runtime: "no-such-runtime",
     }),
     { code: "BINARY_NOT_FOUND", category: "unavailable" },

@@ -1,8 +1,10 @@
 // Test support (no tests here): OCI bundles over a busybox rootfs for the driver's tests.
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { after, before } from "node:test";
 import { monitorPaths } from "./paths.ts";
 import { isConmonFor, readPidFile } from "./pid-file.ts";
 import { resolveBinary } from "./resolve-binary.ts";
@@ -70,4 +72,44 @@ export async function destroyContainer(execRoot: string, id: string): Promise<vo
       // already gone
     }
   }
+}
+
+export interface ContainerFixture {
+  /** A temp dir for the test file, removed after it. */
+  readonly tmp: string;
+  /** A busybox rootfs inside tmp. */
+  readonly rootfs: string;
+  readonly execRoot: string;
+  /** A container id unique to this run, destroyed after the tests. */
+  newId(name: string): string;
+}
+
+/**
+ * Registers before/after hooks that make a temp dir with a busybox rootfs and, afterwards,
+ * destroy every container named through newId and remove the dir. Nothing when `skip` is set.
+ */
+export function useContainerFixture(prefix: string, skip: string | undefined): ContainerFixture {
+  const started: string[] = [];
+  const fixture = {
+    tmp: "",
+    rootfs: "",
+    execRoot: "",
+    newId(name: string): string {
+      const id = `berth-${prefix}-${name}-${process.pid}`;
+      started.push(id);
+      return id;
+    },
+  };
+  before(async () => {
+    if (skip !== undefined) return;
+    fixture.tmp = await mkdtemp(join(tmpdir(), `berth-${prefix}-`));
+    fixture.rootfs = makeRootfs(join(fixture.tmp, "rootfs"));
+    fixture.execRoot = join(fixture.tmp, "exec");
+  });
+  after(async () => {
+    if (fixture.tmp === "") return;
+    await Promise.all(started.map((id) => destroyContainer(fixture.execRoot, id)));
+    await rm(fixture.tmp, { recursive: true, force: true });
+  });
+  return fixture;
 }
