@@ -2,7 +2,7 @@
 // request options to the image service.
 import type { ImageBackend } from "../api/server/index.ts";
 import type {
-  ImageContainerConfig,
+  ContainerConfig,
   ImageHistoryItem,
   ImageInspect,
   ImageSummary,
@@ -205,9 +205,9 @@ async function inspect(images: ImageService, record: ImageRecord): Promise<Image
 }
 
 /** The image's runtime config in the API's shape; absent fields are left out, not null. */
-function containerConfig(config: ImageConfig): ImageContainerConfig {
+function containerConfig(config: ImageConfig): ContainerConfig {
   const c = config.config ?? {};
-  const out: ImageContainerConfig = { User: c.User ?? "", WorkingDir: c.WorkingDir ?? "" };
+  const out: ContainerConfig = { User: c.User ?? "", WorkingDir: c.WorkingDir ?? "" };
   if (c.ExposedPorts) out.ExposedPorts = c.ExposedPorts;
   if (c.Env) out.Env = c.Env;
   if (c.Cmd) out.Cmd = c.Cmd;

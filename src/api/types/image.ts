@@ -1,5 +1,6 @@
 // Wire shapes of the image endpoints (swagger.yaml ImageSummary, ImageInspect, HistoryResponseItem,
 // ImageDeleteResponseItem, ImagePruneResponse). PascalCase lives only in src/api/types.
+import type { ContainerConfig } from "./container.ts";
 
 export interface ImageSummary {
   Id: string;
@@ -14,44 +15,6 @@ export interface ImageSummary {
   Containers: number;
 }
 
-export interface HealthConfig {
-  Test?: string[];
-  Interval?: number;
-  Timeout?: number;
-  StartPeriod?: number;
-  StartInterval?: number;
-  Retries?: number;
-}
-
-/** The container config embedded in an image (swagger ImageConfig). */
-export interface ImageContainerConfig {
-  Hostname?: string;
-  Domainname?: string;
-  User?: string;
-  AttachStdin?: boolean;
-  AttachStdout?: boolean;
-  AttachStderr?: boolean;
-  ExposedPorts?: Record<string, object> | null;
-  Tty?: boolean;
-  OpenStdin?: boolean;
-  StdinOnce?: boolean;
-  Env?: string[] | null;
-  Cmd?: string[] | null;
-  Healthcheck?: HealthConfig;
-  ArgsEscaped?: boolean | null;
-  Image?: string;
-  Volumes?: Record<string, object> | null;
-  WorkingDir?: string;
-  Entrypoint?: string[] | null;
-  NetworkDisabled?: boolean | null;
-  MacAddress?: string | null;
-  OnBuild?: string[] | null;
-  Labels?: Record<string, string> | null;
-  StopSignal?: string | null;
-  StopTimeout?: number | null;
-  Shell?: string[] | null;
-}
-
 export interface ImageInspect {
   Id: string;
   RepoTags: string[];
@@ -61,7 +24,8 @@ export interface ImageInspect {
   Created: string;
   DockerVersion: string;
   Author: string;
-  Config: ImageContainerConfig;
+  /** An image's config has the shape of a container's (swagger ImageConfig is its subset). */
+  Config: ContainerConfig;
   Architecture: string;
   Variant?: string;
   Os: string;
