@@ -17,10 +17,15 @@ const ALLOWED = {
   runtime: ["lib", "oci"],
   volume: ["lib", "metadata"],
   container: ["lib", "oci", "metadata"],
+  network: ["lib", "oci", "metadata"],
+  build: ["lib", "oci", "metadata", "diff"],
+  "registry/client": ["lib", "oci", "content"],
+  "registry/server": ["lib", "oci", "content"],
   "api/types": [],
   "api/server": ["lib", "api/types"],
   client: ["lib", "api/types"],
-  cli: ["lib", "api/types", "client"],
+  // `berth registry serve` runs the registry server in the CLI's process.
+  cli: ["lib", "api/types", "client", "registry/server"],
   daemon: [
     "lib",
     "oci",
@@ -32,6 +37,9 @@ const ALLOWED = {
     "runtime",
     "volume",
     "container",
+    "network",
+    "build",
+    "registry/client",
     "api/types",
     "api/server",
   ],
@@ -46,7 +54,7 @@ function walk(dir) {
 
 function folderOf(file) {
   const rel = relative(SRC, file).split("/");
-  return rel[0] === "api" ? `api/${rel[1]}` : rel[0];
+  return rel[0] === "api" || rel[0] === "registry" ? `${rel[0]}/${rel[1]}` : rel[0];
 }
 
 const files = walk(SRC);
