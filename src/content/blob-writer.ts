@@ -55,6 +55,11 @@ export class BlobWriter {
     this.#expected = expected;
   }
 
+  /** The temp file the bytes go to until commit (e.g. for a reader that follows the write). */
+  get tempPath(): string {
+    return this.#target.tempPath;
+  }
+
   /** Bytes accepted so far. */
   get size(): number {
     return this.#written;

@@ -3,21 +3,31 @@
 // pass. The daemon calls it through applyLayer (a worker thread); tests may call it directly.
 import { lstatSync, readdirSync } from "node:fs";
 import { invalidArgument, toEngineError } from "../lib/index.ts";
-import { openLayerBlob } from "./decompress.ts";
+import { followLayerBlob, openLayerBlob } from "./decompress.ts";
+import { GrowingFileReader } from "./growing-file.ts";
 import type { LayerDigester } from "./layer-digester.ts";
 import { InlineDigester } from "./layer-digester.ts";
 import { LayerExtractor } from "./layer-extractor.ts";
 import { TarParser } from "./tar-parser.ts";
 
 export interface ApplyLayerResult {
-  /** "sha256:<hex>" of the uncompressed tar stream. */
-  diffId: string;
+  /**
+   * "sha256:<hex>" of the uncompressed tar stream; null when an uncompressed blob was followed
+   * while being stored: its DiffID is then the blob's own digest, which the writer computes.
+   */
+  diffId: string | null;
   /** Bytes of regular file content unpacked. */
   size: number;
 }
 
+/**
+ * Where a layer's bytes come from: a stored blob file, or a blob still being written to the
+ * open file descriptor `fd` (growing-file.ts), whose progress the writer publishes in `progress`.
+ */
+export type LayerSource = string | { fd: number; progress: SharedArrayBuffer };
+
 export async function applyLayerInProcess(
-  blobPath: string,
+  source: LayerSource,
   dest: string,
   digester: LayerDigester = new InlineDigester(),
 ): Promise<ApplyLayerResult> {
@@ -27,9 +37,17 @@ export async function applyLayerInProcess(
   }
   const extractor = new LayerExtractor(dest);
   const parser = new TarParser(extractor);
+  let hashing = true;
   try {
-    for await (const chunk of openLayerBlob(blobPath, () => digester.nextBuffer())) {
-      digester.update(chunk);
+    const nextBuffer = (): Buffer => digester.nextBuffer();
+    const chunks =
+      typeof source === "string"
+        ? openLayerBlob(source, nextBuffer)
+        : followLayerBlob(new GrowingFileReader(source.fd, source.progress), nextBuffer, () => {
+            hashing = false; // hashed once already, by the blob's writer
+          });
+    for await (const chunk of chunks) {
+      if (hashing) digester.update(chunk);
       // Bytes after the end-of-archive marker still count in the DiffID, as in Docker.
       if (!parser.finished) parser.push(chunk);
     }
@@ -39,6 +57,10 @@ export async function applyLayerInProcess(
     extractor.close();
     digester.abandon();
     throw toEngineError(err);
+  }
+  if (!hashing) {
+    digester.abandon();
+    return { diffId: null, size: extractor.size };
   }
   return { diffId: digester.digest(), size: extractor.size };
 }

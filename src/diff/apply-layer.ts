@@ -1,6 +1,6 @@
 // applyLayer: unpacks a layer blob into an empty directory on a worker thread (see
 // layer-worker-pool.ts) and returns its DiffID and unpacked size.
-import type { ApplyLayerResult } from "./apply-layer-in-process.ts";
+import type { ApplyLayerResult, LayerSource } from "./apply-layer-in-process.ts";
 import { LayerWorkerPool } from "./layer-worker-pool.ts";
 
 export interface ApplyLayerOptions {
@@ -11,11 +11,11 @@ export interface ApplyLayerOptions {
 const pool = new LayerWorkerPool();
 
 export function applyLayer(
-  blobPath: string,
+  source: LayerSource,
   dest: string,
   options: ApplyLayerOptions = {},
 ): Promise<ApplyLayerResult> {
-  return pool.run(blobPath, dest, options.signal);
+  return pool.run(source, dest, options.signal);
 }
 
 /** Stops idle layer workers (daemon shutdown); later calls start new ones. */

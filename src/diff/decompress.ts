@@ -2,9 +2,10 @@
 // magic bytes, not trusted from a media type: Docker does the same (pkg/archive
 // DetectCompression), and registries are known to mislabel layers.
 import { closeSync, createReadStream, openSync, readSync } from "node:fs";
-import { pipeline } from "node:stream";
+import { Readable, pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { detectCompression, invalidArchive, unsupportedCompression } from "../lib/index.ts";
+import type { GrowingFileReader } from "./growing-file.ts";
 
 const CHUNK = 1024 * 1024;
 
@@ -26,7 +27,7 @@ export async function* openLayerBlob(
     if (compression === "gzip") {
       closeSync(fd);
       owned = false;
-      yield* gunzip(path);
+      yield* gunzip(createReadStream(path, { highWaterMark: CHUNK }));
       return;
     }
     if (compression !== "none") throw unsupportedCompression(compression);
@@ -42,13 +43,40 @@ export async function* openLayerBlob(
   }
 }
 
-async function* gunzip(path: string): AsyncGenerator<Buffer> {
+/**
+ * openLayerBlob for a blob that is still being written (see growing-file.ts); `onPlain` is
+ * called before the first chunk when the blob turns out to be an uncompressed tar.
+ */
+export async function* followLayerBlob(
+  reader: GrowingFileReader,
+  nextBuffer: () => Buffer = reuse(Buffer.allocUnsafe(CHUNK)),
+  onPlain: () => void = () => {},
+): AsyncGenerator<Buffer> {
+  const head = Buffer.alloc(8);
+  await reader.available(head.length);
+  const first = await reader.read(() => head); // 8 bytes, fewer only for a tiny blob
+  const compression = detectCompression(first.length === head.length ? head : Buffer.alloc(8));
+  if (compression === "gzip") {
+    async function* compressed(): AsyncGenerator<Buffer> {
+      yield Buffer.from(first);
+      yield* reader.chunks(() => Buffer.allocUnsafe(CHUNK));
+    }
+    yield* gunzip(Readable.from(compressed()));
+    return;
+  }
+  if (compression !== "none") throw unsupportedCompression(compression);
+  onPlain();
+  if (first.length > 0) {
+    const copy = nextBuffer();
+    first.copy(copy);
+    yield copy.subarray(0, first.length);
+  }
+  yield* reader.chunks(nextBuffer);
+}
+
+async function* gunzip(source: Readable): AsyncGenerator<Buffer> {
   // zlib inflates on the libuv thread pool, in parallel with the extraction on this thread.
-  const stream = pipeline(
-    createReadStream(path, { highWaterMark: CHUNK }),
-    createGunzip({ chunkSize: CHUNK }),
-    () => {},
-  );
+  const stream = pipeline(source, createGunzip({ chunkSize: CHUNK }), () => {});
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) yield chunk;
   } catch (err) {

@@ -1,5 +1,6 @@
 // Layer changesets: tar reading and writing, and applying a layer to an overlayfs layer dir.
-export type { ApplyLayerResult } from "./apply-layer-in-process.ts";
+export type { ApplyLayerResult, LayerSource } from "./apply-layer-in-process.ts";
+export { GrowingFileProgress } from "./growing-file.ts";
 export { applyLayerInProcess } from "./apply-layer-in-process.ts";
 export type { ApplyLayerOptions } from "./apply-layer.ts";
 export { applyLayer, closeLayerWorkers } from "./apply-layer.ts";

@@ -3,7 +3,7 @@
 // and far more under tsx. Each worker runs one layer at a time; concurrent calls get their own.
 import { Worker } from "node:worker_threads";
 import { internal, toEngineError } from "../lib/index.ts";
-import type { ApplyLayerResult } from "./apply-layer-in-process.ts";
+import type { ApplyLayerResult, LayerSource } from "./apply-layer-in-process.ts";
 import type { LayerWorkerReply, LayerWorkerRequest } from "./layer-worker-protocol.ts";
 import { deserializeError } from "./layer-worker-protocol.ts";
 
@@ -26,7 +26,7 @@ export class LayerWorkerPool {
     this.#idleMs = options.idleMs ?? 30_000;
   }
 
-  run(blobPath: string, dest: string, signal?: AbortSignal): Promise<ApplyLayerResult> {
+  run(source: LayerSource, dest: string, signal?: AbortSignal): Promise<ApplyLayerResult> {
     if (signal?.aborted === true) return Promise.reject(toEngineError(signal.reason));
     const worker = this.#take();
     const id = this.#nextId++;
@@ -64,7 +64,7 @@ export class LayerWorkerPool {
       worker.once("exit", onExit);
       signal?.addEventListener("abort", onAbort, { once: true });
       worker.ref();
-      const request: LayerWorkerRequest = { id, blobPath, dest };
+      const request: LayerWorkerRequest = { id, source, dest };
       worker.postMessage(request);
     });
   }

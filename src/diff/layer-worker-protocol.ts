@@ -2,11 +2,11 @@
 // boundary as plain data and become EngineErrors again on the other side.
 import type { ErrorCategory } from "../lib/index.ts";
 import { EngineError, toEngineError } from "../lib/index.ts";
-import type { ApplyLayerResult } from "./apply-layer-in-process.ts";
+import type { ApplyLayerResult, LayerSource } from "./apply-layer-in-process.ts";
 
 export interface LayerWorkerRequest {
   id: number;
-  blobPath: string;
+  source: LayerSource;
   dest: string;
 }
 

@@ -14,7 +14,7 @@ const hasher = new HashThread();
 port.on("message", (request: LayerWorkerRequest) => {
   const reply = (message: LayerWorkerReply): void => port.postMessage(message);
   const { id } = request;
-  applyLayerInProcess(request.blobPath, request.dest, hasher.start()).then(
+  applyLayerInProcess(request.source, request.dest, hasher.start()).then(
     (result) => reply({ id, ok: true, result }),
     (err: unknown) => reply({ id, ok: false, error: serializeError(err) }),
   );

@@ -24,8 +24,9 @@ import {
   normalizedString,
   familiarString,
 } from "../oci/index.ts";
-import type { OverlaySnapshotter } from "../snapshot/index.ts";
+import type { OverlaySnapshotter, SnapshotInfo } from "../snapshot/index.ts";
 import { applyLayer } from "../diff/index.ts";
+import type { EarlyUnpack, EarlyUnpacks } from "./early-unpacks.ts";
 import { type Lease, Leases } from "./leases.ts";
 import { type ImageRecord, type ImageRef, ImageStore, type LayerRecord } from "./image-store.ts";
 
@@ -88,8 +89,28 @@ export class ImageService {
   /** Start-up reconcile: drop what a crash left half-written, then collect unreferenced data. */
   async reconcile(): Promise<void> {
     await this.content.removeIngests();
-    await this.snapshots.removeTemporary();
+    const { stale } = await this.snapshots.removeTemporary();
+    for (const chainId of stale) await this.unpackAgain(chainId);
     await this.gc();
+  }
+
+  /** Refills a snapshot whose files a power loss may have cut short, from its stored blob. */
+  private async unpackAgain(chainId: string): Promise<void> {
+    const layer = this.store.layerWithChainId(chainId);
+    if (layer === undefined || !(await this.content.has(layer.blobDigest))) {
+      this.log.warn("stale snapshot has no stored layer blob; leaving it to GC", { chainId });
+      return;
+    }
+    this.log.warn("unpacking a layer again: it was not flushed to disk before the machine stopped", {
+      chainId,
+    });
+    await this.snapshots.rebuild(chainId, (dir) => this.fillFromBlob(layer, dir));
+  }
+
+  private async fillFromBlob(layer: LayerSource, dir: string): Promise<{ size: number }> {
+    const result = await applyLayer(this.content.path(layer.blobDigest), dir);
+    checkDiffId(layer, result.diffId ?? layer.blobDigest);
+    return { size: result.size };
   }
 
   /** Finds an image by reference, full ID, or ID prefix, following Docker's lookup order. */
@@ -136,6 +157,7 @@ export class ImageService {
   async unpack(
     layers: readonly LayerSource[],
     lease: Lease,
+    early?: EarlyUnpacks,
   ): Promise<{ records: LayerRecord[]; size: number }> {
     const ids = chainIds(layers.map((l) => l.diffId));
     const records: LayerRecord[] = [];
@@ -144,20 +166,32 @@ export class ImageService {
       const chainId = ids[i] ?? "";
       const parent = i === 0 ? null : (ids[i - 1] ?? null);
       lease.addSnapshot(chainId);
-      const snapshot = await this.snapshots.create(chainId, parent, async (dir) => {
-        const result = await applyLayer(this.content.path(layer.blobDigest), dir);
-        if (result.diffId !== layer.diffId) {
-          throw invalidArgument(
-            "DIFF_ID_MISMATCH",
-            `layer ${layer.blobDigest}: uncompressed content ${result.diffId} does not match diff ID ${layer.diffId} in the image config`,
-          );
-        }
-        return { size: result.size };
-      });
+      const unpacked = this.snapshots.has(chainId) ? undefined : early?.take(layer.blobDigest);
+      const snapshot =
+        unpacked === undefined
+          ? await this.snapshots.create(chainId, parent, (dir) => this.fillFromBlob(layer, dir))
+          : await this.adoptEarlyUnpack(chainId, parent, layer, unpacked);
       size += snapshot.size;
       records.push({ chainId, ...layer });
     }
     return { records, size };
+  }
+
+  private async adoptEarlyUnpack(
+    chainId: string,
+    parent: string | null,
+    layer: LayerSource,
+    unpacked: EarlyUnpack,
+  ): Promise<SnapshotInfo> {
+    let result;
+    try {
+      result = await unpacked.result;
+      checkDiffId(layer, result.diffId ?? layer.blobDigest);
+    } catch (err) {
+      await unpacked.scratch.discard();
+      throw err;
+    }
+    return this.snapshots.adopt(chainId, parent, unpacked.scratch, result.size);
   }
 
   /**
@@ -380,5 +414,15 @@ function displayName(nameOrId: string): string {
     );
   } catch {
     return nameOrId;
+  }
+}
+
+/** OCI image-spec config.md: each layer's uncompressed digest must equal the config's diff ID. */
+function checkDiffId(layer: LayerSource, diffId: string): void {
+  if (diffId !== layer.diffId) {
+    throw invalidArgument(
+      "DIFF_ID_MISMATCH",
+      `layer ${layer.blobDigest}: uncompressed content ${diffId} does not match diff ID ${layer.diffId} in the image config`,
+    );
   }
 }

@@ -167,6 +167,13 @@ export class ImageStore {
     return toRecord(row, layers);
   }
 
+  /** A layer of some image whose chain ends at `chainId` (to unpack its snapshot again). */
+  layerWithChainId(chainId: string): LayerRecord | undefined {
+    const row = this.sql("SELECT * FROM image_layers WHERE chain_id = ? LIMIT 1").get(chainId) as
+      LayerRow | undefined;
+    return row && toRecord({ id: row.image_id } as ImageRow, [row]).layers[0];
+  }
+
   count(): number {
     return (this.sql("SELECT COUNT(*) AS n FROM images").get() as { n: number }).n;
   }

@@ -3,6 +3,7 @@ export type {
   FillSnapshot,
   OverlaySnapshotterOptions,
   ReconcileReport,
+  Scratch,
   SnapshotInfo,
 } from "./overlay-snapshotter.ts";
 export { OverlaySnapshotter } from "./overlay-snapshotter.ts";

@@ -7,6 +7,7 @@ import { parseImageConfig } from "../../oci/index.ts";
 import { invalidArchive } from "../../lib/index.ts";
 import { planArchive } from "./plan-archive.ts";
 import { readArchive } from "./read-archive.ts";
+import { EarlyUnpacks } from "../early-unpacks.ts";
 
 const MAX_CONFIG = 8 * 1024 * 1024;
 
@@ -16,9 +17,10 @@ export async function loadArchive(
   progress: (msg: JsonMessageLike) => void,
 ): Promise<void> {
   const lease = service.leases.acquire();
+  const early = new EarlyUnpacks(service.snapshots);
   let committed = false;
   try {
-    const files = await readArchive(source, service.content, lease);
+    const files = await readArchive(source, service.content, lease, early);
     const plans = await planArchive(files, service.content, lease);
     const images: NewImage[] = [];
     for (const plan of plans) {
@@ -35,7 +37,7 @@ export async function loadArchive(
         blobSize: l.size,
         diffId: diffIds[i] ?? "",
       }));
-      const { records, size } = await service.unpack(layers, lease);
+      const { records, size } = await service.unpack(layers, lease, early);
       const manifest = plan.manifest ?? (await service.writeManifest(plan.configDigest, layers, lease));
       images.push({
         configDigest: plan.configDigest,
@@ -59,6 +61,7 @@ export async function loadArchive(
       for (const ref of image.names) progress({ stream: `Loaded image: ${familiarOf(ref.name)}\n` });
     }
   } finally {
+    await early.discardAll();
     lease.release();
     if (!committed) {
       await service.gc().catch((err: unknown) => service.log.warn("gc after failed load", { err }));

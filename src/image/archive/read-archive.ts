@@ -6,9 +6,12 @@ import type { ContentStore } from "../../content/index.ts";
 import { decompressStream, invalidArchive, isEngineError } from "../../lib/index.ts";
 import { readTar } from "../../diff/index.ts";
 import type { Lease } from "../leases.ts";
+import { type EarlyUnpacks, looksLikeLayer } from "../early-unpacks.ts";
+import type { ExpectedBlob } from "../../content/index.ts";
 
 /** Metadata files larger than this are refused (they are JSON of a few KB in practice). */
 const MAX_METADATA_BYTES = 16 * 1024 * 1024;
+const WRITE_BATCH = 1024 * 1024;
 const BLOB_PATH = /^blobs\/sha256\/([a-f0-9]{64})$/;
 
 export interface ArchiveFiles {
@@ -24,6 +27,7 @@ export async function readArchive(
   source: AsyncIterable<Buffer>,
   content: ContentStore,
   lease: Lease,
+  early?: EarlyUnpacks,
 ): Promise<ArchiveFiles> {
   const files: ArchiveFiles = { blobs: new Map(), metadata: new Map(), links: new Map() };
   try {
@@ -43,7 +47,7 @@ export async function readArchive(
         const expected = named
           ? { digest: `sha256:${named[1]}`, size: entry.header.size }
           : { size: entry.header.size };
-        const blob = await content.ingest(entry.body, expected);
+        const blob = await storeBlob(entry.body, expected, content, early);
         lease.addBlob(blob.digest);
         files.blobs.set(path, blob);
       } else {
@@ -58,6 +62,47 @@ export async function readArchive(
     throw invalidArchive((err as Error).message, err);
   }
   return files;
+}
+
+/** Stores one blob; a layer's is unpacked at the same time when a worker is free. */
+async function storeBlob(
+  body: AsyncIterable<Buffer>,
+  expected: ExpectedBlob,
+  content: ContentStore,
+  early: EarlyUnpacks | undefined,
+): Promise<{ digest: string; size: number }> {
+  const writer = await content.openWriter(expected);
+  let feed: ReturnType<EarlyUnpacks["start"]>;
+  let first = true;
+  // Socket-sized chunks (64 KiB) are gathered into larger writes: one thread-pool round trip
+  // per chunk would otherwise cost more than the copy.
+  let batch: Buffer[] = [];
+  let batched = 0;
+  const flush = async (): Promise<void> => {
+    const bytes = batch.length === 1 ? (batch[0] as Buffer) : Buffer.concat(batch, batched);
+    batch = [];
+    batched = 0;
+    await writer.write(bytes);
+    feed?.advance(writer.size);
+  };
+  try {
+    for await (const chunk of body) {
+      // A short first chunk cannot be told apart; that blob just unpacks later, as usual.
+      if (first && early !== undefined && looksLikeLayer(chunk)) feed = early.start(writer.tempPath);
+      first = false;
+      batch.push(chunk); // held until written: a fresh buffer from the socket or gunzip, never reused
+      batched += chunk.length;
+      if (batched >= WRITE_BATCH) await flush();
+    }
+    if (batched > 0) await flush();
+    const blob = await writer.commit();
+    feed?.stored(blob.digest);
+    return blob;
+  } catch (err) {
+    feed?.failed();
+    await writer.abort();
+    throw err;
+  }
 }
 
 /** Archive paths are relative; "./x" and "x" are the same file. Escapes are refused. */
