@@ -265,9 +265,6 @@ bench_stats() {
 
 # Formatting helpers for the tables.
 bench_ms() { awk -v s="$1" 'BEGIN { printf "%.1f ms", s * 1000 }'; }
-# "median (min … max)" in ms from the first three fields of bench_stats
-# shellcheck disable=SC2317 # called by the scripts
-bench_ms_range() { awk -v m="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.1f ms (%.1f … %.1f)", m * 1000, a * 1000, b * 1000 }'; }
 # "median (min … max)" in ms from the four fields of bench_stats
 # shellcheck disable=SC2317 # called by the scripts
 bench_ms_range() { awk -v m="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.1f ms (%.1f … %.1f)", m * 1000, a * 1000, b * 1000 }'; }

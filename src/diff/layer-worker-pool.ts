@@ -10,7 +10,10 @@ import { deserializeError } from "./layer-worker-protocol.ts";
 export interface LayerWorkerPoolOptions {
   /** Idle workers kept at most (default 2). */
   maxIdle?: number;
-  /** How long an idle worker is kept (default 30 s). */
+  /**
+   * How long an idle worker is kept (default 10 s): long enough for the layers of one pull or
+   * load, short enough that an idle daemon does not hold the threads' heaps (~10 MB each).
+   */
   idleMs?: number;
 }
 
@@ -23,7 +26,7 @@ export class LayerWorkerPool {
 
   constructor(options: LayerWorkerPoolOptions = {}) {
     this.#maxIdle = options.maxIdle ?? 2;
-    this.#idleMs = options.idleMs ?? 30_000;
+    this.#idleMs = options.idleMs ?? 10_000;
   }
 
   run(source: LayerSource, dest: string, signal?: AbortSignal): Promise<ApplyLayerResult> {

@@ -34,6 +34,33 @@ test("timestamps: Docker's RFC3339NanoFixed (nine digits, trailing zeros kept) a
   );
 });
 
+test("consecutive messages of one stream share a frame", () => {
+  const line = (stream: "stdout" | "stderr", data: string): LogMessage => ({
+    stream,
+    data: Buffer.from(data),
+    time: "2024-01-02T03:04:05.000000000Z",
+    timeMs: 0,
+  });
+  const buf = encodeLogFrames(
+    [line("stdout", "a\n"), line("stdout", "b\n"), line("stderr", "c\n"), line("stdout", "d")],
+    {
+      tty: false,
+      timestamps: true,
+    },
+  );
+  const { frames, rest } = decodeLogFrames(buf);
+  assert.equal(rest.length, 0);
+  const t = "2024-01-02T03:04:05.000000000Z ";
+  assert.deepEqual(
+    frames.map((f) => [f.stream, f.data.toString()]),
+    [
+      [1, `${t}a\n${t}b\n`],
+      [2, `${t}c\n`],
+      [1, `${t}d`],
+    ],
+  );
+});
+
 test("TTY: raw bytes", () => {
   assert.equal(encodeLogFrames(messages, { tty: true, timestamps: false }).toString(), "out\nerr");
 });
