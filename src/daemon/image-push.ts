@@ -130,7 +130,7 @@ async function pushBlob(
   const from = deps.blobSources(desc.digest, ref.domain).find((p) => p !== ref.path);
   const started = await repo.startUpload(from === undefined ? undefined : desc.digest, from);
   if (started.mounted) {
-    report(`Mounted from ${familiarName({ domain: ref.domain, path: from ?? "" })}`);
+    report(`Mounted from ${from ?? ""}`);
     deps.blobSeen(desc.digest, ref.domain, ref.path);
     return;
   }

@@ -71,3 +71,82 @@ describe("registry client against docker-registry", () => {
     assert.match(list.stdout, new RegExp(`${repo} ${digest}`));
   });
 });
+
+describe("berth CLI against docker-registry", () => {
+  let daemon: TestDaemon;
+  let registry: TestRegistry;
+  let repo: string;
+
+  before(async () => {
+    registry = await startRegistry();
+    daemon = await startDaemon();
+    repo = `${registry.host}/team/box`;
+    const archive = join(daemon.dir, "busybox.tar");
+    await makeBusyboxImage(archive, { repoTags: [`${repo}:one`, `${repo}:two`] });
+    const load = await daemon.request("POST", "/images/load", fileBody(archive, "application/x-tar"));
+    assert.equal(load.status, 200, load.text());
+  });
+  after(async () => {
+    await daemon?.cleanup();
+    await registry?.stop();
+  });
+
+  test("berth push -a, pull -a, pull -q, run pulls a missing image", async () => {
+    const push = await daemon.berth(["push", "-a", repo]);
+    assert.equal(push.code, 0, push.stderr);
+    assert.match(push.stdout, /one: digest: sha256:[a-f0-9]{64} size: \d+/);
+    assert.match(push.stdout, /two: digest: sha256:[a-f0-9]{64} size: \d+/);
+
+    // A second repository on the same registry: the layer is mounted, not uploaded.
+    assert.equal((await daemon.berth(["tag", `${repo}:one`, `${registry.host}/other:x`])).code, 0);
+    const mount = await daemon.berth(["push", `${registry.host}/other:x`]);
+    assert.equal(mount.code, 0, mount.stderr);
+    assert.match(mount.stdout, /Mounted from team\/box|Layer already exists/);
+
+    assert.equal(
+      (await daemon.berth(["rmi", `${repo}:one`, `${repo}:two`, `${registry.host}/other:x`])).code,
+      0,
+    );
+    const all = await daemon.berth(["pull", "-a", repo]);
+    assert.equal(all.code, 0, all.stderr);
+    assert.match(all.stdout, /one: Pulling from team\/box/);
+    assert.match(all.stdout, /two: Pulling from team\/box/);
+    const tags = await daemon.docker(["images", "--format", "{{.Tag}}", repo]);
+    assert.deepEqual(tags.stdout.trim().split("\n").sort(), ["one", "two"]);
+
+    const quiet = await daemon.berth(["pull", "-q", `${repo}:one`]);
+    assert.equal(quiet.code, 0, quiet.stderr);
+    assert.equal(quiet.stdout, `${repo}:one\n`);
+
+    assert.equal((await daemon.berth(["rmi", `${repo}:one`, `${repo}:two`])).code, 0);
+    const run = await daemon.berth(["run", "--rm", `${repo}:two`, "echo", "auto-pulled"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout.trim(), "auto-pulled");
+    assert.match(run.stderr, new RegExp(`Unable to find image '${repo}:two' locally`));
+
+    // The docker CLI does the same dance itself on a 404 from /containers/create.
+    assert.equal((await daemon.berth(["rmi", `${repo}:two`])).code, 0);
+    const drun = await daemon.docker(["run", "--rm", `${repo}:two`, "echo", "docker-auto-pulled"]);
+    assert.equal(drun.code, 0, drun.stderr);
+    assert.equal(drun.stdout.trim(), "docker-auto-pulled");
+    const never = await daemon.berth(["run", "--rm", "--pull", "never", `${registry.host}/absent:x`, "true"]);
+    assert.notEqual(never.code, 0);
+    assert.match(never.stderr, /No such image/);
+  });
+
+  test("bad input: unknown repository and tag, invalid name; daemon alive", async () => {
+    const unknown = await daemon.docker(["pull", `${registry.host}/nope:latest`]);
+    assert.notEqual(unknown.code, 0);
+    assert.match(
+      unknown.stderr,
+      /Error response from daemon: (manifest for .*nope:latest not found|repository .*nope not found|pull access denied for .*nope)/,
+    );
+    const badTag = await daemon.docker(["pull", `${repo}:missing`]);
+    assert.match(badTag.stderr, new RegExp(`manifest for ${repo}:missing not found: manifest unknown`));
+    const res = await daemon.request("POST", "/images/create?fromImage=Bad%20Name&tag=latest");
+    assert.equal(res.status, 400);
+    const noImage = await daemon.docker(["push", `${registry.host}/never-made:x`]);
+    assert.match(noImage.stderr, /An image does not exist locally with the tag: .*never-made/);
+    assert.equal((await daemon.request("GET", "/_ping")).status, 200);
+  });
+});
