@@ -1,0 +1,149 @@
+// Login, basic auth, Bearer tokens and TLS against Debian's docker-registry: the docker CLI and
+// berth log in through POST /auth, keep credentials in $DOCKER_CONFIG/config.json and send them
+// as X-Registry-Auth; the registry accepts the tokens of test/helpers/token-server.ts.
+import assert from "node:assert/strict";
+import { mkdir, copyFile, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { makeBusyboxImage } from "../helpers/busybox.ts";
+import { fileBody, startDaemon, type TestDaemon } from "../helpers/daemon.ts";
+import { startRegistry, type TestRegistry } from "../helpers/docker-registry.ts";
+import { startTokenServer, type TokenServer } from "../helpers/token-server.ts";
+
+async function loadBusybox(daemon: TestDaemon, tags: string[]): Promise<void> {
+  const archive = join(daemon.dir, "busybox.tar");
+  await makeBusyboxImage(archive, { repoTags: tags });
+  const load = await daemon.request("POST", "/images/load", fileBody(archive, "application/x-tar"));
+  assert.equal(load.status, 200, load.text());
+}
+
+describe("basic auth (htpasswd)", () => {
+  let daemon: TestDaemon;
+  let registry: TestRegistry;
+
+  before(async () => {
+    registry = await startRegistry({ users: { alice: "s3cret" } });
+    daemon = await startDaemon();
+    await loadBusybox(daemon, [`${registry.host}/private:1`]);
+  });
+  after(async () => {
+    await daemon?.cleanup();
+    await registry?.stop();
+  });
+
+  test("wrong password, login, push, pull, logout", async () => {
+    const wrong = await daemon.docker(["login", "-u", "alice", "--password-stdin", registry.host], {
+      input: "nope\n",
+    });
+    assert.notEqual(wrong.code, 0);
+    assert.match(
+      wrong.stderr,
+      /login attempt to http:\/\/127\.0\.0\.1:\d+\/v2\/ failed with status: 401 Unauthorized/,
+    );
+
+    const anonymous = await daemon.docker(["push", `${registry.host}/private:1`]);
+    assert.notEqual(anonymous.code, 0);
+    assert.match(anonymous.stderr + anonymous.stdout, /unauthorized/);
+
+    const login = await daemon.docker(["login", "-u", "alice", "--password-stdin", registry.host], {
+      input: "s3cret\n",
+    });
+    assert.equal(login.code, 0, login.stderr);
+    assert.match(login.stdout, /Login Succeeded/);
+    const push = await daemon.docker(["push", `${registry.host}/private:1`]);
+    assert.equal(push.code, 0, push.stderr);
+    assert.equal((await daemon.docker(["rmi", `${registry.host}/private:1`])).code, 0);
+
+    // berth reads what docker login stored in config.json.
+    const pull = await daemon.berth(["pull", `${registry.host}/private:1`]);
+    assert.equal(pull.code, 0, pull.stderr);
+    const logout = await daemon.berth(["logout", registry.host]);
+    assert.equal(logout.stdout.trim(), `Removing login credentials for ${registry.host}`);
+    const denied = await daemon.berth(["pull", `${registry.host}/private:1`]);
+    assert.notEqual(denied.code, 0);
+    assert.match(
+      denied.stderr,
+      /pull access denied for 127\.0\.0\.1:\d+\/private, repository does not exist or may require 'docker login'/,
+    );
+
+    const berthLogin = await daemon.berth(["login", "-u", "alice", "--password-stdin", registry.host], {
+      input: "s3cret\n",
+    });
+    assert.equal(berthLogin.code, 0, berthLogin.stderr);
+    assert.equal(berthLogin.stdout.trim(), "Login Succeeded");
+    const config = JSON.parse(await readFile(join(daemon.dir, "docker-config", "config.json"), "utf8")) as {
+      auths: Record<string, { auth: string }>;
+    };
+    assert.equal(Buffer.from(config.auths[registry.host]?.auth ?? "", "base64").toString(), "alice:s3cret");
+    const again = await daemon.docker(["pull", `${registry.host}/private:1`]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal((await daemon.request("GET", "/_ping")).status, 200);
+  });
+});
+
+describe("bearer tokens", () => {
+  let daemon: TestDaemon;
+  let registry: TestRegistry;
+  let tokens: TokenServer;
+
+  before(async () => {
+    daemon = await startDaemon();
+    tokens = await startTokenServer(daemon.dir, { bob: "hunter2" });
+    registry = await startRegistry({ token: tokens });
+    await loadBusybox(daemon, [`${registry.host}/tok/box:1`]);
+  });
+  after(async () => {
+    await daemon?.cleanup();
+    await registry?.stop();
+    await tokens?.stop();
+  });
+
+  test("the registry accepts our tokens: login, push, pull; wrong password refused", async () => {
+    const wrong = await daemon.berth(["login", "-u", "bob", "--password-stdin", registry.host], {
+      input: "x\n",
+    });
+    assert.notEqual(wrong.code, 0);
+    assert.match(wrong.stderr, /login attempt to .* failed with status: 401 Unauthorized/);
+    const login = await daemon.berth(["login", "-u", "bob", "--password-stdin", registry.host], {
+      input: "hunter2\n",
+    });
+    assert.equal(login.code, 0, login.stderr);
+    const before = tokens.issued;
+    const push = await daemon.berth(["push", `${registry.host}/tok/box:1`]);
+    assert.equal(push.code, 0, push.stderr);
+    assert.match(push.stdout, /1: digest: sha256:/);
+    // One token per scope set for the whole push, not one per request.
+    assert.ok(tokens.issued - before <= 2, `tokens issued: ${tokens.issued - before}`);
+    assert.equal((await daemon.berth(["rmi", `${registry.host}/tok/box:1`])).code, 0);
+    const pull = await daemon.docker(["pull", `${registry.host}/tok/box:1`]);
+    assert.equal(pull.code, 0, pull.stderr);
+    const run = await daemon.docker(["run", "--rm", `${registry.host}/tok/box:1`, "echo", "token-ok"]);
+    assert.equal(run.stdout.trim(), "token-ok");
+  });
+});
+
+describe("TLS with a certs.d CA", () => {
+  let daemon: TestDaemon;
+  let registry: TestRegistry;
+
+  before(async () => {
+    registry = await startRegistry({ tls: true });
+    const certsDir = join(registry.dir, "certs.d");
+    await mkdir(join(certsDir, registry.host), { recursive: true });
+    await copyFile(registry.caPath ?? "", join(certsDir, registry.host, "ca.crt"));
+    daemon = await startDaemon({ config: { "registry-certs-dir": certsDir } });
+    await loadBusybox(daemon, [`${registry.host}/secure:1`]);
+  });
+  after(async () => {
+    await daemon?.cleanup();
+    await registry?.stop();
+  });
+
+  test("push and pull over HTTPS", async () => {
+    const push = await daemon.docker(["push", `${registry.host}/secure:1`]);
+    assert.equal(push.code, 0, push.stderr);
+    assert.equal((await daemon.docker(["rmi", `${registry.host}/secure:1`])).code, 0);
+    const pull = await daemon.docker(["pull", `${registry.host}/secure:1`]);
+    assert.equal(pull.code, 0, pull.stderr);
+  });
+});
