@@ -7,7 +7,7 @@ import { createReadStream } from "node:fs";
 import { mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { ContentStore } from "../../content/index.ts";
-import { badDigest, badSize } from "../../lib/index.ts";
+import { EngineError, badSize } from "../../lib/index.ts";
 import { digestHex } from "../../oci/index.ts";
 import type { RemoteRepository } from "./remote-repository.ts";
 
@@ -104,7 +104,12 @@ async function write(
     if (actual !== blob.digest) {
       await file.close().catch(() => undefined);
       await rm(partial, { force: true });
-      throw badDigest(blob.digest, actual);
+      // moby's wording (distribution/pull_v2.go), with what arrived instead.
+      throw new EngineError(
+        "invalid-argument",
+        "DIGEST_MISMATCH",
+        `filesystem layer verification failed for digest ${blob.digest} (got ${actual})`,
+      );
     }
     // Verified: make it durable and publish it under its digest (DESIGN.md "Storage").
     await file.sync();
