@@ -139,12 +139,13 @@ export class RegistrySession {
             }
             return;
           }
-          lastError = unavailable(
+          // The first failure says most (an HTTPS error beats plain HTTP's 400 from a TLS port).
+          lastError ??= unavailable(
             "REGISTRY_PING",
             `Get "${base.origin}/v2/": unexpected status ${res.statusCode ?? 0}`,
           );
         } catch (err) {
-          lastError = unavailable(
+          lastError ??= unavailable(
             "REGISTRY_UNREACHABLE",
             `Get "${base.origin}/v2/": ${(err as Error).message}`,
             {
