@@ -6,6 +6,7 @@ import { after, before, describe, test } from "node:test";
 import { makeBusyboxImage } from "../helpers/busybox.ts";
 import { fileBody, startDaemon, type TestDaemon } from "../helpers/daemon.ts";
 import { startRegistry, type TestRegistry } from "../helpers/docker-registry.ts";
+import { runCommand } from "../helpers/run-command.ts";
 
 describe("registry client against docker-registry", () => {
   let daemon: TestDaemon;
@@ -148,5 +149,71 @@ describe("berth CLI against docker-registry", () => {
     const noImage = await daemon.docker(["push", `${registry.host}/never-made:x`]);
     assert.match(noImage.stderr, /An image does not exist locally with the tag: .*never-made/);
     assert.equal((await daemon.request("GET", "/_ping")).status, 200);
+  });
+});
+
+describe("mirrors and skopeo interop", () => {
+  let daemon: TestDaemon;
+  let registry: TestRegistry;
+
+  before(async () => {
+    registry = await startRegistry();
+    // Pulls of a registry that does not resolve go to its mirror (berth's registry-mirror-map).
+    daemon = await startDaemon({
+      config: { "registry-mirror-map": { "mirror-of.invalid:5000": [`http://${registry.host}`] } },
+    });
+    const archive = join(daemon.dir, "busybox.tar");
+    await makeBusyboxImage(archive, { repoTags: [`${registry.host}/mirrored:1`] });
+    const load = await daemon.request("POST", "/images/load", fileBody(archive, "application/x-tar"));
+    assert.equal(load.status, 200, load.text());
+    const push = await daemon.berth(["push", `${registry.host}/mirrored:1`]);
+    assert.equal(push.code, 0, push.stderr);
+  });
+  after(async () => {
+    await daemon?.cleanup();
+    await registry?.stop();
+  });
+
+  test("pull through a per-registry mirror", async () => {
+    const pull = await daemon.docker(["pull", "mirror-of.invalid:5000/mirrored:1"]);
+    assert.equal(pull.code, 0, pull.stderr);
+    const run = await daemon.docker([
+      "run",
+      "--rm",
+      "mirror-of.invalid:5000/mirrored:1",
+      "echo",
+      "via-mirror",
+    ]);
+    assert.equal(run.stdout.trim(), "via-mirror");
+  });
+
+  test("skopeo reads what berth pushed; berth pulls a Docker schema-2 manifest skopeo wrote", async () => {
+    const tls = ["--src-tls-verify=false", "--dest-tls-verify=false"];
+    const inspect = await runCommand("skopeo", [
+      "inspect",
+      "--tls-verify=false",
+      `docker://${registry.host}/mirrored:1`,
+    ]);
+    assert.equal(inspect.code, 0, inspect.stderr);
+    const copy = await runCommand("skopeo", [
+      "copy",
+      ...tls,
+      "--format",
+      "v2s2",
+      `docker://${registry.host}/mirrored:1`,
+      `docker://${registry.host}/v2s2:1`,
+    ]);
+    assert.equal(copy.code, 0, copy.stderr);
+    const raw = await runCommand("skopeo", [
+      "inspect",
+      "--raw",
+      "--tls-verify=false",
+      `docker://${registry.host}/v2s2:1`,
+    ]);
+    assert.match(raw.stdout, /application\/vnd\.docker\.distribution\.manifest\.v2\+json/);
+    const pull = await daemon.berth(["pull", `${registry.host}/v2s2:1`]);
+    assert.equal(pull.code, 0, pull.stderr);
+    const run = await daemon.docker(["run", "--rm", `${registry.host}/v2s2:1`, "echo", "schema2"]);
+    assert.equal(run.stdout.trim(), "schema2");
   });
 });
