@@ -120,6 +120,20 @@ describe("bearer tokens", () => {
     const run = await daemon.docker(["run", "--rm", `${registry.host}/tok/box:1`, "echo", "token-ok"]);
     assert.equal(run.stdout.trim(), "token-ok");
   });
+
+  test("expired tokens are refused by the registry: a clear error, then a fresh token works", async () => {
+    const name = `${registry.host}/tok/box:1`;
+    assert.equal((await daemon.docker(["rmi", name])).code, 0);
+    tokens.ttl = -60;
+    const expired = await daemon.berth(["pull", name]);
+    tokens.ttl = 300;
+    assert.notEqual(expired.code, 0);
+    assert.match(expired.stderr, /pull access denied for .*tok\/box|unauthorized/);
+    assert.equal((await daemon.docker(["image", "inspect", name])).code, 1);
+    assert.equal((await daemon.request("GET", "/_ping")).status, 200);
+    const pull = await daemon.berth(["pull", name]);
+    assert.equal(pull.code, 0, pull.stderr);
+  });
 });
 
 describe("TLS with a certs.d CA", () => {

@@ -23,13 +23,35 @@ export function partialPath(content: ContentStore, digest: string): string {
   return join(content.root, "partial", digestHex(digest));
 }
 
+/** Downloads in flight, by partial file: two pulls of one blob must not write one file at once. */
+const inFlight = new Map<string, Promise<void>>();
+
 export async function downloadBlob(
   repo: RemoteRepository,
   blob: BlobTarget,
   content: ContentStore,
   progress: DownloadProgress,
 ): Promise<void> {
+  const key = partialPath(content, blob.digest);
+  for (let running = inFlight.get(key); running !== undefined; running = inFlight.get(key)) {
+    await running.catch(() => undefined);
+  }
   if ((await content.stat(blob.digest)) === blob.size) return;
+  const work = fetchBlob(repo, blob, content, progress);
+  inFlight.set(key, work);
+  try {
+    await work;
+  } finally {
+    inFlight.delete(key);
+  }
+}
+
+async function fetchBlob(
+  repo: RemoteRepository,
+  blob: BlobTarget,
+  content: ContentStore,
+  progress: DownloadProgress,
+): Promise<void> {
   const partial = partialPath(content, blob.digest);
   await mkdir(dirname(partial), { recursive: true, mode: 0o700 });
   const hash = createHash("sha256");
