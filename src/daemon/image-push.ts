@@ -1,8 +1,9 @@
 // `docker push` (POST /images/{name}/push): for each tag of the repository (or the one asked),
 // send the image's stored manifest and blobs. A blob the registry has is skipped (HEAD); one
 // seen in another repository of the same registry is mounted (spec.md "Mounting a blob from
-// another repository"); the rest are uploaded, 3 at a time, by POST then PUT. The manifest goes
-// last, so the tag never names an image with missing blobs.
+// another repository"); the rest are uploaded, 3 at a time, by POST then PUT. Uncompressed
+// layers are sent gzipped (layer-compress.ts), in a manifest rewritten to name them. The
+// manifest goes last, so the tag never names an image with missing blobs.
 import { Transform } from "node:stream";
 import type { JsonMessage } from "../api/types/index.ts";
 import type { PushRequest } from "../api/server/index.ts";
@@ -10,6 +11,7 @@ import type { ImageService } from "../image/index.ts";
 import { EngineError, invalidReference, isEngineError } from "../lib/index.ts";
 import {
   familiarName,
+  layerCompression,
   normalizedName,
   parseImageConfig,
   parseManifest,
@@ -19,6 +21,7 @@ import {
 } from "../oci/index.ts";
 import { type RegistryHostsConfig, type RemoteRepository, openRepository } from "../registry/client/index.ts";
 import { credentialsOf } from "./image-pull.ts";
+import { compressLayer } from "./layer-compress.ts";
 import { layerProgress, layerStatus, shortDigest } from "./registry-progress.ts";
 
 export interface PushDeps {
@@ -79,40 +82,77 @@ async function pushOne(
   progress: (m: JsonMessage) => void,
 ): Promise<void> {
   const { content } = deps.images;
-  const bytes = await content.readBuffer(manifestDigest, MAX_JSON);
-  const manifest = parseManifest(bytes, { mediaType: manifestMediaType });
+  const stored = await content.readBuffer(manifestDigest, MAX_JSON);
+  const manifest = parseManifest(stored, { mediaType: manifestMediaType });
   const config = parseImageConfig(await content.readBuffer(manifest.config.digest, MAX_JSON));
   // dockerd names layers by their diff ID in the push stream.
   const ids = manifest.layers.map((l, i) => shortDigest(config.rootfs.diff_ids[i] ?? l.digest));
   manifest.layers.forEach((_l, i) => progress(layerStatus(ids[i] ?? "", "Preparing")));
-  let running = 0;
-  const queue: (() => void)[] = [];
-  const slot = (): Promise<void> =>
-    running < CONCURRENT_UPLOADS ? (running++, Promise.resolve()) : new Promise((r) => queue.push(r));
-  const free = (): void => {
-    const next = queue.shift();
-    if (next) next();
-    else running--;
-  };
-  const uploads = manifest.layers.map(async (layer, i) => {
-    const id = ids[i] ?? "";
-    if (running >= CONCURRENT_UPLOADS) progress(layerStatus(id, "Waiting"));
-    await slot();
-    try {
-      await pushBlob(deps, repo, ref, layer, (status, cur, total) =>
-        progress(cur === undefined ? layerStatus(id, status) : layerProgress(id, status, cur, total ?? 0)),
-      );
-    } finally {
-      free();
-    }
+  const lease = deps.images.leases.acquire();
+  try {
+    let running = 0;
+    const queue: (() => void)[] = [];
+    const slot = (): Promise<void> =>
+      running < CONCURRENT_UPLOADS ? (running++, Promise.resolve()) : new Promise((r) => queue.push(r));
+    const free = (): void => {
+      const next = queue.shift();
+      if (next) next();
+      else running--;
+    };
+    const sent: Descriptor[] = [...manifest.layers];
+    const uploads = manifest.layers.map(async (layer, i) => {
+      const id = ids[i] ?? "";
+      if (running >= CONCURRENT_UPLOADS) progress(layerStatus(id, "Waiting"));
+      await slot();
+      try {
+        // Uncompressed layers (e.g. from docker load) go out gzipped, as dockerd sends them.
+        const desc = layerCompression(layer.mediaType) === "none" ? await gzipped(deps, layer) : layer;
+        lease.addBlob(desc.digest);
+        sent[i] = desc;
+        await pushBlob(deps, repo, ref, desc, (status, cur, total) =>
+          progress(cur === undefined ? layerStatus(id, status) : layerProgress(id, status, cur, total ?? 0)),
+        );
+      } finally {
+        free();
+      }
+    });
+    const results = await Promise.allSettled(uploads);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) throw failed.reason;
+    await pushBlob(deps, repo, ref, manifest.config, () => undefined);
+    const bytes = sent.every((d, i) => d.digest === manifest.layers[i]?.digest)
+      ? stored
+      : withLayers(stored, sent);
+    const digest = await repo.putManifest(tag, bytes, manifest.mediaType);
+    progress({ status: `${tag}: digest: ${digest} size: ${bytes.length}` });
+    progress({ progressDetail: {}, aux: { Tag: tag, Digest: digest, Size: bytes.length } });
+  } finally {
+    lease.release();
+  }
+}
+
+/** Compressed forms made by this daemon, by content root and uncompressed digest. */
+const compressedCache = new Map<string, Descriptor>();
+
+async function gzipped(deps: PushDeps, layer: Descriptor): Promise<Descriptor> {
+  const { content } = deps.images;
+  const key = `${content.root} ${layer.digest}`;
+  const known = compressedCache.get(key);
+  if (known !== undefined && (await content.stat(known.digest)) === known.size) return known;
+  const c = await compressLayer(content, layer.digest, layer.mediaType);
+  const desc: Descriptor = { mediaType: c.mediaType, digest: c.digest, size: c.size };
+  compressedCache.set(key, desc);
+  return desc;
+}
+
+/** The stored manifest with its layer descriptors replaced (other fields kept as they were). */
+function withLayers(stored: Buffer, layers: readonly Descriptor[]): Buffer {
+  const doc = JSON.parse(stored.toString("utf8")) as { layers: Record<string, unknown>[] };
+  doc.layers = doc.layers.map((l, i) => {
+    const d = layers[i];
+    return d === undefined ? l : { ...l, mediaType: d.mediaType, digest: d.digest, size: d.size };
   });
-  const results = await Promise.allSettled(uploads);
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-  if (failed) throw failed.reason;
-  await pushBlob(deps, repo, ref, manifest.config, () => undefined);
-  const digest = await repo.putManifest(tag, bytes, manifest.mediaType);
-  progress({ status: `${tag}: digest: ${digest} size: ${bytes.length}` });
-  progress({ progressDetail: {}, aux: { Tag: tag, Digest: digest, Size: bytes.length } });
+  return Buffer.from(JSON.stringify(doc));
 }
 
 async function pushBlob(

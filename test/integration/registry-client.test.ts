@@ -35,6 +35,23 @@ describe("registry client against docker-registry", () => {
     const digest = /latest: digest: (sha256:[a-f0-9]{64}) size: \d+/.exec(push.stdout)?.[1];
     assert.ok(digest, push.stdout);
 
+    // The loaded layer is stored uncompressed; it goes out gzipped, as dockerd sends it.
+    const sent = (await (
+      await fetch(`http://${registry.host}/v2/busybox/manifests/${digest}`, {
+        headers: { Accept: "application/vnd.oci.image.manifest.v1+json" },
+      })
+    ).json()) as { layers: { mediaType: string; digest: string }[] };
+    assert.deepEqual(
+      sent.layers.map((l) => l.mediaType),
+      ["application/vnd.oci.image.layer.v1.tar+gzip"],
+    );
+    const blob = Buffer.from(
+      await (
+        await fetch(`http://${registry.host}/v2/busybox/blobs/${sent.layers[0]?.digest ?? ""}`)
+      ).arrayBuffer(),
+    );
+    assert.deepEqual([...blob.subarray(0, 2)], [0x1f, 0x8b]);
+
     const again = await daemon.docker(["push", `${repo}:latest`]);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /Layer already exists/);
