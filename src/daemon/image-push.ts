@@ -7,7 +7,7 @@
 import { Transform } from "node:stream";
 import type { JsonMessage } from "../api/types/index.ts";
 import type { PushRequest } from "../api/server/index.ts";
-import type { ImageService } from "../image/index.ts";
+import type { ImageService, Lease } from "../image/index.ts";
 import { EngineError, invalidReference, isEngineError } from "../lib/index.ts";
 import {
   familiarName,
@@ -106,7 +106,8 @@ async function pushOne(
       await slot();
       try {
         // Uncompressed layers (e.g. from docker load) go out gzipped, as dockerd sends them.
-        const desc = layerCompression(layer.mediaType) === "none" ? await gzipped(deps, layer) : layer;
+        const desc =
+          layerCompression(layer.mediaType) === "none" ? await gzipped(deps, repo, layer, lease) : layer;
         lease.addBlob(desc.digest);
         sent[i] = desc;
         await pushBlob(deps, repo, ref, desc, (status, cur, total) =>
@@ -131,15 +132,28 @@ async function pushOne(
   }
 }
 
-/** Compressed forms made by this daemon, by content root and uncompressed digest. */
+/**
+ * What each uncompressed layer compressed to (content root + digest → descriptor), like dockerd's
+ * DiffID → digest mapping: a registry that has the gzip blob needs no compression at all. The
+ * gzip blob itself is not kept after the push (GC takes it); compressing again gives the same bytes.
+ */
 const compressedCache = new Map<string, Descriptor>();
 
-async function gzipped(deps: PushDeps, layer: Descriptor): Promise<Descriptor> {
+async function gzipped(
+  deps: PushDeps,
+  repo: RemoteRepository,
+  layer: Descriptor,
+  lease: Lease,
+): Promise<Descriptor> {
   const { content } = deps.images;
   const key = `${content.root} ${layer.digest}`;
   const known = compressedCache.get(key);
-  if (known !== undefined && (await content.stat(known.digest)) === known.size) return known;
+  if (known !== undefined) {
+    lease.addBlob(known.digest);
+    if ((await content.stat(known.digest)) === known.size || (await repo.hasBlob(known.digest))) return known;
+  }
   const c = await compressLayer(content, layer.digest, layer.mediaType);
+  lease.addBlob(c.digest);
   const desc: Descriptor = { mediaType: c.mediaType, digest: c.digest, size: c.size };
   compressedCache.set(key, desc);
   return desc;
