@@ -109,6 +109,8 @@ async function pullOne(
   const shown = familiarString(ref);
   const lease = images.leases.acquire();
   const completed: string[] = [];
+  const cancel = new AbortController();
+  let downloads: Promise<void>[] = [];
   let committed = false;
   try {
     let top;
@@ -171,7 +173,7 @@ async function pullOne(
     layers.forEach((l, i) =>
       progress(layerStatus(shortDigest(l.blobDigest), present[i] ? "Already exists" : "Pulling fs layer")),
     );
-    const downloads = startDownloads(repo, layers, present, images, progress, completed);
+    downloads = startDownloads(repo, layers, present, images, progress, completed, cancel.signal);
     // Unpack bottom-up while later layers still download.
     let size = 0;
     let records: Awaited<ReturnType<ImageService["unpack"]>>["records"] = [];
@@ -224,7 +226,12 @@ async function pullOne(
       });
     }
   } finally {
-    if (!committed) retain(images, completed);
+    if (!committed) {
+      // Stop the other downloads (their partial bytes stay for the next pull) before cleaning up.
+      cancel.abort();
+      await Promise.allSettled(downloads);
+      retain(images, completed);
+    }
     lease.release();
     if (!committed) await images.gc().catch((err: unknown) => deps.log.warn("gc after failed pull", { err }));
   }
@@ -238,6 +245,7 @@ function startDownloads(
   images: ImageService,
   progress: (m: JsonMessage) => void,
   completed: string[],
+  signal: AbortSignal,
 ): Promise<void>[] {
   let running = 0;
   const queue: (() => void)[] = [];
@@ -261,6 +269,7 @@ function startDownloads(
         (cur, total) => {
           if (cur > 0) progress(layerProgress(id, "Downloading", cur, total));
         },
+        signal,
       );
       completed.push(layer.blobDigest);
       progress(layerStatus(id, "Verifying Checksum"));

@@ -4,7 +4,7 @@ import type { RegistryAuthConfig, RegistryBackend } from "../api/server/index.ts
 import type { ImageService } from "../image/index.ts";
 import type { Logger } from "../lib/index.ts";
 import { familiarString, parseNormalizedReference } from "../oci/index.ts";
-import { checkLogin } from "../registry/client/index.ts";
+import { checkLogin, removeStalePartials } from "../registry/client/index.ts";
 import type { EventLog } from "./event-log.ts";
 import { credentialsOf, pullImage, pullReference } from "./image-pull.ts";
 import { pushImage } from "./image-push.ts";
@@ -17,6 +17,10 @@ export function createRegistryBackend(deps: {
   log: Logger;
 }): RegistryBackend {
   const hosts = () => loadRegistryConfig(deps.configFile);
+  // Partial layer downloads wait a day for a pull to resume them (containerd keeps leases 24 h).
+  void removeStalePartials(deps.images.content, 24 * 60 * 60 * 1000).catch((err: unknown) =>
+    deps.log.warn("removing stale partial downloads", { err }),
+  );
   // Where blobs were seen, per registry: digest -> repositories (in memory; a miss only costs
   // an upload instead of a mount).
   const sources = new Map<string, Map<string, Set<string>>>();

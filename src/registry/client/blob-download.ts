@@ -4,7 +4,7 @@
 // blobs" allows registries to honour ranges; a 200 instead of 206 restarts from zero).
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { ContentStore } from "../../content/index.ts";
 import { EngineError, badSize } from "../../lib/index.ts";
@@ -31,13 +31,15 @@ export async function downloadBlob(
   blob: BlobTarget,
   content: ContentStore,
   progress: DownloadProgress,
+  signal?: AbortSignal,
 ): Promise<void> {
   const key = partialPath(content, blob.digest);
   for (let running = inFlight.get(key); running !== undefined; running = inFlight.get(key)) {
     await running.catch(() => undefined);
   }
   if ((await content.stat(blob.digest)) === blob.size) return;
-  const work = fetchBlob(repo, blob, content, progress);
+  signal?.throwIfAborted();
+  const work = fetchBlob(repo, blob, content, progress, signal);
   inFlight.set(key, work);
   try {
     await work;
@@ -51,6 +53,7 @@ async function fetchBlob(
   blob: BlobTarget,
   content: ContentStore,
   progress: DownloadProgress,
+  signal: AbortSignal | undefined,
 ): Promise<void> {
   const partial = partialPath(content, blob.digest);
   await mkdir(dirname(partial), { recursive: true, mode: 0o700 });
@@ -66,12 +69,19 @@ async function fetchBlob(
   }
   const { res, resumed } =
     have > 0 && have < blob.size ? await repo.blob(blob.digest, have) : await repo.blob(blob.digest, 0);
-  if (!resumed && have > 0) {
-    // The registry ignored the Range: start over.
-    hash.destroy?.();
-    return downloadFresh(repo, blob, content, progress, res);
+  // Cancelled (another layer of the pull failed): the bytes so far stay for the next pull.
+  const cancel = (): void => void res.destroy(new Error("download cancelled"));
+  signal?.addEventListener("abort", cancel, { once: true });
+  if (signal?.aborted) cancel();
+  try {
+    if (!resumed && have > 0) {
+      // The registry ignored the Range: start over.
+      return await downloadFresh(repo, blob, content, progress, res);
+    }
+    return await write(partial, have, hash, res, blob, content, progress);
+  } finally {
+    signal?.removeEventListener("abort", cancel);
   }
-  return write(partial, have, hash, res, blob, content, progress);
 }
 
 async function downloadFresh(
@@ -152,4 +162,25 @@ async function sizeOf(path: string): Promise<number> {
   } catch {
     return 0;
   }
+}
+
+/** Drops partial downloads untouched for `maxAgeMs` (no pull came back for them). */
+export async function removeStalePartials(content: ContentStore, maxAgeMs: number): Promise<number> {
+  const dir = join(content.root, "partial");
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    const path = join(dir, name);
+    const st = await stat(path).catch(() => undefined);
+    if (st !== undefined && Date.now() - st.mtimeMs > maxAgeMs) {
+      await rm(path, { force: true });
+      removed++;
+    }
+  }
+  return removed;
 }

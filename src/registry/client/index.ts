@@ -10,6 +10,12 @@ export {
 export { type Credentials, RegistrySession } from "./registry-session.ts";
 export { RemoteRepository, type FetchedManifest, MANIFEST_ACCEPT } from "./remote-repository.ts";
 export { RegistryError, pullError } from "./registry-errors.ts";
-export { downloadBlob, partialPath, type BlobTarget, type DownloadProgress } from "./blob-download.ts";
+export {
+  downloadBlob,
+  partialPath,
+  removeStalePartials,
+  type BlobTarget,
+  type DownloadProgress,
+} from "./blob-download.ts";
 export { openRepository, checkLogin, registryDomainOf } from "./open-repository.ts";
 export { parseWwwAuthenticate, type Challenge } from "./www-authenticate.ts";
