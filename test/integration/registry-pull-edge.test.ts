@@ -165,7 +165,7 @@ describe("pull edge cases", () => {
     assert.match(none.stderr, /no matching manifest for linux\/s390x in the manifest list entries/);
   });
 
-  test("a cut connection keeps the partial layer; the next pull resumes with Range", async () => {
+  test("a cut connection keeps the partial layer, across a restart; the next pull resumes with Range", async () => {
     const name = `${proxy.host}/edge:1`;
     proxy.cutAfter = proxy.bytesDown + Math.floor(layerSize / 2);
     const cut = await daemon.docker(["pull", name]);
@@ -175,6 +175,9 @@ describe("pull edge cases", () => {
     assert.equal(kept.length, 1, JSON.stringify(kept));
     assert.ok((kept[0]?.size ?? 0) > 0);
     assert.equal((await daemon.docker(["image", "inspect", name])).code, 1);
+    // The partial download survives a restart (start-up cleanup only clears ingest/).
+    await daemon.restart();
+    assert.deepEqual(await partials(daemon), kept);
 
     proxy.requests.length = 0;
     const downBefore = proxy.bytesDown;
