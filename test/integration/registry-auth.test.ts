@@ -108,12 +108,21 @@ describe("bearer tokens", () => {
       input: "hunter2\n",
     });
     assert.equal(login.code, 0, login.stderr);
+    // The token service gave a refresh token: it is kept as the identity token, not the password.
+    const config = JSON.parse(await readFile(join(daemon.dir, "docker-config", "config.json"), "utf8")) as {
+      auths: Record<string, { auth: string; identitytoken?: string }>;
+    };
+    const entry = config.auths[registry.host];
+    assert.ok(entry?.identitytoken, JSON.stringify(config));
+    assert.equal(Buffer.from(entry.auth, "base64").toString(), "bob:");
     const before = tokens.issued;
+    const refreshedBefore = tokens.refreshed;
     const push = await daemon.berth(["push", `${registry.host}/tok/box:1`]);
     assert.equal(push.code, 0, push.stderr);
     assert.match(push.stdout, /1: digest: sha256:/);
-    // One token per scope set for the whole push, not one per request.
+    // One token per scope set for the whole push, not one per request; got with the refresh token.
     assert.ok(tokens.issued - before <= 2, `tokens issued: ${tokens.issued - before}`);
+    assert.ok(tokens.refreshed > refreshedBefore);
     assert.equal((await daemon.berth(["rmi", `${registry.host}/tok/box:1`])).code, 0);
     const pull = await daemon.docker(["pull", `${registry.host}/tok/box:1`]);
     assert.equal(pull.code, 0, pull.stderr);

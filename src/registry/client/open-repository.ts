@@ -23,10 +23,10 @@ export async function checkLogin(
   serverAddress: string,
   credentials: Credentials,
   config: RegistryHostsConfig,
-): Promise<void> {
+): Promise<{ identityToken?: string }> {
   const domain = registryDomainOf(serverAddress);
   const endpoints = endpointsFor(domain, config).filter((e) => !e.mirror);
-  await new RegistrySession(endpoints, credentials).login();
+  return new RegistrySession(endpoints, credentials).login();
 }
 
 /** The registry host of a login server address (scheme and path dropped; Hub's names to docker.io). */

@@ -101,6 +101,8 @@ export class RegistrySession {
   private endpoint: Endpoint | undefined;
   private challenge: Challenge | undefined;
   private readonly tokens = new Map<string, CachedToken>();
+  /** A refresh token from the token service (login with offline_token=true). */
+  private refreshToken: string | undefined;
 
   constructor(
     private readonly endpoints: readonly Endpoint[],
@@ -158,8 +160,12 @@ export class RegistrySession {
     throw lastError ?? unavailable("REGISTRY_UNREACHABLE", "no registry endpoint");
   }
 
-  /** Checks the credentials (POST /auth): a 200 from /v2/ with them, or a token granted. */
-  async login(): Promise<void> {
+  /**
+   * Checks the credentials (POST /auth): a 200 from /v2/ with them, or a token granted. A token
+   * service that hands out a refresh token for `offline_token=true` gives the identity token
+   * the client stores instead of the password.
+   */
+  async login(): Promise<{ identityToken?: string }> {
     await this.connect();
     const url = `${this.url}/v2/`;
     const fail = (status: number): never => {
@@ -169,7 +175,7 @@ export class RegistrySession {
         `login attempt to ${url} failed with status: ${status} ${status === 401 ? "Unauthorized" : "Forbidden"}`,
       );
     };
-    if (this.challenge === undefined) return;
+    if (this.challenge === undefined) return {};
     if (this.challenge.scheme === "bearer") {
       try {
         await this.fetchToken([], true);
@@ -177,11 +183,12 @@ export class RegistrySession {
         if (err instanceof RegistryError) fail(err.status === 403 ? 403 : 401);
         throw err;
       }
-      return;
+      return this.refreshToken !== undefined ? { identityToken: this.refreshToken } : {};
     }
     const res = await this.raw(new URL("/v2/", this.base), { method: "GET", scopes: [] });
     await readBody(res).catch(() => undefined);
     if (res.statusCode !== 200) fail(res.statusCode ?? 401);
+    return {};
   }
 
   /** A request to `path` (under the endpoint) with auth; 401 once refreshes the token and retries. */
@@ -275,19 +282,41 @@ export class RegistrySession {
     const realm = params["realm"];
     if (realm === undefined) throw unavailable("TOKEN_REALM", "bearer challenge without realm");
     const url = new URL(realm);
-    if (params["service"] !== undefined) url.searchParams.set("service", params["service"]);
-    for (const s of scopes) url.searchParams.append("scope", s);
-    const headers: Record<string, string> = {};
-    const basic = this.basicHeader();
-    if (basic !== undefined) {
-      headers["Authorization"] = basic;
-      if (this.credentials?.username) url.searchParams.set("account", this.credentials.username);
+    const identityToken = this.credentials?.identitytoken;
+    let res;
+    if (identityToken && !forLogin) {
+      // Docker's OAuth2 flow (distribution docs "oauth.md"): the stored identity token is a
+      // refresh token, exchanged by POST for an access token with the scopes wanted.
+      const form = new URLSearchParams({
+        grant_type: "refresh_token",
+        client_id: "berth",
+        refresh_token: identityToken,
+      });
+      if (params["service"] !== undefined) form.set("service", params["service"]);
+      if (scopes.length > 0) form.set("scope", scopes.join(" "));
+      res = await send(url, {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/x-www-form-urlencoded",
+          "Content-Length": String(form.toString().length),
+        },
+        body: Buffer.from(form.toString()),
+      });
+    } else {
+      if (params["service"] !== undefined) url.searchParams.set("service", params["service"]);
+      for (const s of scopes) url.searchParams.append("scope", s);
+      const headers: Record<string, string> = {};
+      const basic = this.basicHeader();
+      if (basic !== undefined) {
+        headers["Authorization"] = basic;
+        if (this.credentials?.username) url.searchParams.set("account", this.credentials.username);
+      }
+      if (forLogin) {
+        url.searchParams.set("client_id", "berth");
+        url.searchParams.set("offline_token", "true");
+      }
+      res = await send(url, { method: "GET", headers });
     }
-    if (forLogin) {
-      url.searchParams.set("client_id", "berth");
-      url.searchParams.set("offline_token", "true");
-    }
-    const res = await send(url, { method: "GET", headers });
     const body = await readBody(res);
     if (res.statusCode !== 200) {
       throw registryError(
@@ -296,7 +325,7 @@ export class RegistrySession {
         `token request to ${url.origin}: status ${res.statusCode ?? 0}`,
       );
     }
-    let parsed: { token?: unknown; access_token?: unknown; expires_in?: unknown };
+    let parsed: { token?: unknown; access_token?: unknown; expires_in?: unknown; refresh_token?: unknown };
     try {
       parsed = JSON.parse(body.toString("utf8")) as typeof parsed;
     } catch {
@@ -306,9 +335,11 @@ export class RegistrySession {
     if (typeof token !== "string" || token === "") {
       throw unavailable("TOKEN_RESPONSE", `token server ${url.origin} sent no token`);
     }
-    // expires_in defaults to 60 s (auth-token.md "Token Response Fields"); refresh 10 s early.
+    if (typeof parsed.refresh_token === "string" && parsed.refresh_token !== "")
+      this.refreshToken = parsed.refresh_token;
+    // expires_in defaults to 60 s (auth-token.md "Token Response Fields"); refreshed a little early.
     const ttl = typeof parsed.expires_in === "number" && parsed.expires_in > 0 ? parsed.expires_in : 60;
-    this.tokens.set(key, { token, expiresAt: Date.now() + Math.max(1, ttl - 10) * 1000 });
+    this.tokens.set(key, { token, expiresAt: Date.now() + (ttl > 20 ? ttl - 10 : ttl / 2) * 1000 });
     return token;
   }
 }
