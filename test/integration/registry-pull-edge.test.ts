@@ -3,6 +3,7 @@
 // nothing stored, daemon alive).
 import assert from "node:assert/strict";
 import { readdir, stat } from "node:fs/promises";
+import { createServer } from "node:http";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { createHash, randomBytes } from "node:crypto";
@@ -206,5 +207,25 @@ describe("pull edge cases", () => {
     assert.equal((await daemon.request("GET", "/_ping")).status, 200);
     const good = await daemon.docker(["pull", name]);
     assert.equal(good.code, 0, good.stderr);
+  });
+
+  test("a registry answering 500: a clear error, nothing stored, daemon alive", async () => {
+    const broken = createServer((req, res) => {
+      res.writeHead(500, { "Content-Type": "text/plain" });
+      res.end("internal error");
+    });
+    await new Promise<void>((resolve) => broken.listen(0, "127.0.0.1", resolve));
+    const address = broken.address();
+    const host = `127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`;
+    try {
+      const pull = await daemon.docker(["pull", `${host}/x:1`]);
+      assert.notEqual(pull.code, 0);
+      assert.match(pull.stderr, new RegExp(`Get "http://${host}/v2/": unexpected status 500`));
+      assert.equal((await daemon.docker(["image", "inspect", `${host}/x:1`])).code, 1);
+      assert.equal((await daemon.request("GET", "/_ping")).status, 200);
+    } finally {
+      broken.closeAllConnections();
+      await new Promise<void>((resolve) => broken.close(() => resolve()));
+    }
   });
 });

@@ -141,11 +141,14 @@ export class RegistrySession {
             }
             return;
           }
-          // The first failure says most (an HTTPS error beats plain HTTP's 400 from a TLS port).
-          lastError ??= unavailable(
+          // A registry that answered says most, except plain HTTP's 400 from a TLS port (then the
+          // HTTPS attempt's error, e.g. an unknown CA, is the real story).
+          const answered = unavailable(
             "REGISTRY_PING",
             `Get "${base.origin}/v2/": unexpected status ${res.statusCode ?? 0}`,
           );
+          if (res.statusCode === 400) lastError ??= answered;
+          else lastError = answered;
         } catch (err) {
           lastError ??= unavailable(
             "REGISTRY_UNREACHABLE",
