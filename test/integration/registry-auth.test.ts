@@ -9,6 +9,7 @@ import { makeBusyboxImage } from "../helpers/busybox.ts";
 import { fileBody, startDaemon, type TestDaemon } from "../helpers/daemon.ts";
 import { startRegistry, type TestRegistry } from "../helpers/docker-registry.ts";
 import { startTokenServer, type TokenServer } from "../helpers/token-server.ts";
+import { validateResponse } from "../helpers/swagger-validator.ts";
 
 async function loadBusybox(daemon: TestDaemon, tags: string[]): Promise<void> {
   const archive = join(daemon.dir, "busybox.tar");
@@ -29,6 +30,26 @@ describe("basic auth (htpasswd)", () => {
   after(async () => {
     await daemon?.cleanup();
     await registry?.stop();
+  });
+
+  test("POST /auth: Docker's status codes and shapes", async () => {
+    const bad = await daemon.request("POST", "/auth", {
+      username: "alice",
+      password: "x",
+      serveraddress: registry.host,
+    });
+    assert.equal(bad.status, 401);
+    validateResponse("post", "/auth", 401, bad.json());
+    const good = await daemon.request("POST", "/auth", {
+      username: "alice",
+      password: "s3cret",
+      serveraddress: `http://${registry.host}/v2/`,
+    });
+    assert.equal(good.status, 200, good.text());
+    validateResponse("post", "/auth", 200, good.json());
+    assert.equal(good.json<{ Status: string }>().Status, "Login Succeeded");
+    const junk = await daemon.request("POST", "/auth", "{not json", { "Content-Type": "application/json" });
+    assert.equal(junk.status, 400);
   });
 
   test("wrong password, login, push, pull, logout", async () => {
