@@ -52,8 +52,7 @@ export function createRegistryBackend(deps: {
       deps.events.publish("image", "push", shown, { name: shown });
     },
     async login(auth: RegistryAuthConfig) {
-      await checkLogin(auth.serveraddress ?? "", credentialsOf(auth) ?? {}, hosts());
-      return {};
+      return checkLogin(auth.serveraddress ?? "", credentialsOf(auth) ?? {}, hosts());
     },
   };
 }
