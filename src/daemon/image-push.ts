@@ -11,6 +11,7 @@ import type { ImageService, Lease } from "../image/index.ts";
 import { EngineError, invalidReference, isEngineError } from "../lib/index.ts";
 import {
   familiarName,
+  isNonDistributableLayer,
   layerCompression,
   normalizedName,
   parseImageConfig,
@@ -102,6 +103,12 @@ async function pushOne(
     const sent: Descriptor[] = [...manifest.layers];
     const uploads = manifest.layers.map(async (layer, i) => {
       const id = ids[i] ?? "";
+      // Non-distributable (foreign) layers are never pushed (image-spec layer.md); the registry
+      // is not asked for them, as dockerd skips them too.
+      if (isNonDistributableLayer(layer.mediaType)) {
+        progress(layerStatus(id, "Skipped foreign layer"));
+        return;
+      }
       if (running >= CONCURRENT_UPLOADS) progress(layerStatus(id, "Waiting"));
       await slot();
       try {
