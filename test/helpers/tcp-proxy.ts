@@ -9,6 +9,8 @@ export interface TcpProxy {
   cutAfter: number | undefined;
   /** Flip the byte at this offset of all bytes sent to clients (undefined: never). */
   corruptAt: number | undefined;
+  /** Stop forwarding (keep the connection open, silent) at this offset (undefined: never). */
+  stallAt: number | undefined;
   /** Request heads seen (first line and headers). */
   requests: string[];
   /** Bytes sent to clients in total. */
@@ -23,6 +25,7 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
     host: "",
     cutAfter: undefined,
     corruptAt: undefined,
+    stallAt: undefined,
     requests: [],
     bytesDown: 0,
     stop: () =>
@@ -51,6 +54,14 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
       if (at !== undefined && start <= at && at < start + chunk.length) {
         out = Buffer.from(chunk);
         out[at - start] = (out[at - start] ?? 0) ^ 0xff;
+      }
+      const stall = proxy.stallAt;
+      if (stall !== undefined && start + out.length > stall) {
+        const keep = Math.max(0, stall - start);
+        proxy.bytesDown += keep;
+        client.write(out.subarray(0, keep));
+        upstream.pause();
+        return;
       }
       const cut = proxy.cutAfter;
       if (cut !== undefined && start + out.length > cut) {

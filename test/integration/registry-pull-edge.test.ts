@@ -195,6 +195,29 @@ describe("pull edge cases", () => {
     assert.equal((await daemon.docker(["rmi", name])).code, 0);
   });
 
+  test("berthd killed mid-layer: no image after restart, the partial layer kept and resumed", async () => {
+    const name = `${proxy.host}/edge:1`;
+    assert.deepEqual(await partials(daemon), []);
+    proxy.stallAt = proxy.bytesDown + Math.floor(layerSize / 3);
+    const stalled = daemon.docker(["pull", name]);
+    const deadline = Date.now() + 20_000;
+    while (proxy.bytesDown < (proxy.stallAt ?? 0) || (await partials(daemon)).every((p) => p.size === 0)) {
+      assert.ok(Date.now() < deadline, "the pull never reached the stall point");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await daemon.kill9();
+    proxy.stallAt = undefined;
+    assert.notEqual((await stalled).code, 0);
+    await daemon.restart();
+    assert.equal((await daemon.docker(["image", "inspect", name])).code, 1);
+    const kept = await partials(daemon);
+    assert.equal(kept.length, 1);
+    const resumed = await daemon.docker(["pull", name]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.deepEqual(await partials(daemon), []);
+    assert.equal((await daemon.docker(["rmi", name])).code, 0);
+  });
+
   test("a flipped byte fails the pull with nothing stored; the daemon lives", async () => {
     const name = `${proxy.host}/edge:1`;
     proxy.corruptAt = proxy.bytesDown + Math.floor(layerSize / 2);
