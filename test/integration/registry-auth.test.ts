@@ -2,6 +2,7 @@
 // berth log in through POST /auth, keep credentials in $DOCKER_CONFIG/config.json and send them
 // as X-Registry-Auth; the registry accepts the tokens of test/helpers/token-server.ts.
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import { mkdir, copyFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -9,7 +10,16 @@ import { makeBusyboxImage } from "../helpers/busybox.ts";
 import { fileBody, startDaemon, type TestDaemon } from "../helpers/daemon.ts";
 import { startRegistry, type TestRegistry } from "../helpers/docker-registry.ts";
 import { startTokenServer, type TokenServer } from "../helpers/token-server.ts";
-import { validateResponse } from "../helpers/swagger-validator.ts";
+import { createSwaggerValidator } from "../helpers/swagger-validator.ts";
+import { REPO_ROOT } from "../helpers/daemon.ts";
+
+// The shared reference sits beside the checkout (main) or two levels up (a worktree in wt/).
+const SWAGGER = ["../shared", "../../shared"]
+  .map((up) => join(REPO_ROOT, up, "reference/docker-engine-api/swagger.yaml"))
+  .find((p) => existsSync(p));
+const swagger = createSwaggerValidator(SWAGGER === undefined ? {} : { swaggerPath: SWAGGER });
+const validateResponse = (method: string, path: string, status: number, body: unknown): void =>
+  swagger.validateResponse(method, path, status, body);
 
 async function loadBusybox(daemon: TestDaemon, tags: string[]): Promise<void> {
   const archive = join(daemon.dir, "busybox.tar");
