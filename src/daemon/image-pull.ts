@@ -142,6 +142,13 @@ async function pullOne(
     await images.content.writeBuffer(manifestDoc.bytes, manifestDoc.digest);
     lease.addBlob(manifestDoc.digest);
 
+    // A config is a small JSON document: refuse a descriptor that claims more before downloading.
+    if (manifest.config.size > MAX_CONFIG) {
+      throw invalidArgument(
+        "CONFIG_TOO_LARGE",
+        `image config ${manifest.config.digest} claims ${manifest.config.size} bytes (limit ${MAX_CONFIG})`,
+      );
+    }
     const noProgress = (): void => undefined;
     await downloadBlob(repo, manifest.config, images.content, noProgress);
     lease.addBlob(manifest.config.digest);
