@@ -178,7 +178,10 @@ describe("mirrors and skopeo interop", () => {
     registry = await startRegistry();
     // Pulls of a registry that does not resolve go to its mirror (berth's registry-mirror-map).
     daemon = await startDaemon({
-      config: { "registry-mirror-map": { "mirror-of.invalid:5000": [`http://${registry.host}`] } },
+      config: {
+        "registry-mirror-map": { "mirror-of.invalid:5000": [`http://${registry.host}`] },
+        "registry-mirrors": [`http://${registry.host}`],
+      },
     });
     const archive = join(daemon.dir, "busybox.tar");
     await makeBusyboxImage(archive, { repoTags: [`${registry.host}/mirrored:1`] });
@@ -203,6 +206,26 @@ describe("mirrors and skopeo interop", () => {
       "via-mirror",
     ]);
     assert.equal(run.stdout.trim(), "via-mirror");
+  });
+
+  test("docker.io names go to registry-mirrors, official images under library/", async () => {
+    assert.equal(
+      (await daemon.docker(["tag", `${registry.host}/mirrored:1`, `${registry.host}/library/hubbox:1`])).code,
+      0,
+    );
+    assert.equal((await daemon.docker(["push", `${registry.host}/library/hubbox:1`])).code, 0);
+    const pull = await daemon.docker(["pull", "hubbox:1"]);
+    assert.equal(pull.code, 0, pull.stderr);
+    assert.match(pull.stdout, /1: Pulling from library\/hubbox/);
+    assert.match(pull.stdout, /docker\.io\/library\/hubbox:1/);
+    const names = await daemon.docker([
+      "image",
+      "inspect",
+      "-f",
+      "{{json .RepoTags}}",
+      "docker.io/library/hubbox:1",
+    ]);
+    assert.ok((JSON.parse(names.stdout) as string[]).includes("hubbox:1"), names.stdout);
   });
 
   test("skopeo reads what berth pushed; berth pulls a Docker schema-2 manifest skopeo wrote", async () => {
