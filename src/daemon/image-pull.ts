@@ -15,10 +15,10 @@ import {
   formatPlatform,
   hostPlatform,
   isIndex,
+  isManifest,
   normalizedName,
   parseImageConfig,
-  parseIndex,
-  parseManifest,
+  parseManifestOrIndex,
   parseNormalizedReference,
   parsePlatform,
   selectManifest,
@@ -121,10 +121,14 @@ async function pullOne(
     }
     // moby names the remote repository by its path on the registry ("library/busybox").
     progress({ status: `Pulling from ${ref.path}`, id: tagOrDigest });
+    // What a reference resolves to may be an index or a manifest: the document's own mediaType
+    // decides, then the Content-Type when it names one of ours, then the shape.
+    const hint = (m: string): { mediaType?: string } => (isIndex(m) || isManifest(m) ? { mediaType: m } : {});
     let manifestDoc = top;
-    if (isIndex(top.mediaType) || (top.mediaType === "" && top.bytes.includes('"manifests"'))) {
-      const index = parseIndex(top.bytes, { mediaType: top.mediaType });
-      const chosen = selectManifest(index.manifests, platform);
+    const resolved = parseManifestOrIndex(top.bytes, hint(top.mediaType));
+    let manifest = resolved.kind === "manifest" ? resolved.manifest : undefined;
+    if (resolved.kind === "index") {
+      const chosen = selectManifest(resolved.index.manifests, platform);
       if (chosen === undefined) {
         throw new EngineError(
           "not-found",
@@ -133,11 +137,14 @@ async function pullOne(
         );
       }
       manifestDoc = await repo.manifest(chosen.digest);
-      if (isIndex(manifestDoc.mediaType)) {
+      const inner = parseManifestOrIndex(manifestDoc.bytes, hint(manifestDoc.mediaType || chosen.mediaType));
+      if (inner.kind === "index") {
         throw invalidArgument("NESTED_INDEX", `nested image index ${chosen.digest} is not supported`);
       }
+      manifest = inner.manifest;
     }
-    const manifest = parseManifest(manifestDoc.bytes, { mediaType: manifestDoc.mediaType });
+    if (manifest === undefined)
+      throw invalidArgument("NO_MANIFEST", `${tagOrDigest} names no image manifest`);
     assertRunnable(manifest);
     await images.content.writeBuffer(manifestDoc.bytes, manifestDoc.digest);
     lease.addBlob(manifestDoc.digest);
