@@ -2,7 +2,7 @@
 // cut mid-layer and resumed with Range, and a proxy that flips a byte (digest mismatch: error,
 // nothing stored, daemon alive).
 import assert from "node:assert/strict";
-import { readdir, stat } from "node:fs/promises";
+import { mkdir, readdir, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -62,6 +62,7 @@ describe("pull edge cases", () => {
   let registry: TestRegistry;
   let proxy: TcpProxy;
   let layerSize = 0;
+  let layerDigest = "";
 
   before(async () => {
     registry = await startRegistry();
@@ -91,8 +92,9 @@ describe("pull edge cases", () => {
     );
     const manifest = (await (
       await fetch(`http://${registry.host}/v2/edge/manifests/1`, { headers: { Accept: OCI_MANIFEST } })
-    ).json()) as { layers: { size: number }[] };
+    ).json()) as { layers: { size: number; digest: string }[] };
     layerSize = manifest.layers[1]?.size ?? 0;
+    layerDigest = manifest.layers[1]?.digest ?? "";
     assert.ok(layerSize > 500_000, `layer of ${layerSize} bytes`);
   });
   after(async () => {
@@ -214,6 +216,21 @@ describe("pull edge cases", () => {
     assert.equal(kept.length, 1);
     const resumed = await daemon.docker(["pull", name]);
     assert.equal(resumed.code, 0, resumed.stderr);
+    assert.deepEqual(await partials(daemon), []);
+    assert.equal((await daemon.docker(["rmi", name])).code, 0);
+  });
+
+  test("a complete partial blob (crash before its rename) is checked and published, not fetched", async () => {
+    const name = `${proxy.host}/edge:1`;
+    const blob = Buffer.from(
+      await (await fetch(`http://${registry.host}/v2/edge/blobs/${layerDigest}`)).arrayBuffer(),
+    );
+    await mkdir(join(daemon.root, "content", "partial"), { recursive: true });
+    await writeFile(join(daemon.root, "content", "partial", layerDigest.slice(7)), blob);
+    proxy.requests.length = 0;
+    const pull = await daemon.docker(["pull", name]);
+    assert.equal(pull.code, 0, pull.stderr);
+    assert.ok(!proxy.requests.some((r) => r.includes(`/blobs/${layerDigest}`)), proxy.requests.join("\n"));
     assert.deepEqual(await partials(daemon), []);
     assert.equal((await daemon.docker(["rmi", name])).code, 0);
   });

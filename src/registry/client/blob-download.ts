@@ -67,6 +67,18 @@ async function fetchBlob(
   if (have > 0) {
     for await (const chunk of createReadStream(partial, { end: have - 1 })) hash.update(chunk as Buffer);
   }
+  if (have === blob.size && blob.size > 0) {
+    // Complete already (a crash between the last byte and the rename): publish it if it is right.
+    if (`sha256:${hash.digest("hex")}` === blob.digest) {
+      progress(have, blob.size);
+      const final = content.path(blob.digest);
+      await mkdir(dirname(final), { recursive: true, mode: 0o700 });
+      await rename(partial, final);
+      return;
+    }
+    await rm(partial, { force: true });
+    return fetchBlob(repo, blob, content, progress, signal);
+  }
   const { res, resumed } =
     have > 0 && have < blob.size ? await repo.blob(blob.digest, have) : await repo.blob(blob.digest, 0);
   // Cancelled (another layer of the pull failed): the bytes so far stay for the next pull.
