@@ -87,6 +87,20 @@ describe("registry client against docker-registry", () => {
     assert.match(byDigest.stdout, new RegExp(`Status: Downloaded newer image for ${repo}@${digest}`));
     const list = await daemon.docker(["images", "--digests", "--format", "{{.Repository}} {{.Digest}}"]);
     assert.match(list.stdout, new RegExp(`${repo} ${digest}`));
+
+    const events = await daemon.docker([
+      "events",
+      "--since",
+      "0",
+      "--until",
+      String(Math.ceil(Date.now() / 1000)),
+      "--filter",
+      "type=image",
+      "--format",
+      "{{.Action}} {{.Actor.ID}}",
+    ]);
+    assert.match(events.stdout, new RegExp(`^push ${repo}:latest$`, "m"));
+    assert.match(events.stdout, new RegExp(`^pull ${repo}:latest$`, "m"));
   });
 });
 
