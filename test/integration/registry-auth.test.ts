@@ -11,7 +11,8 @@ import { fileBody, startDaemon, type TestDaemon } from "../helpers/daemon.ts";
 import { startRegistry, type TestRegistry } from "../helpers/docker-registry.ts";
 import { startTokenServer, type TokenServer } from "../helpers/token-server.ts";
 import { createSwaggerValidator } from "../helpers/swagger-validator.ts";
-import { REPO_ROOT } from "../helpers/daemon.ts";
+import { BERTH, REPO_ROOT } from "../helpers/daemon.ts";
+import { runCommand } from "../helpers/run-command.ts";
 
 // The shared reference sits beside the checkout (main) or two levels up (a worktree in wt/).
 const SWAGGER = ["../shared", "../../shared"]
@@ -60,6 +61,27 @@ describe("basic auth (htpasswd)", () => {
     assert.equal(good.json<{ Status: string }>().Status, "Login Succeeded");
     const junk = await daemon.request("POST", "/auth", "{not json", { "Content-Type": "application/json" });
     assert.equal(junk.status, 400);
+  });
+
+  test("berth login prompts on a terminal, the password unechoed", async () => {
+    const env = {
+      ...process.env,
+      BERTH_HOST: daemon.host,
+      DOCKER_HOST: daemon.host,
+      DOCKER_CONFIG: join(daemon.dir, "tty-config"),
+    };
+    // script(1) gives berth a pseudo-terminal; the terminal itself echoes what is typed ahead.
+    const r = await runCommand("script", ["-qec", `${BERTH} login ${registry.host}`, "/dev/null"], {
+      env,
+      input: "alice\rs3cret\r",
+      timeoutMs: 30_000,
+    });
+    assert.equal(r.code, 0, r.stdout);
+    assert.match(r.stdout, /Username: alice\r\nPassword: \r\nLogin Succeeded/);
+    const config = JSON.parse(await readFile(join(daemon.dir, "tty-config", "config.json"), "utf8")) as {
+      auths: Record<string, { auth: string }>;
+    };
+    assert.equal(Buffer.from(config.auths[registry.host]?.auth ?? "", "base64").toString(), "alice:s3cret");
   });
 
   test("wrong password, login, push, pull, logout", async () => {

@@ -1,7 +1,7 @@
 // berth login / logout: POST /auth checks the credentials against the registry (in berthd, as
 // dockerd does); the CLI then keeps them in config.json or the configured credential helper.
 import { readFileSync } from "node:fs";
-import { command } from "../cli-context.ts";
+import { type CliContext, command } from "../cli-context.ts";
 import { authKeyOf, eraseCredentials, storeCredentials } from "../docker-config.ts";
 
 export const loginCommand = command({
@@ -37,25 +37,89 @@ export const loginCommand = command({
     } else if (password) {
       ctx.stderr.write("WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n");
     }
-    if (!flags.username || !password) {
-      ctx.stderr.write("Error: Cannot perform an interactive login from a non TTY device\n");
-      return 1;
+    let username = flags.username;
+    if (!username || !password) {
+      if (!ctx.stdin.isTTY) {
+        ctx.stderr.write("Error: Cannot perform an interactive login from a non TTY device\n");
+        return 1;
+      }
+      // The docker CLI's prompts; the password is not echoed.
+      if (!username) username = (await ask(ctx, "Username: ", false)).trim();
+      if (!password) password = await ask(ctx, "Password: ", true);
+      if (!username) {
+        ctx.stderr.write("Error: Non-null Username Required\n");
+        return 1;
+      }
+      if (!password) {
+        ctx.stderr.write("Error: Password Required\n");
+        return 1;
+      }
     }
     const key = authKeyOf(server);
     const res = await ctx.client.json<{ Status?: string; IdentityToken?: string }>("POST", "/auth", {
-      body: JSON.stringify({ username: flags.username, password, serveraddress: key }),
+      body: JSON.stringify({ username, password, serveraddress: key }),
       headers: { "Content-Type": "application/json" },
     });
     storeCredentials(
       key,
       res.IdentityToken
-        ? { username: flags.username, identitytoken: res.IdentityToken, serveraddress: key }
-        : { username: flags.username, password, serveraddress: key },
+        ? { username, identitytoken: res.IdentityToken, serveraddress: key }
+        : { username, password, serveraddress: key },
     );
     ctx.stdout.write(`${res.Status ?? "Login Succeeded"}\n`);
     return 0;
   },
 });
+
+/** Typed ahead of a prompt (a fast paste holds both lines in one read). */
+let typedAhead = "";
+
+/** One line from the terminal, in raw mode so a password can go unechoed. */
+function ask(ctx: CliContext, question: string, hidden: boolean): Promise<string> {
+  ctx.stdout.write(question);
+  const stdin = ctx.stdin;
+  return new Promise((resolve, reject) => {
+    let line = "";
+    let finished = false;
+    const done = (err?: Error): void => {
+      finished = true;
+      stdin.off("data", onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      ctx.stdout.write("\n");
+      if (err) reject(err);
+      else resolve(line);
+    };
+    const feed = (text: string): void => {
+      const chars = [...text];
+      for (const [i, ch] of chars.entries()) {
+        if (ch === "\r" || ch === "\n") {
+          typedAhead = chars
+            .slice(i + 1)
+            .join("")
+            .replace(/^\n/, "");
+          return done();
+        }
+        if (ch === "\u0003") return done(new Error("login cancelled"));
+        if (ch === "\u007f" || ch === "\b") {
+          if (line.length > 0 && !hidden) ctx.stdout.write("\b \b");
+          line = line.slice(0, -1);
+        } else {
+          line += ch;
+          if (!hidden) ctx.stdout.write(ch);
+        }
+      }
+    };
+    const onData = (chunk: Buffer): void => feed(chunk.toString("utf8"));
+    const pending = typedAhead;
+    typedAhead = "";
+    feed(pending);
+    if (finished) return;
+    stdin.setRawMode(true);
+    stdin.on("data", onData);
+    stdin.resume();
+  });
+}
 
 export const logoutCommand = command({
   paths: [["logout"]],
