@@ -146,8 +146,9 @@ async function pullOne(
     if (manifest === undefined)
       throw invalidArgument("NO_MANIFEST", `${tagOrDigest} names no image manifest`);
     assertRunnable(manifest);
-    await images.content.writeBuffer(manifestDoc.bytes, manifestDoc.digest);
+    // Leased before written: a GC running meanwhile must not take what this pull just stored.
     lease.addBlob(manifestDoc.digest);
+    await images.content.writeBuffer(manifestDoc.bytes, manifestDoc.digest);
 
     // A config is a small JSON document: refuse a descriptor that claims more before downloading.
     if (manifest.config.size > MAX_CONFIG) {
@@ -157,8 +158,8 @@ async function pullOne(
       );
     }
     const noProgress = (): void => undefined;
-    await downloadBlob(repo, manifest.config, images.content, noProgress);
     lease.addBlob(manifest.config.digest);
+    await downloadBlob(repo, manifest.config, images.content, noProgress);
     const config = parseImageConfig(await images.content.readBuffer(manifest.config.digest, MAX_CONFIG));
     const diffIds = config.rootfs.diff_ids;
     if (diffIds.length !== manifest.layers.length) {
