@@ -159,8 +159,11 @@ async function gzipped(
     lease.addBlob(known.digest);
     if ((await content.stat(known.digest)) === known.size || (await repo.hasBlob(known.digest))) return known;
   }
-  const c = await compressLayer(content, layer.digest, layer.mediaType);
+  let c = await compressLayer(content, layer.digest, layer.mediaType);
   lease.addBlob(c.digest);
+  // A GC between the commit and the lease may have taken it: compressing again gives the same blob.
+  if ((await content.stat(c.digest)) !== c.size)
+    c = await compressLayer(content, layer.digest, layer.mediaType);
   const desc: Descriptor = { mediaType: c.mediaType, digest: c.digest, size: c.size };
   compressedCache.set(key, desc);
   return desc;
