@@ -5,6 +5,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { rootCertificates } from "node:tls";
+import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import { EngineError, unavailable } from "../../lib/index.ts";
 import type { Endpoint } from "./registry-hosts.ts";
@@ -35,7 +36,8 @@ const USER_AGENT = "berth/dev (registry client)";
 const agents = new Map<string, HttpAgent | HttpsAgent>();
 
 function agentFor(scheme: string, ep: Endpoint): HttpAgent | HttpsAgent {
-  const key = `${scheme}://${ep.host}`;
+  // Keyed by the CA files too: a changed certs.d takes effect on the next request.
+  const key = `${scheme}://${ep.host} ${ep.ca.length > 0 ? createHash("sha256").update(Buffer.concat(ep.ca)).digest("hex") : ""}`;
   let agent = agents.get(key);
   if (agent === undefined) {
     agent =
