@@ -10,6 +10,8 @@ import {
   addEventRoutes,
   addContainerRunRoutes,
   addImageRoutes,
+  addRegistryRoutes,
+  pullRoute,
   addSystemRoutes,
   addVolumeRoutes,
   createApiServer,
@@ -41,6 +43,7 @@ import { listenOnSocket } from "./listen-socket.ts";
 import { openLockedMetadataDb } from "./root-lock.ts";
 import { type SystemFactsInput, systemInfo, systemVersion } from "./system-backend.ts";
 import { createVolumeBackend, volumesWithUsage } from "./volume-backend.ts";
+import { createRegistryBackend } from "./registry-backend.ts";
 
 export interface RunningDaemon {
   close(): Promise<void>;
@@ -87,7 +90,14 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
       return usage;
     },
   });
-  addImageRoutes(router, imageBackend);
+  const registryBackend = createRegistryBackend({
+    images,
+    configFile: options.configFile,
+    events,
+    log: log.child({ module: "registry" }),
+  });
+  addRegistryRoutes(router, registryBackend);
+  addImageRoutes(router, imageBackend, pullRoute(registryBackend));
   addVolumeRoutes(router, publishVolumeEvents(createVolumeBackend(volumes), events));
   addEventRoutes(router, {
     events: (filters, since, until, signal) => events.subscribe(eventFilter(filters), since, until, signal),

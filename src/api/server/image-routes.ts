@@ -5,12 +5,12 @@ import type { ImageBackend } from "./backend.ts";
 import { parseFilters } from "./filters.ts";
 import { JsonMessageStream } from "./json-stream.ts";
 import type { RequestContext } from "./request-context.ts";
-import type { Router } from "./router.ts";
+import type { Handler, Router } from "./router.ts";
 
 const LIST_FILTERS = ["dangling", "label", "before", "since", "reference", "until"] as const;
 const PRUNE_FILTERS = ["dangling", "label", "until"] as const;
 
-export function addImageRoutes(router: Router, backend: ImageBackend): void {
+export function addImageRoutes(router: Router, backend: ImageBackend, pull?: Handler): void {
   router.add("GET", "/images/json", async (ctx) => {
     const images = await backend.listImages({
       all: ctx.boolQuery("all"),
@@ -22,7 +22,7 @@ export function addImageRoutes(router: Router, backend: ImageBackend): void {
     ctx.json(200, images);
   });
 
-  router.add("POST", "/images/create", (ctx) => createImage(ctx, backend));
+  router.add("POST", "/images/create", (ctx) => createImage(ctx, backend, pull));
 
   router.add("POST", "/images/load", async (ctx) => {
     const stream = new JsonMessageStream(ctx.res);
@@ -70,8 +70,9 @@ async function saveImages(ctx: RequestContext, backend: ImageBackend, names: str
   await pipeline(archive, ctx.res);
 }
 
-async function createImage(ctx: RequestContext, backend: ImageBackend): Promise<void> {
+async function createImage(ctx: RequestContext, backend: ImageBackend, pull?: Handler): Promise<void> {
   const fromSrc = ctx.query.get("fromSrc");
+  if (fromSrc === null && pull !== undefined) return pull(ctx);
   if (fromSrc === null) {
     // Pulling (fromImage) arrives with the registry client.
     throw notImplemented("NO_PULL", "pulling images from a registry is not supported by this berthd yet");

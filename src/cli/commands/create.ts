@@ -11,8 +11,14 @@ import type {
 import { command, type CliContext } from "../cli-context.ts";
 import { type FlagValues, UsageError } from "../flags.ts";
 import { ramInBytes } from "../humanize.ts";
+import { withPull } from "../image-pull.ts";
 
 export const CREATE_FLAGS = {
+  pull: {
+    type: "string",
+    default: "missing",
+    description: 'Pull image before running ("always", "missing", "never")',
+  },
   "cap-add": { type: "list", valueName: "list", description: "Add Linux capabilities" },
   "cap-drop": { type: "list", valueName: "list", description: "Drop Linux capabilities" },
   cpus: {
@@ -103,11 +109,13 @@ export async function createFromFlags(
   const [image = "", ...cmd] = args;
   const request = buildCreateRequest(flags, image, cmd);
   request.HostConfig = { ...request.HostConfig, ...hostConfig };
-  const res = await ctx.client.json<ContainerCreateResponse>("POST", "/containers/create", {
-    query: { name: flags.name || undefined },
-    body: JSON.stringify(request),
-    headers: { "Content-Type": "application/json" },
-  });
+  const res = await withPull(ctx, image, flags.pull, "", () =>
+    ctx.client.json<ContainerCreateResponse>("POST", "/containers/create", {
+      query: { name: flags.name || undefined },
+      body: JSON.stringify(request),
+      headers: { "Content-Type": "application/json" },
+    }),
+  );
   for (const w of res.Warnings ?? []) ctx.stderr.write(`WARNING: ${w}\n`);
   return res.Id;
 }

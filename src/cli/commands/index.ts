@@ -35,6 +35,9 @@ import { volumeInspectCommand } from "./volume-inspect.ts";
 import { volumeLsCommand } from "./volume-ls.ts";
 import { volumePruneCommand } from "./volume-prune.ts";
 import { volumeRmCommand } from "./volume-rm.ts";
+import { pullCommand } from "./pull.ts";
+import { pushCommand } from "./push.ts";
+import { loginCommand, logoutCommand } from "./login.ts";
 
 export const COMMANDS: readonly Command[] = [
   pauseCommand,
@@ -71,6 +74,10 @@ export const COMMANDS: readonly Command[] = [
   psCommand,
   renameCommand,
   rmCommand,
+  pullCommand,
+  pushCommand,
+  loginCommand,
+  logoutCommand,
 ];
 
 export { CLIENT_VERSION } from "./version.ts";
