@@ -35,6 +35,7 @@ import { volumeInspectCommand } from "./volume-inspect.ts";
 import { volumeLsCommand } from "./volume-ls.ts";
 import { volumePruneCommand } from "./volume-prune.ts";
 import { volumeRmCommand } from "./volume-rm.ts";
+import { registryServeCommand } from "./registry-serve.ts";
 
 export const COMMANDS: readonly Command[] = [
   pauseCommand,
@@ -71,6 +72,7 @@ export const COMMANDS: readonly Command[] = [
   psCommand,
   renameCommand,
   rmCommand,
+  registryServeCommand,
 ];
 
 export { CLIENT_VERSION } from "./version.ts";

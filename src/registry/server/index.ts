@@ -1,0 +1,7 @@
+// src/registry/server: `berth registry serve`, an OCI distribution registry on disk.
+export {
+  startRegistryServer,
+  parseListenAddress,
+  type RegistryServerOptions,
+  type RunningRegistry,
+} from "./registry-server.ts";
