@@ -1,4 +1,5 @@
 // The distribution API's routes (spec.md "Endpoints", end-1 … end-14) over RegistryStorage.
+import { createReadStream } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
 import { isEngineError } from "../../lib/index.ts";
@@ -309,7 +310,8 @@ export async function handleBlob(ctx: RequestContext, route: ParsedRoute): Promi
     res.writeHead(status).end();
     return;
   }
-  const stream = await storage.blobs.createReadStream(digest, { start, end });
+  // 1 MiB reads: a quarter of the syscalls and event-loop turns of the 64 KiB default.
+  const stream = createReadStream(storage.blobs.path(digest), { start, end, highWaterMark: 1 << 20 });
   res.writeHead(status);
   await pipeline(stream, res);
 }
