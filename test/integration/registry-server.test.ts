@@ -597,6 +597,97 @@ describe("berth registry serve with authentication and TLS", () => {
     }
   });
 
+  it("token auth with a separate token service: realm, service and its public key", async () => {
+    // Registry A is only a token service (its own storage unused); registry B trusts A's key.
+    const key = join(dir, "token-key.pem");
+    const pub = join(dir, "token-pub.pem");
+    const made = await runCommand("openssl", [
+      "genpkey",
+      "-algorithm",
+      "RSA",
+      "-pkeyopt",
+      "rsa_keygen_bits:2048",
+      "-out",
+      key,
+    ]);
+    assert.equal(made.code, 0, made.stderr);
+    assert.equal((await runCommand("openssl", ["pkey", "-in", key, "-pubout", "-out", pub])).code, 0);
+    const issuer = await startRegistry(join(dir, "issuer"), [
+      "--htpasswd",
+      htpasswd,
+      "--token-server",
+      "--token-key",
+      key,
+      "--auth-token-service",
+      "shared-registry",
+      "--auth-token-issuer",
+      "test-issuer",
+    ]);
+    const reg = await startRegistry(join(dir, "relying"), [
+      "--auth-token-realm",
+      `${issuer.url}/token`,
+      "--auth-token-service",
+      "shared-registry",
+      "--auth-token-issuer",
+      "test-issuer",
+      "--auth-token-rootcertbundle",
+      pub,
+    ]);
+    try {
+      const res = await fetch(`${reg.url}/v2/ext/box/manifests/1`);
+      assert.equal(res.status, 401);
+      assert.equal(
+        res.headers.get("www-authenticate"),
+        `Bearer realm="${issuer.url}/token",service="shared-registry",scope="repository:ext/box:pull"`,
+      );
+      const ok = await skopeo(
+        "copy",
+        "--quiet",
+        "--dest-tls-verify=false",
+        "--dest-creds",
+        "alice:s3cret",
+        `docker-archive:${archive}`,
+        `docker://${reg.host}/ext/box:1`,
+      );
+      assert.equal(ok.code, 0, ok.stderr);
+      const tags = await skopeo(
+        "list-tags",
+        "--tls-verify=false",
+        "--creds",
+        "alice:s3cret",
+        `docker://${reg.host}/ext/box`,
+      );
+      assert.deepEqual((JSON.parse(tags.stdout) as { Tags: string[] }).Tags, ["1"]);
+      // A token of another issuer (the relying registry's audience, wrong iss) is refused.
+      const other = await startRegistry(join(dir, "other-issuer"), [
+        "--htpasswd",
+        htpasswd,
+        "--token-server",
+        "--token-key",
+        key,
+        "--auth-token-service",
+        "shared-registry",
+      ]);
+      try {
+        const t = (await (
+          await fetch(`${other.url}/token?service=shared-registry&scope=repository:ext/box:pull`, {
+            headers: { Authorization: `Basic ${Buffer.from("alice:s3cret").toString("base64")}` },
+          })
+        ).json()) as { token: string };
+        const refused = await fetch(`${reg.url}/v2/ext/box/tags/list`, {
+          headers: { Authorization: `Bearer ${t.token}` },
+        });
+        assert.equal(refused.status, 401);
+        assert.match(refused.headers.get("www-authenticate") ?? "", /error="invalid_token"/);
+      } finally {
+        await other.stop();
+      }
+    } finally {
+      await reg.stop();
+      await issuer.stop();
+    }
+  });
+
   it("TLS: skopeo verifies the registry's certificate through --dest-cert-dir", async () => {
     const certDir = join(dir, "certs");
     await runCommand("mkdir", ["-p", certDir]);

@@ -72,9 +72,10 @@ export function parseListenAddress(addr: string): { host: string; port: number }
 
 export async function startRegistryServer(options: RegistryServerOptions): Promise<RunningRegistry> {
   const log = options.log ?? ((): void => undefined);
+  // Every option is checked before anything is created under --root.
+  const { host, port } = parseListenAddress(options.addr);
   const storage = new RegistryStorage(options.root);
   const uploadTtl = options.uploadTtlMs ?? 24 * 3600 * 1000;
-  await storage.init(uploadTtl);
   const htpasswd = options.htpasswdFile
     ? new Htpasswd(parseHtpasswd(await readFile(options.htpasswdFile, "utf8")))
     : undefined;
@@ -103,6 +104,7 @@ export async function startRegistryServer(options: RegistryServerOptions): Promi
     ? trustedKeysFromPem(await readFile(options.tokenRootCertBundle, "utf8"))
     : undefined;
   if (trusted && signingKey) trusted.keys.push(createPublicKey(signingKey));
+  await storage.init(uploadTtl);
 
   // Filled in once the port is known (the realm and service name may contain it).
   let gate = new AuthGate({ htpasswd });
@@ -212,7 +214,6 @@ export async function startRegistryServer(options: RegistryServerOptions): Promi
 
   const server: Server = tls ? createHttpsServer(tls, handler) : createHttpServer(handler);
   server.keepAliveTimeout = 30_000;
-  const { host, port } = parseListenAddress(options.addr);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {
