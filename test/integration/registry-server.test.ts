@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -424,6 +425,41 @@ describe("berth registry serve", () => {
     assert.equal((await fetch(`${reg.url}/v2/refs/referrers/notadigest`)).status, 400);
   });
 
+  it("keeps the bytes of a chunk cut off midway, so the upload resumes from them", async () => {
+    const data = Buffer.alloc(256 << 10, 3);
+    const s = await fetch(`${reg.url}/v2/cut/blobs/uploads/`, { method: "POST" });
+    const loc = s.headers.get("location") ?? "";
+    const { hostname, port } = new URL(reg.url);
+    // Announce the whole blob, send 100 KiB, then drop the connection.
+    await new Promise<void>((done, fail) => {
+      const sock = connect(Number(port), hostname, () => {
+        sock.write(
+          `PATCH ${loc} HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Range: 0-${data.length - 1}\r\nContent-Length: ${data.length}\r\n\r\n`,
+        );
+        sock.write(data.subarray(0, 100 << 10), () => setImmediate(() => sock.destroy()));
+      });
+      sock.on("close", () => done());
+      sock.on("error", fail);
+    });
+    // The server sees the cut asynchronously: poll the session's offset with a deadline.
+    let offset = -1;
+    for (const deadline = Date.now() + 5000; Date.now() < deadline;) {
+      const status = await fetch(`${reg.url}${loc}`);
+      assert.equal(status.status, 204);
+      offset = Number((status.headers.get("range") ?? "0-0").split("-")[1]) + 1;
+      if (offset === 100 << 10) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(offset, 100 << 10);
+    const res = await fetch(`${reg.url}${loc}?digest=${sha(data)}`, {
+      method: "PUT",
+      headers: { "Content-Range": `${offset}-${data.length - 1}` },
+      body: data.subarray(offset),
+    });
+    assert.equal(res.status, 201);
+    assert.equal((await fetch(`${reg.url}/v2/`)).status, 200);
+  });
+
   it("keeps one intact blob under concurrent pushes of it", async () => {
     const data = Buffer.alloc(3 << 20, 7);
     const digest = sha(data);
@@ -457,7 +493,11 @@ describe("berth registry serve", () => {
         ).status,
         202,
       );
-      await r2.stop();
+      // kill -9: no chance to tidy up; the session lives on in uploads/.
+      await new Promise((done) => {
+        r2.child.once("exit", done);
+        r2.child.kill("SIGKILL");
+      });
       r2 = await startRegistry(root);
       const status = await fetch(`${r2.url}${loc}`);
       assert.equal(status.headers.get("range"), "0-9");

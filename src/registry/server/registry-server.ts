@@ -112,6 +112,11 @@ export async function startRegistryServer(options: RegistryServerOptions): Promi
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     void handle(req, res).catch((err: unknown) => {
+      // A client that went away mid-body: what it sent so far is kept (uploads resume from it).
+      if (req.destroyed && !req.complete) {
+        res.destroy();
+        return;
+      }
       log(
         `internal error on ${req.method ?? "?"} ${req.url ?? "?"}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
       );
