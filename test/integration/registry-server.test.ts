@@ -331,6 +331,59 @@ describe("berth registry serve", () => {
     assert.equal((await fetch(`${reg.url}/v2/`)).status, 200, "the server keeps serving");
   });
 
+  it("stores an image index only when its manifests are in the repository; skopeo copies it with --all", async () => {
+    const ok = await skopeo(
+      "copy",
+      "--quiet",
+      "--dest-tls-verify=false",
+      `docker-archive:${archive}`,
+      `docker://${reg.host}/multi/box:amd64`,
+    );
+    assert.equal(ok.code, 0, ok.stderr);
+    const head = await fetch(`${reg.url}/v2/multi/box/manifests/amd64`, { method: "HEAD" });
+    const child = {
+      mediaType: head.headers.get("content-type") ?? "",
+      digest: head.headers.get("docker-content-digest") ?? "",
+      size: Number(head.headers.get("content-length")),
+      platform: { architecture: "amd64", os: "linux" },
+    };
+    const index = (manifests: unknown[]): string =>
+      JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests });
+    const put = (repo: string, ref: string, body: string): Promise<Response> =>
+      fetch(`${reg.url}/v2/${repo}/manifests/${ref}`, {
+        method: "PUT",
+        headers: { "Content-Type": "application/vnd.oci.image.index.v1+json" },
+        body,
+      });
+    let res = await put(
+      "multi/box",
+      "all",
+      index([
+        child,
+        { ...child, digest: sha("not pushed"), platform: { architecture: "arm64", os: "linux" } },
+      ]),
+    );
+    assert.equal(res.status, 400);
+    assert.equal(await errorCode(res), "MANIFEST_BLOB_UNKNOWN");
+    // The child manifest exists, but in another repository: not good enough.
+    res = await put("multi/elsewhere", "all", index([child]));
+    assert.equal(await errorCode(res), "MANIFEST_BLOB_UNKNOWN");
+    res = await put("multi/box", "all", index([child]));
+    assert.equal(res.status, 201);
+    const copy = await skopeo(
+      "copy",
+      "--quiet",
+      "--all",
+      "--src-tls-verify=false",
+      "--dest-tls-verify=false",
+      `docker://${reg.host}/multi/box:all`,
+      `docker://${reg.host}/multi/copy:all`,
+    );
+    assert.equal(copy.code, 0, copy.stderr);
+    const raw = await skopeo("inspect", "--raw", "--tls-verify=false", `docker://${reg.host}/multi/copy:all`);
+    assert.equal(sha(raw.stdout), res.headers.get("docker-content-digest"));
+  });
+
   it("pages tags and the catalog with n, last and Link", async () => {
     const config = await pushBlob(reg, "paged", Buffer.from("{}"));
     const body = JSON.stringify({
