@@ -38,7 +38,7 @@ const registryServerSplit = {
   name: "registry-server-split",
   setup(b) {
     b.onResolve({ filter: /registry\/server\/index\.ts$/ }, (args) =>
-      args.importer.endsWith("registry-serve.ts")
+      /registry-(serve|gc)\.ts$/.test(args.importer)
         ? { path: "./registry-server.mjs", external: true }
         : undefined,
     );

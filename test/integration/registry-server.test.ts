@@ -513,6 +513,36 @@ describe("berth registry serve", () => {
     assert.equal((await fetch(`${reg.url}/v2/`)).status, 200);
   });
 
+  it("garbage-collect deletes the bytes of blobs no repository links", async () => {
+    const unused = await pushBlob(reg, "gc/a", Buffer.from("collect me"));
+    const shared = await pushBlob(reg, "gc/a", Buffer.from("keep me"));
+    await pushBlob(reg, "gc/b", Buffer.from("keep me"));
+    assert.equal((await fetch(`${reg.url}/v2/gc/a/blobs/${unused}`, { method: "DELETE" })).status, 202);
+    assert.equal((await fetch(`${reg.url}/v2/gc/a/blobs/${shared}`, { method: "DELETE" })).status, 202);
+    assert.equal((await fetch(`${reg.url}/v2/gc/a/blobs/${unused}`, { method: "DELETE" })).status, 404);
+    const root = join(dir, "root");
+    const berth = join(import.meta.dirname, "../../bin/berth");
+    const dry = await runCommand(berth, ["registry", "gc", "--root", root, "--grace", "0", "--dry-run"]);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, new RegExp(`would delete ${unused}`));
+    const gc = await runCommand(berth, ["registry", "garbage-collect", "--root", root, "--grace", "0"]);
+    assert.equal(gc.code, 0, gc.stderr);
+    assert.match(gc.stdout, new RegExp(`deleted ${unused}\n`));
+    assert.doesNotMatch(gc.stdout, new RegExp(shared));
+    assert.equal(await (await fetch(`${reg.url}/v2/gc/b/blobs/${shared}`)).text(), "keep me");
+    // What is still tagged pulls whole (its layers are linked, so they were kept).
+    const pulled = await skopeo(
+      "copy",
+      "--quiet",
+      "--src-tls-verify=false",
+      `docker://${reg.host}/multi/box:amd64`,
+      `docker-archive:${join(dir, "after-gc.tar")}:gc/box:1`,
+    );
+    assert.equal(pulled.code, 0, pulled.stderr);
+    const young = await runCommand(berth, ["registry", "gc", "--root", root]);
+    assert.match(young.stdout, /^0 blob\(s\) deleted/m, "the default grace period keeps fresh blobs");
+  });
+
   it("keeps one intact blob under concurrent pushes of it", async () => {
     const data = Buffer.alloc(3 << 20, 7);
     const digest = sha(data);

@@ -36,6 +36,7 @@ import { volumeLsCommand } from "./volume-ls.ts";
 import { volumePruneCommand } from "./volume-prune.ts";
 import { volumeRmCommand } from "./volume-rm.ts";
 import { registryServeCommand } from "./registry-serve.ts";
+import { registryGcCommand } from "./registry-gc.ts";
 
 export const COMMANDS: readonly Command[] = [
   pauseCommand,
@@ -73,6 +74,7 @@ export const COMMANDS: readonly Command[] = [
   renameCommand,
   rmCommand,
   registryServeCommand,
+  registryGcCommand,
 ];
 
 export { CLIENT_VERSION } from "./version.ts";

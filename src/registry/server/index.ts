@@ -5,3 +5,4 @@ export {
   type RegistryServerOptions,
   type RunningRegistry,
 } from "./registry-server.ts";
+export { RegistryStorage } from "./registry-storage.ts";

@@ -227,6 +227,46 @@ export class RegistryStorage {
     return out;
   }
 
+  // ---------- garbage collection
+
+  /**
+   * Deletes blob bytes no repository links any more (as a layer or a manifest revision). Blobs
+   * younger than `graceMs` are kept: an upload renames its blob into place just before linking
+   * it, so a collection running beside a push must not take it in between.
+   */
+  async collectGarbage(graceMs: number, dryRun = false): Promise<{ removed: string[]; kept: number }> {
+    const live = new Set<string>();
+    for (const name of await this.listRepositories()) {
+      for (const sub of ["_layers/sha256", "_manifests/revisions/sha256"]) {
+        for (const hex of await readdir(join(this.#repo(name), sub)).catch(() => [] as string[]))
+          live.add(hex);
+      }
+    }
+    // Repositories whose last manifest is gone still hold layer links: count those too.
+    const walk = async (dir: string): Promise<void> => {
+      for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+        if (!e.isDirectory()) continue;
+        const path = join(dir, e.name);
+        if (e.name === "_layers") {
+          for (const hex of await readdir(join(path, "sha256")).catch(() => [] as string[])) live.add(hex);
+        } else if (!e.name.startsWith("_")) await walk(path);
+      }
+    };
+    await walk(join(this.root, "repositories"));
+    const removed: string[] = [];
+    let kept = 0;
+    for await (const digest of this.blobs.list()) {
+      const st = await stat(this.blobs.path(digest)).catch(() => undefined);
+      if (live.has(hexOf(digest)) || st === undefined || Date.now() - st.mtimeMs < graceMs) {
+        kept++;
+        continue;
+      }
+      if (!dryRun) await this.blobs.delete(digest);
+      removed.push(digest);
+    }
+    return { removed, kept };
+  }
+
   // ---------- upload sessions (spec.md "Pushing blobs")
 
   #uploadDir(id: string): string {
