@@ -373,6 +373,15 @@ export async function handleUpload(ctx: RequestContext, route: ParsedRoute): Pro
         return;
       }
     }
+    // end-4c: only sha256 is stored; ask for another algorithm and be told so up front.
+    const algorithm = url.searchParams.get("digest-algorithm");
+    if (algorithm !== null && algorithm !== "sha256") {
+      throw registryError(
+        "UNSUPPORTED",
+        { algorithm },
+        { status: 400, message: `digest algorithm ${algorithm} is not supported` },
+      );
+    }
     const digestParam = url.searchParams.get("digest");
     if (digestParam !== null) {
       // end-4b: monolithic upload in one POST.
