@@ -112,8 +112,9 @@ export async function startRegistryServer(options: RegistryServerOptions): Promi
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     void handle(req, res).catch((err: unknown) => {
-      // A client that went away mid-body: what it sent so far is kept (uploads resume from it).
-      if (req.destroyed && !req.complete) {
+      // A client that went away (mid-upload, or mid-download as resumable pulls do): nothing to
+      // answer; what an upload sent so far is kept so it can resume.
+      if (req.socket.destroyed || (req.destroyed && !req.complete)) {
         res.destroy();
         return;
       }
