@@ -32,12 +32,27 @@ const common = {
   },
 };
 
+// `berth registry serve` loads the registry server with import(); it gets its own file so that the
+// CLI's bundle (parsed on every berth start) does not grow by it.
+const registryServerSplit = {
+  name: "registry-server-split",
+  setup(b) {
+    b.onResolve({ filter: /registry\/server\/index\.ts$/ }, (args) =>
+      /registry-(serve|gc)\.ts$/.test(args.importer)
+        ? { path: "./registry-server.mjs", external: true }
+        : undefined,
+    );
+  },
+};
+
 await build({
   ...common,
+  plugins: [registryServerSplit],
   entryPoints: {
     berthd: "src/daemon/main.ts",
     berth: "src/cli/main.ts",
     "layer-worker": "src/diff/layer-worker.ts",
+    "registry-server": "src/registry/server/index.ts",
   },
   outdir: "dist",
   outExtension: { ".js": ".mjs" },

@@ -41,6 +41,7 @@ Commands:
 Management Commands:
   container   Manage containers
   image       Manage images
+  registry    Serve an OCI distribution registry
   system      Manage berth
 
 Global Options:
@@ -100,7 +101,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const found = findCommand(rest);
   if (!found) {
-    const groups = ["container", "image", "system", "volume"];
+    const groups = ["container", "image", "system", "volume", "registry"];
     const word = rest[0] ?? "";
     if (groups.includes(word)) {
       const subs = COMMANDS.flatMap((c) =>

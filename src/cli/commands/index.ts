@@ -38,6 +38,8 @@ import { volumeRmCommand } from "./volume-rm.ts";
 import { pullCommand } from "./pull.ts";
 import { pushCommand } from "./push.ts";
 import { loginCommand, logoutCommand } from "./login.ts";
+import { registryServeCommand } from "./registry-serve.ts";
+import { registryGcCommand } from "./registry-gc.ts";
 
 export const COMMANDS: readonly Command[] = [
   pauseCommand,
@@ -78,6 +80,8 @@ export const COMMANDS: readonly Command[] = [
   pushCommand,
   loginCommand,
   logoutCommand,
+  registryServeCommand,
+  registryGcCommand,
 ];
 
 export { CLIENT_VERSION } from "./version.ts";
