@@ -1,0 +1,2 @@
+export * from "./shell-lex.ts";
+export * from "./dockerfile-parser.ts";
