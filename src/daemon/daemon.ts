@@ -13,6 +13,7 @@ import {
   addSystemRoutes,
   addVolumeRoutes,
   createApiServer,
+  addBuildRoutes,
 } from "../api/server/index.ts";
 import { ContentStore } from "../content/index.ts";
 import { ImageService } from "../image/index.ts";
@@ -37,6 +38,7 @@ import {
 } from "./publish-events.ts";
 import type { ContainerExit } from "../runtime/index.ts";
 import { createImageBackend } from "./image-backend.ts";
+import { createBuildBackend } from "./build-backend.ts";
 import { listenOnSocket } from "./listen-socket.ts";
 import { openLockedMetadataDb } from "./root-lock.ts";
 import { type SystemFactsInput, systemInfo, systemVersion } from "./system-backend.ts";
@@ -84,6 +86,7 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     dataUsage: async (types) => {
       const usage = await imageBackend.dataUsage(types);
       if (types.size === 0 || types.has("volume")) usage.Volumes = await volumesWithUsage(volumes);
+      if (types.size === 0 || types.has("build-cache")) usage.BuildCache = buildBackend.cacheUsage();
       return usage;
     },
   });
@@ -143,6 +146,17 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
   });
   addContainerRoutes(router, publishContainerEvents(containerBackend, containerStore, events));
   addContainerRunRoutes(router, publishRunEvents(runBackend, containerStore, events));
+  const buildBackend = createBuildBackend({
+    root,
+    db,
+    images,
+    containers: containerBackend,
+    run: runBackend,
+    lifecycle,
+    runtime: containerRuntime,
+    log: log.child({ module: "build" }),
+  });
+  addBuildRoutes(router, buildBackend);
 
   const server = createApiServer(router, log.child({ module: "api" }));
   const socketPath = socketPathOf(options.host);

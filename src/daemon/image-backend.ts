@@ -40,9 +40,20 @@ export function createImageBackend(images: ImageService): ImageBackend & {
   const createdOf = (ref: string): number => created(images.resolve(ref).created);
 
   return {
-    async listImages({ filters }) {
+    async listImages({ all, filters }) {
       const matches = imagePredicate(filters, createdOf);
-      return filterReferences((await summaries()).filter(matches), filters);
+      // Build steps' intermediate images (untagged parents of other images) only show with -a, as in Docker.
+      const parents = new Set(
+        images.store
+          .list()
+          .map((r) => r.parent)
+          .filter((p) => p !== ""),
+      );
+      const visible = (s: ImageSummary): boolean => all || s.RepoTags.length > 0 || !parents.has(s.Id);
+      return filterReferences(
+        (await summaries()).filter((s) => visible(s) && matches(s)),
+        filters,
+      );
     },
 
     async inspectImage(name) {

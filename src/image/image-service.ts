@@ -52,6 +52,8 @@ export interface NewImage {
   layers: LayerRecord[];
   size: number;
   names: ImageRef[];
+  /** The image this one was built on (build steps, commit); "" or absent for none. */
+  parent?: string;
 }
 
 export interface DeleteItem {
@@ -185,7 +187,7 @@ export class ImageService {
         manifestMediaType: image.manifestMediaType,
         created: image.config.created ?? "",
         size: image.size,
-        parent: "",
+        parent: image.parent ?? "",
         addedAt: Date.now(),
         lastTagTime: "",
         layers: image.layers,

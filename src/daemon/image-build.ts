@@ -1,0 +1,1013 @@
+// `POST /build` (classic builder, swagger "ImageBuild"): context upload → stages → one image per
+// step. RUN runs as a real container through the daemon's container machinery (create from the
+// current image config → start → wait → its upper dir becomes the step's layer); COPY/ADD write
+// their layer directly; metadata instructions commit a config-only image. Each step is cached
+// on (parent image, config, instruction after expansion, content of the files it reads).
+
+import { spawn } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { join, posix } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import {
+  applyConfigInstruction,
+  cleanSource,
+  commandLine,
+  declareArgs,
+  expandWord,
+  IgnoreMatcher,
+  type Instruction,
+  lineError,
+  parseDockerfile,
+  parseDockerignore,
+  parseInstruction,
+  planCopy,
+  planStages,
+  type PathKind,
+  runArgEnv,
+  type Stage,
+  type StageState,
+  upperDirEntries,
+} from "../build/index.ts";
+import { type TarWriteEntry, writeTar } from "../diff/index.ts";
+import type { ImageRecord, ImageService } from "../image/index.ts";
+import { decompressStream, EngineError, invalidArgument, type Logger, notFound } from "../lib/index.ts";
+import { hostPlatform, type ImageConfig, type ImageRunConfig, MediaType, sha256Of } from "../oci/index.ts";
+import type { BuildCacheStore } from "./build-cache-store.ts";
+
+export interface BuildOptions {
+  dockerfile: string;
+  tags: string[];
+  buildArgs: Map<string, string>;
+  labels: Record<string, string>;
+  target: string;
+  noCache: boolean;
+  quiet: boolean;
+  forceRm: boolean;
+  networkMode: string;
+  extraHosts: string[];
+  shmSize?: number;
+  ulimits: { Name: string; Soft: number; Hard: number }[];
+  memory?: number;
+  memorySwap?: number;
+  cpuShares?: number;
+  cpuSetCpus?: string;
+  cpuPeriod?: number;
+  cpuQuota?: number;
+  cacheFrom: string[];
+  pull: boolean;
+}
+
+export interface BuildMessage {
+  stream?: string;
+  aux?: Record<string, unknown>;
+  id?: string;
+}
+
+/** What the builder needs of the container side of the daemon (no HTTP in between). */
+export interface BuildContainers {
+  create(request: Record<string, unknown>): Promise<string>;
+  /** Starts and resolves with the exit code; output chunks (demuxed) go to `output`. */
+  run(id: string, output: (text: string) => void): Promise<number>;
+  upperDir(id: string): string;
+  remove(id: string): Promise<void>;
+}
+
+export interface BuildDeps {
+  root: string;
+  images: ImageService;
+  containers: BuildContainers;
+  cache: BuildCacheStore;
+  log: Logger;
+}
+
+/** Docker refuses contexts beyond what it can store; we cap uploads to keep the disk safe. */
+const MAX_CONTEXT_BYTES = Number(process.env.BERTH_MAX_BUILD_CONTEXT ?? 8 * 1024 * 1024 * 1024);
+
+interface Built {
+  image?: ImageRecord;
+  config: ImageConfig;
+}
+
+class StepFailed extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+export { StepFailed };
+
+export async function buildImage(
+  deps: BuildDeps,
+  context: Readable,
+  options: BuildOptions,
+  emit: (msg: BuildMessage) => void,
+): Promise<string> {
+  const work = mkdtempSync(join(deps.root, "tmp-build-"));
+  const lease = deps.images.leases.acquire();
+  const say = (text: string): void => emit({ stream: text });
+  try {
+    const ctxDir = join(work, "context");
+    mkdirSync(ctxDir);
+    await extractContext(context, ctxDir);
+
+    const dfPath = cleanContextPath(options.dockerfile || "Dockerfile");
+    const dfFull = join(ctxDir, dfPath);
+    if (!existsSync(dfFull) || !statSync(dfFull).isFile()) {
+      throw invalidArgument(
+        "BUILD_NO_DOCKERFILE",
+        `Cannot locate specified Dockerfile: ${options.dockerfile || "Dockerfile"}`,
+      );
+    }
+    const parsed = parseDockerfile(readFileSync(dfFull, "utf8"));
+    const escapeToken = parsed.escapeToken;
+    const plan = planStages(parsed.root);
+    const ignoreFile = join(ctxDir, ".dockerignore");
+    const ignore = existsSync(ignoreFile)
+      ? new IgnoreMatcher(parseDockerignore(readFileSync(ignoreFile, "utf8")))
+      : undefined;
+
+    // Meta ARGs: usable in FROM lines only (reference "Understand how ARG and FROM interact").
+    const usedBuildArgs = new Set<string>();
+    const metaArgs = new Map<string, string | undefined>();
+    const metaState = (): StageState => ({
+      config: {},
+      args: metaArgs,
+      buildArgs: options.buildArgs,
+      usedBuildArgs,
+      metaArgs,
+    });
+    for (const a of plan.metaArgs) {
+      declareArgs(metaArgs, a, options.buildArgs, usedBuildArgs, (w) =>
+        expandWord(metaState(), a, w, escapeToken),
+      );
+    }
+
+    // Which stage to stop at, and the stages it needs (only those are built).
+    let last = plan.stages.length - 1;
+    if (options.target !== "") {
+      last = plan.stages.findIndex((s) => s.name === options.target.toLowerCase());
+      if (last < 0)
+        throw invalidArgument("BUILD_TARGET", `failed to reach build target ${options.target} in Dockerfile`);
+    }
+    const stageRef = (ref: string, before: number): number | undefined => {
+      const lower = ref.toLowerCase();
+      const byName = plan.stages.findIndex((s, i) => i < before && s.name === lower);
+      if (byName >= 0) return byName;
+      if (/^\d+$/.test(ref) && Number(ref) < before) return Number(ref);
+      return undefined;
+    };
+    const baseNames = plan.stages.map((s) => expandWord(metaState(), s.from, s.baseName, escapeToken));
+    const needed = new Set<number>();
+    const visit = (i: number): void => {
+      if (needed.has(i)) return;
+      needed.add(i);
+      const st = plan.stages[i] as Stage;
+      const base = stageRef(baseNames[i] ?? "", i);
+      if (base !== undefined) visit(base);
+      for (const c of st.commands) {
+        const from = c.flags.get("from")?.[0];
+        if (from !== undefined) {
+          const dep = stageRef(from, i);
+          if (dep !== undefined) visit(dep);
+        }
+        for (const m of c.flags.get("mount") ?? []) {
+          const f = /(?:^|,)from=([^,]+)/.exec(m)?.[1];
+          const dep = f === undefined ? undefined : stageRef(f, i);
+          if (dep !== undefined) visit(dep);
+        }
+      }
+    };
+    visit(last);
+    const order = [...needed].sort((a, b) => a - b);
+    const total = order.reduce((n, i) => n + 1 + (plan.stages[i]?.commands.length ?? 0), 0);
+    let step = 0;
+    const built = new Map<number, Built>();
+
+    for (const index of order) {
+      const stage = plan.stages[index] as Stage;
+      const isFinal = index === last;
+      step++;
+      say(`Step ${step}/${total} : ${stage.from.original}\n`);
+      const baseName = baseNames[index] ?? "";
+      let current: Built;
+      const fromStage = stageRef(baseName, index);
+      if (fromStage !== undefined) {
+        current = built.get(fromStage) as Built;
+      } else if (baseName.toLowerCase() === "scratch") {
+        const p = hostPlatform();
+        current = {
+          config: {
+            architecture: p.architecture,
+            os: "linux",
+            ...(p.variant ? { variant: p.variant } : {}),
+            config: {},
+            rootfs: { type: "layers", diff_ids: [] },
+            history: [],
+          },
+        };
+      } else {
+        const image = deps.images.find(baseName);
+        if (!image) {
+          const repo = baseName.replace(/:[^/:]*$/, "").replace(/@.*$/, "");
+          throw notFound(
+            "BUILD_BASE_MISSING",
+            `pull access denied for ${repo}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied`,
+          );
+        }
+        current = { image, config: await deps.images.config(image.id) };
+      }
+      say(current.image ? ` ---> ${short(current.image.id)}\n` : " ---> \n");
+      const state: StageState = {
+        config: structuredClone(current.config.config ?? {}),
+        args: new Map(),
+        buildArgs: options.buildArgs,
+        usedBuildArgs,
+        metaArgs,
+      };
+      if (isFinal && Object.keys(options.labels).length > 0) {
+        state.config.Labels = { ...(state.config.Labels ?? {}), ...options.labels };
+      }
+      // ONBUILD triggers of the base run first (reference "ONBUILD").
+      const triggers = (state.config.OnBuild ?? []).map((t) => {
+        const n = parseDockerfile(t).root.children[0];
+        if (!n) throw invalidArgument("BUILD_ONBUILD", `invalid ONBUILD trigger: ${t}`);
+        return parseInstruction({ ...n, startLine: stage.from.line });
+      });
+      delete state.config.OnBuild;
+      if (triggers.length > 0)
+        say(`# Executing ${triggers.length} build trigger${triggers.length > 1 ? "s" : ""}\n`);
+      const ctx: StepContext = {
+        deps,
+        options,
+        ctxDir,
+        ignore,
+        escapeToken,
+        stageRef: (r) => stageRef(r, index),
+        built,
+        say,
+        work,
+        lease,
+      };
+      for (const t of triggers) current = await runStep(ctx, stage, state, current, t, true);
+      for (const inst of stage.commands) {
+        step++;
+        say(`Step ${step}/${total} : ${inst.original}\n`);
+        current = await runStep(ctx, stage, state, current, inst, false);
+      }
+      // A stage that is nothing but FROM still yields its base as the result.
+      built.set(index, current);
+    }
+
+    let result = built.get(last) as Built;
+    if (!result.image) {
+      // FROM scratch with no step: Docker refuses to produce an empty image.
+      result = await commitImage(deps, lease, result, result.config.config ?? {}, undefined, "", true);
+    }
+    const id = (result.image as ImageRecord).id;
+    const unused = [...options.buildArgs.keys()].filter(
+      (k) =>
+        !usedBuildArgs.has(k) &&
+        ![
+          "HTTP_PROXY",
+          "http_proxy",
+          "HTTPS_PROXY",
+          "https_proxy",
+          "FTP_PROXY",
+          "ftp_proxy",
+          "NO_PROXY",
+          "no_proxy",
+          "ALL_PROXY",
+          "all_proxy",
+        ].includes(k),
+    );
+    if (unused.length > 0) say(`[Warning] One or more build-args [${unused.join(" ")}] were not consumed\n`);
+    emit({ id: "moby.image.id", aux: { ID: id } });
+    say(`Successfully built ${short(id)}\n`);
+    for (const tag of options.tags) {
+      await deps.images.tag(id, tag);
+      say(
+        `Successfully tagged ${tag.includes(":") && !/:[0-9]+\/[^:]*$/.test(tag) ? tag : `${tag}:latest`}\n`,
+      );
+    }
+    return id;
+  } finally {
+    lease.release();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+interface StepContext {
+  deps: BuildDeps;
+  options: BuildOptions;
+  ctxDir: string;
+  ignore: IgnoreMatcher | undefined;
+  escapeToken: string;
+  stageRef: (ref: string) => number | undefined;
+  built: Map<number, Built>;
+  say: (text: string) => void;
+  work: string;
+  lease: ReturnType<ImageService["leases"]["acquire"]>;
+}
+
+function short(id: string): string {
+  return id.replace(/^sha256:/, "").slice(0, 12);
+}
+
+function cleanContextPath(p: string): string {
+  const rel = posix.normalize(p.replace(/^\/+/, ""));
+  if (rel === ".." || rel.startsWith("../")) {
+    throw invalidArgument("BUILD_DOCKERFILE_OUTSIDE", `forbidden path outside the build context: ${p}`);
+  }
+  return rel;
+}
+
+/** Unpacks the uploaded context (plain or compressed tar) with GNU tar, which refuses `..` members. */
+async function extractContext(source: Readable, dir: string): Promise<void> {
+  const { stream } = await decompressStream(source as AsyncIterable<Buffer> as Readable);
+  const tar = spawn("tar", ["-x", "--no-same-owner", "-C", dir], { stdio: ["pipe", "ignore", "pipe"] });
+  let stderr = "";
+  tar.stderr.on("data", (d: Buffer) => {
+    if (stderr.length < 4096) stderr += d.toString();
+  });
+  const exited = new Promise<number>((resolve) => tar.on("close", (code) => resolve(code ?? 1)));
+  let bytes = 0;
+  const counted = async function* (): AsyncGenerator<Buffer> {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      if (bytes > MAX_CONTEXT_BYTES) {
+        throw invalidArgument(
+          "BUILD_CONTEXT_TOO_LARGE",
+          `build context is larger than the limit of ${MAX_CONTEXT_BYTES} bytes`,
+        );
+      }
+      yield chunk;
+    }
+  };
+  try {
+    await pipeline(Readable.from(counted()), tar.stdin);
+  } catch (err) {
+    tar.kill("SIGKILL");
+    await exited;
+    if (err instanceof EngineError) throw err;
+    if ((err as NodeJS.ErrnoException).code !== "EPIPE") {
+      throw invalidArgument("BUILD_CONTEXT", `error reading build context: ${(err as Error).message}`);
+    }
+  }
+  const code = await exited;
+  if (code !== 0) {
+    throw invalidArgument(
+      "BUILD_CONTEXT",
+      `invalid build context archive: ${stderr.trim().split("\n").slice(0, 3).join("; ")}`,
+    );
+  }
+}
+
+/** What an image has at a path (top layer wins; whiteouts hide), for COPY's destination rules. */
+function imageLookup(deps: BuildDeps, image: ImageRecord | undefined): (abs: string) => PathKind | undefined {
+  const top = image?.layers.at(-1)?.chainId;
+  const lowers = top === undefined ? [] : deps.images.snapshots.lowerDirs(top);
+  return (abs) => {
+    for (const dir of lowers) {
+      const parts = abs.split("/").filter(Boolean);
+      let hidden = false;
+      for (let i = 1; i <= parts.length; i++) {
+        const wh = join(dir, ...parts.slice(0, i - 1), `.wh.${parts[i - 1] ?? ""}`);
+        if (existsSync(wh)) hidden = true;
+      }
+      if (hidden) return undefined;
+      try {
+        const st = lstatSync(join(dir, abs));
+        if (st.isCharacterDevice() && st.rdev === 0) return undefined;
+        return st.isDirectory() ? "dir" : st.isSymbolicLink() ? "symlink" : st.isFile() ? "file" : "other";
+      } catch {
+        /* not in this layer */
+      }
+    }
+    return undefined;
+  };
+}
+
+function parseChown(
+  spec: string,
+  lookupFile: (abs: string) => string | undefined,
+): { uid: number; gid: number } {
+  if (spec === "") return { uid: 0, gid: 0 };
+  const [user = "", group] = spec.split(":");
+  const resolve = (name: string, file: string): number => {
+    if (/^\d+$/.test(name)) return Number(name);
+    const text = lookupFile(file) ?? "";
+    for (const line of text.split("\n")) {
+      const f = line.split(":");
+      if (f[0] === name && f[2] !== undefined) return Number(f[2]);
+    }
+    throw invalidArgument(
+      "BUILD_CHOWN",
+      `unable to convert uid/gid chown string to host mapping: can't find uid for user ${name}: no such user: ${name}`,
+    );
+  };
+  const uid = resolve(user, "/etc/passwd");
+  let gid = uid;
+  if (group !== undefined) gid = resolve(group, "/etc/group");
+  else if (!/^\d+$/.test(user)) {
+    const line = (lookupFile("/etc/passwd") ?? "").split("\n").find((l) => l.split(":")[0] === user);
+    gid = Number(line?.split(":")[3] ?? uid);
+  }
+  return { uid, gid };
+}
+
+function readImageFile(deps: BuildDeps, image: ImageRecord | undefined): (abs: string) => string | undefined {
+  const top = image?.layers.at(-1)?.chainId;
+  const lowers = top === undefined ? [] : deps.images.snapshots.lowerDirs(top);
+  return (abs) => {
+    for (const dir of lowers) {
+      try {
+        return readFileSync(join(dir, abs), "utf8");
+      } catch {
+        /* next layer */
+      }
+    }
+    return undefined;
+  };
+}
+
+function cacheKey(parent: Built, config: ImageRunConfig, description: string, content = ""): string {
+  return sha256Of(
+    Buffer.from(JSON.stringify({ parent: parent.image?.id ?? "scratch", config, description, content })),
+  );
+}
+
+async function runStep(
+  ctx: StepContext,
+  stage: Stage,
+  state: StageState,
+  current: Built,
+  inst: Instruction,
+  trigger: boolean,
+): Promise<Built> {
+  const { deps, options, escapeToken, say } = ctx;
+  void stage;
+  void trigger;
+  const before = structuredClone(state.config);
+  const tryCache = async (key: string): Promise<Built | undefined> => {
+    if (options.noCache) return undefined;
+    const hit = deps.cache.lookup(key);
+    const image = hit === undefined ? undefined : deps.images.find(hit);
+    if (!image) return undefined;
+    deps.cache.touch(key);
+    say(" ---> Using cache\n");
+    say(` ---> ${short(image.id)}\n`);
+    return { image, config: await deps.images.config(image.id) };
+  };
+  const done = (b: Built, key: string): Built => {
+    deps.cache.record(key, (b.image as ImageRecord).id, inst.original);
+    say(` ---> ${short((b.image as ImageRecord).id)}\n`);
+    return b;
+  };
+
+  switch (inst.name) {
+    case "arg": {
+      declareArgs(state.args, inst, options.buildArgs, state.usedBuildArgs, (w) =>
+        expandWord(state, inst, w, escapeToken),
+      );
+      // Meta ARG defaults flow into a stage's ARG without a value (reference "ARG" scope rules).
+      for (const word of inst.args) {
+        const name = word.split("=")[0] ?? "";
+        if (
+          !word.includes("=") &&
+          state.args.get(name) === undefined &&
+          state.metaArgs.get(name) !== undefined
+        ) {
+          state.args.set(name, state.metaArgs.get(name));
+        }
+      }
+      const text = `ARG ${inst.args.join(" ")}`;
+      const key = cacheKey(current, before, text, JSON.stringify([...state.args]));
+      const hit = await tryCache(key);
+      if (hit) return hit;
+      return done(
+        await commitImage(
+          deps,
+          ctx.lease,
+          current,
+          state.config,
+          undefined,
+          `/bin/sh -c #(nop)  ${text}`,
+          true,
+        ),
+        key,
+      );
+    }
+    case "run":
+      return runRun(ctx, state, current, inst, before, tryCache, done);
+    case "copy":
+    case "add":
+      return runCopy(ctx, state, current, inst, before, tryCache, done);
+    case "from":
+      throw lineError("FROM is not allowed here", inst.line);
+    default: {
+      const text = applyConfigInstruction(state, inst, escapeToken);
+      const key = cacheKey(current, before, text);
+      const hit = await tryCache(key);
+      if (hit) {
+        state.config = structuredClone(hit.config.config ?? {});
+        return hit;
+      }
+      return done(
+        await commitImage(
+          deps,
+          ctx.lease,
+          current,
+          state.config,
+          undefined,
+          `/bin/sh -c #(nop)  ${text}`,
+          true,
+          state.maintainer,
+        ),
+        key,
+      );
+    }
+  }
+}
+
+type TryCache = (key: string) => Promise<Built | undefined>;
+type Done = (b: Built, key: string) => Built;
+
+async function runCopy(
+  ctx: StepContext,
+  state: StageState,
+  current: Built,
+  inst: Instruction,
+  before: ImageRunConfig,
+  tryCache: TryCache,
+  done: Done,
+): Promise<Built> {
+  const { deps, escapeToken } = ctx;
+  const upper = inst.name.toUpperCase() as "COPY" | "ADD";
+  const x = (w: string): string => expandWord(state, inst, w, escapeToken);
+  const words = inst.args.map(x);
+  const dest = words.at(-1) ?? "";
+  const lookup = imageLookup(deps, current.image);
+  const owner = parseChown(x(inst.flags.get("chown")?.[0] ?? ""), readImageFile(deps, current.image));
+  const chmodText = inst.flags.get("chmod")?.[0];
+  let chmod: number | undefined;
+  if (chmodText !== undefined) {
+    if (!/^[0-7]{3,4}$/.test(chmodText)) throw lineError(`invalid chmod parameter: ${chmodText}`, inst.line);
+    chmod = parseInt(chmodText, 8);
+  }
+  let sourceRoot = ctx.ctxDir;
+  let ignore = ctx.ignore;
+  const from = inst.flags.get("from")?.[0];
+  let scratch: string | undefined;
+  if (from !== undefined && inst.name === "copy") {
+    const ref = x(from);
+    const idx = ctx.stageRef(ref);
+    const fromImage = idx !== undefined ? ctx.built.get(idx)?.image : deps.images.find(ref);
+    if (idx === undefined && !fromImage) {
+      throw notFound(
+        "BUILD_COPY_FROM",
+        `invalid from flag value ${ref}: pull access denied for ${ref}, repository does not exist or may require 'docker login'`,
+      );
+    }
+    // A merged view of the image's layers: copy them into a scratch dir via overlay lowers.
+    scratch = join(ctx.work, `from-${randomBytes(4).toString("hex")}`);
+    mkdirSync(scratch);
+    await mergedView(deps, fromImage, scratch);
+    sourceRoot = scratch;
+    ignore = undefined;
+  }
+  try {
+    let sources = words.slice(0, -1);
+    // Heredocs become files named by the delimiter (reference "Here-Documents").
+    if (inst.heredocs.length > 0) {
+      const hd = join(ctx.work, `heredoc-${randomBytes(4).toString("hex")}`);
+      mkdirSync(hd);
+      sources = [];
+      for (const h of inst.heredocs) {
+        const content = h.expand
+          ? expandWord(state, inst, h.content.replace(/"/g, '\\"').replace(/^/, '"') + '"', escapeToken)
+          : h.content;
+        writeFileSync(join(hd, h.name), content, { mode: 0o644 });
+        sources.push(h.name);
+      }
+      sources = sources.filter((s) => !s.startsWith("<<"));
+      sourceRoot = hd;
+      ignore = undefined;
+    } else {
+      for (const s of sources) {
+        if (/^https?:\/\//i.test(s)) {
+          if (inst.name === "copy") throw lineError(`source can't be a URL for COPY`, inst.line);
+          throw invalidArgument(
+            "BUILD_ADD_URL",
+            `ADD failed: cannot download ${s}: this berthd has no network access to fetch remote sources`,
+          );
+        }
+        if (/^git@|\.git(#.*)?$/.test(s) && inst.name === "add") {
+          throw invalidArgument("BUILD_ADD_GIT", `ADD failed: cannot clone ${s}: no network access`);
+        }
+      }
+    }
+    // ADD auto-extracts local tar archives into the destination (reference "ADD" → "Adding local tar archives").
+    let extracted: string | undefined;
+    if (inst.name === "add" && inst.heredocs.length === 0) {
+      const archives = sources.filter((s) => isArchive(join(sourceRoot, cleanSource(s, upper))));
+      if (archives.length > 0) {
+        extracted = join(ctx.work, `add-${randomBytes(4).toString("hex")}`);
+        mkdirSync(extracted);
+        for (const a of archives) {
+          const src = join(sourceRoot, cleanSource(a, upper));
+          const code = await runTool("tar", ["-x", "--no-same-owner", "-f", src, "-C", extracted]);
+          if (code !== 0) throw invalidArgument("BUILD_ADD_ARCHIVE", `ADD failed: could not extract ${a}`);
+        }
+      }
+    }
+    const plan = await planCopy({
+      sourceRoot,
+      ...(ignore ? { ignore } : {}),
+      sources: extracted
+        ? sources.filter((s) => !isArchive(join(sourceRoot, cleanSource(s, upper))))
+        : sources,
+      dest,
+      workdir: state.config.WorkingDir || "/",
+      ...owner,
+      ...(chmod !== undefined ? { chmod } : {}),
+      lookup,
+      instruction: upper,
+    }).catch(async (err: unknown) => {
+      if (
+        extracted &&
+        (err as EngineError).code === "BUILD_COPY_FAILED" &&
+        sources.every((s) => isArchive(join(sourceRoot, cleanSource(s, upper))))
+      ) {
+        return { entries: [] as TarWriteEntry[], hash: "" };
+      }
+      throw err;
+    });
+    let entries = plan.entries;
+    let contentHash = plan.hash;
+    if (extracted) {
+      const destDir = dest.startsWith("/") ? dest : posix.join(state.config.WorkingDir || "/", dest);
+      const more = await planCopy({
+        sourceRoot: extracted,
+        sources: ["."],
+        dest: destDir.endsWith("/") ? destDir : destDir + "/",
+        workdir: "/",
+        ...owner,
+        lookup,
+        instruction: upper,
+      });
+      entries = [...entries, ...more.entries];
+      contentHash += more.hash;
+    }
+    const description = `${upper} ${JSON.stringify(inst.flags.get("chown") ?? [])}${chmodText ?? ""} ${contentHash} in ${dest}`;
+    const key = cacheKey(current, before, description, contentHash);
+    const hit = await tryCache(key);
+    if (hit) return hit;
+    const createdBy = `/bin/sh -c #(nop) ${upper} ${contentHash.startsWith("sha256:") ? "multi:" + contentHash.slice(7) : contentHash} in ${dest} `;
+    return done(await commitImage(deps, ctx.lease, current, state.config, entries, createdBy, false), key);
+  } finally {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function isArchive(path: string): boolean {
+  try {
+    const st = statSync(path);
+    if (!st.isFile() || st.size < 262) return false;
+    const head = Buffer.alloc(512);
+    const fd = readFileSync(path).subarray(0, 512);
+    fd.copy(head);
+    if (head[0] === 0x1f && head[1] === 0x8b) return true; // gzip
+    if (head.subarray(0, 3).toString() === "BZh") return true;
+    if (head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return true;
+    return head.subarray(257, 262).toString() === "ustar";
+  } catch {
+    return false;
+  }
+}
+
+function runTool(cmd: string, args: string[]): Promise<number> {
+  return new Promise((resolve) => {
+    const p = spawn(cmd, args, { stdio: "ignore" });
+    p.on("close", (code) => resolve(code ?? 1));
+    p.on("error", () => resolve(127));
+  });
+}
+
+/** Copies an image's merged filesystem into `dir` (COPY --from of a stage or image). */
+async function mergedView(deps: BuildDeps, image: ImageRecord | undefined, dir: string): Promise<void> {
+  const top = image?.layers.at(-1)?.chainId;
+  if (top === undefined) return;
+  const lowers = deps.images.snapshots.lowerDirs(top);
+  // Bottom layer first; whiteouts of upper layers delete what lower ones put there.
+  for (const lower of [...lowers].reverse()) {
+    const code = await runTool("sh", [
+      "-c",
+      'cd "$1" && find . -type c -print0 | while IFS= read -r -d "" f; do rm -rf "$2/$f"; done; tar -c --exclude="./.wh.*" . | tar -x -C "$2"; find "$2" -type c -delete 2>/dev/null; true',
+      "sh",
+      lower,
+      dir,
+    ]);
+    if (code !== 0) throw invalidArgument("BUILD_COPY_FROM", `could not read image layers for COPY --from`);
+  }
+}
+
+async function runRun(
+  ctx: StepContext,
+  state: StageState,
+  current: Built,
+  inst: Instruction,
+  before: ImageRunConfig,
+  tryCache: TryCache,
+  done: Done,
+): Promise<Built> {
+  const { deps, options, say } = ctx;
+  let cmd = commandLine(inst, state.config);
+  const heredocFiles: { name: string; content: string }[] = [];
+  if (inst.heredocs.length > 0 && !inst.json) {
+    // RUN <<EOF: the heredoc is the script (reference "Here-Documents" → "Example: Running a multi-line script").
+    const first = inst.heredocs[0];
+    const line = inst.args.join(" ");
+    if (first && /^\s*<<-?['"]?\w+['"]?\s*$/.test(line)) {
+      cmd = [...(state.config.Shell ?? ["/bin/sh", "-c"]), first.content];
+    } else {
+      cmd = [
+        ...(state.config.Shell ?? ["/bin/sh", "-c"]),
+        line + "\n" + inst.heredocs.map((h) => h.content + h.name).join("\n"),
+      ];
+    }
+    void heredocFiles;
+  }
+  const argEnv = runArgEnv(state);
+  const mounts = (inst.flags.get("mount") ?? []).map((m) => parseMount(m, inst));
+  const network = inst.flags.get("network")?.[0] ?? "default";
+  if (!["none", "default", "host"].includes(network))
+    throw lineError(`unsupported network mode: ${network}`, inst.line);
+  const description = `RUN ${JSON.stringify(cmd)} args=${JSON.stringify(argEnv)} mounts=${JSON.stringify(mounts)} net=${network}`;
+  const key = cacheKey(current, before, description);
+  const hit = await tryCache(key);
+  if (hit) return hit;
+
+  const binds: string[] = [];
+  const tmpfs: Record<string, string> = {};
+  for (const m of mounts) {
+    if (m.type === "cache") {
+      const id = m.id || m.target;
+      const dir = join(
+        deps.root,
+        "build-cache-mounts",
+        createHash("sha256").update(id).digest("hex").slice(0, 32),
+      );
+      mkdirSync(dir, { recursive: true, mode: 0o755 });
+      binds.push(`${dir}:${m.target}`);
+    } else if (m.type === "bind") {
+      let root = ctx.ctxDir;
+      if (m.from) {
+        const idx = ctx.stageRef(m.from);
+        const img = idx !== undefined ? ctx.built.get(idx)?.image : deps.images.find(m.from);
+        root = join(ctx.work, `mount-${randomBytes(4).toString("hex")}`);
+        mkdirSync(root);
+        await mergedView(deps, img, root);
+      }
+      const src = join(root, cleanSource(m.source || ".", "RUN"));
+      if (!existsSync(src))
+        throw lineError(`failed to compute cache key: "/${m.source}": not found`, inst.line);
+      binds.push(`${src}:${m.target}:${m.rw ? "rw" : "ro"}`);
+    } else if (m.type === "tmpfs") {
+      tmpfs[m.target] = "";
+    }
+  }
+  const baseImage = current.image;
+  let imageRef = baseImage?.id;
+  let scratchImage: Built | undefined;
+  if (!imageRef) {
+    scratchImage = await commitImage(deps, ctx.lease, current, state.config, [], "", true);
+    imageRef = (scratchImage.image as ImageRecord).id;
+  }
+  const env = [...(state.config.Env ?? [])];
+  const keys = new Set(env.map((e) => e.split("=")[0]));
+  for (const a of argEnv) if (!keys.has(a.split("=")[0])) env.push(a);
+  const request: Record<string, unknown> = {
+    Image: imageRef,
+    Cmd: cmd,
+    Entrypoint: [],
+    Env: env,
+    WorkingDir: state.config.WorkingDir ?? "",
+    User: state.config.User ?? "",
+    Labels: {},
+    HostConfig: {
+      NetworkMode:
+        network === "none" ? "none" : network === "host" ? "host" : options.networkMode || "default",
+      ...(binds.length > 0 ? { Binds: binds } : {}),
+      ...(Object.keys(tmpfs).length > 0 ? { Tmpfs: tmpfs } : {}),
+      ...(options.extraHosts.length > 0 ? { ExtraHosts: options.extraHosts } : {}),
+      ...(options.shmSize ? { ShmSize: options.shmSize } : {}),
+      ...(options.ulimits.length > 0 ? { Ulimits: options.ulimits } : {}),
+      ...(options.memory ? { Memory: options.memory } : {}),
+      ...(options.memorySwap ? { MemorySwap: options.memorySwap } : {}),
+      ...(options.cpuShares ? { CpuShares: options.cpuShares } : {}),
+      ...(options.cpuSetCpus ? { CpusetCpus: options.cpuSetCpus } : {}),
+      ...(options.cpuPeriod ? { CpuPeriod: options.cpuPeriod } : {}),
+      ...(options.cpuQuota ? { CpuQuota: options.cpuQuota } : {}),
+    },
+  };
+  // WORKDIR must exist for the process to start; Docker creates it (reference "WORKDIR").
+  const id = await deps.containers.create(request);
+  say(` ---> Running in ${short(id)}\n`);
+  let removed = false;
+  try {
+    const code = await deps.containers.run(id, (text) => say(text));
+    if (code !== 0) {
+      const shown = inst.json ? JSON.stringify(cmd) : cmd.join(" ");
+      throw new StepFailed(`The command '${shown}' returned a non-zero code: ${code}`, code);
+    }
+    const createdBy = inst.json ? `${JSON.stringify(cmd)}` : cmd.join(" ");
+    const withArgs = argEnv.length > 0 ? `|${argEnv.length} ${argEnv.join(" ")} ${createdBy}` : createdBy;
+    // Mount points the runtime made for binds/tmpfs are not content: drop them if empty.
+    const upper = deps.containers.upperDir(id);
+    for (const m of mounts) {
+      const p = join(upper, m.target);
+      try {
+        if (
+          lstatSync(p).isDirectory() &&
+          readdirSafe(p).length === 0 &&
+          current.image &&
+          imageLookup(deps, current.image)(m.target) === undefined
+        )
+          rmSync(p, { recursive: true });
+      } catch {
+        /* not created */
+      }
+    }
+    const entries = [...upperDirEntries(upper)];
+    const result = await commitImage(
+      deps,
+      ctx.lease,
+      scratchImage ?? current,
+      state.config,
+      entries,
+      withArgs,
+      false,
+    );
+    await deps.containers.remove(id);
+    removed = true;
+    say(` ---> Removed intermediate container ${short(id)}\n`);
+    return done(result, key);
+  } finally {
+    if (!removed)
+      await deps.containers
+        .remove(id)
+        .catch((err: unknown) => deps.log.warn("build: remove container", { id, err }));
+  }
+}
+
+function readdirSafe(p: string): string[] {
+  try {
+    return readdirSync(p);
+  } catch {
+    return [];
+  }
+}
+
+interface MountSpec {
+  type: "cache" | "bind" | "tmpfs";
+  target: string;
+  source: string;
+  id: string;
+  from: string;
+  rw: boolean;
+}
+
+function parseMount(spec: string, inst: Instruction): MountSpec {
+  const m: MountSpec = { type: "bind", target: "", source: "", id: "", from: "", rw: false };
+  for (const part of spec.split(",")) {
+    const [k = "", v] = part.includes("=")
+      ? [part.slice(0, part.indexOf("=")), part.slice(part.indexOf("=") + 1)]
+      : [part, undefined];
+    switch (k.toLowerCase()) {
+      case "type":
+        if (v !== "cache" && v !== "bind" && v !== "tmpfs")
+          throw lineError(`unsupported mount type "${v ?? ""}"`, inst.line);
+        m.type = v;
+        break;
+      case "target":
+      case "dst":
+      case "destination":
+        m.target = v ?? "";
+        break;
+      case "source":
+      case "src":
+        m.source = v ?? "";
+        break;
+      case "id":
+        m.id = v ?? "";
+        break;
+      case "from":
+        m.from = v ?? "";
+        break;
+      case "rw":
+      case "readwrite":
+        m.rw = v === undefined || v === "true";
+        break;
+      case "ro":
+      case "readonly":
+        m.rw = !(v === undefined || v === "true");
+        break;
+      case "sharing":
+      case "mode":
+      case "uid":
+      case "gid":
+      case "size":
+      case "required":
+        break;
+      default:
+        throw lineError(`unexpected key '${k}' in '${part}'`, inst.line);
+    }
+  }
+  if (m.target === "") throw lineError(`mount target is required: ${spec}`, inst.line);
+  if (!m.target.startsWith("/")) m.target = "/" + m.target;
+  if (m.type === "cache") m.rw = true;
+  return m;
+}
+
+/** One step's image: the parent's layers (+ a new one), the config, a history entry. */
+async function commitImage(
+  deps: BuildDeps,
+  lease: ReturnType<ImageService["leases"]["acquire"]>,
+  parent: Built,
+  runConfig: ImageRunConfig,
+  layerEntries: TarWriteEntry[] | undefined,
+  createdBy: string,
+  emptyLayer: boolean,
+  author?: string,
+): Promise<Built> {
+  const images = deps.images;
+  const layers = (parent.image?.layers ?? []).map((l) => ({
+    blobDigest: l.blobDigest,
+    blobMediaType: l.blobMediaType,
+    blobSize: l.blobSize,
+    diffId: l.diffId,
+  }));
+  if (layerEntries !== undefined && !emptyLayer) {
+    const blob = await images.content.ingest(writeTar(layerEntries) as AsyncIterable<Buffer> as never);
+    lease.addBlob(blob.digest);
+    layers.push({
+      blobDigest: blob.digest,
+      blobMediaType: MediaType.ociLayer,
+      blobSize: blob.size,
+      diffId: blob.digest,
+    });
+  }
+  const { records, size } = await images.unpack(layers, lease);
+  const now = new Date().toISOString();
+  const config: ImageConfig = {
+    ...structuredClone(parent.config),
+    created: now,
+    ...(author ? { author } : {}),
+    config: structuredClone(runConfig),
+    rootfs: { type: "layers", diff_ids: layers.map((l) => l.diffId) },
+    history: [
+      ...(parent.config.history ?? []),
+      ...(createdBy === "" && emptyLayer
+        ? []
+        : [{ created: now, created_by: createdBy, ...(emptyLayer ? { empty_layer: true } : {}) }]),
+    ],
+  };
+  delete config.id;
+  delete config.parent;
+  delete config.container;
+  delete config.container_config;
+  const bytes = Buffer.from(JSON.stringify(config));
+  const digest = sha256Of(bytes);
+  await images.content.writeBuffer(bytes, digest);
+  lease.addBlob(digest);
+  const manifest = await images.writeManifest(digest, layers, lease);
+  await images.commit([
+    {
+      configDigest: digest,
+      config,
+      manifestDigest: manifest.digest,
+      manifestMediaType: manifest.mediaType,
+      layers: records,
+      size,
+      names: [],
+      ...(parent.image ? { parent: parent.image.id } : {}),
+    },
+  ]);
+  const image = images.find(digest);
+  if (!image) throw invalidArgument("BUILD_COMMIT", "image vanished after commit");
+  return { image, config };
+}
