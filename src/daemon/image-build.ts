@@ -835,7 +835,9 @@ async function runRun(
       throw new StepFailed(`The command '${shown}' returned a non-zero code: ${code}`, code);
     }
     const createdBy = inst.json ? `${JSON.stringify(cmd)}` : cmd.join(" ");
-    const withArgs = argEnv.length > 0 ? `|${argEnv.length} ${argEnv.join(" ")} ${createdBy}` : createdBy;
+    // History names the build args a RUN saw, sorted (moby's prependEnvOnCmd).
+    const withArgs =
+      argEnv.length > 0 ? `|${argEnv.length} ${[...argEnv].sort().join(" ")} ${createdBy}` : createdBy;
     // Mount points the runtime made for binds/tmpfs are not content: drop them if empty.
     const upper = deps.containers.upperDir(id);
     for (const m of mounts) {

@@ -83,4 +83,157 @@ describe("docker build (classic builder)", () => {
     assert.ok(inspect.Config.Env.includes("GREETING=hello"));
     await noContainers();
   });
+
+  it("multi-stage: --target builds only the stages it needs; COPY --from a stage and by index", async () => {
+    const dir = context({
+      Dockerfile: [
+        "FROM busybox AS base",
+        "RUN echo base > /base.txt",
+        "FROM base AS builder",
+        "RUN echo built > /artifact",
+        "FROM busybox AS unused",
+        "RUN exit 7",
+        "FROM busybox AS final",
+        "COPY --from=builder /artifact /from-name",
+        "COPY --from=0 /base.txt /from-index",
+        'CMD ["cat", "/from-name", "/from-index"]',
+        "FROM final AS later",
+        "RUN exit 9",
+      ].join("\n"),
+    });
+    const r = await build(["--target", "final", "-t", "ms:final", dir]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.doesNotMatch(r.stdout, /exit 7|exit 9/);
+    assert.equal(await run("ms:final"), "built\nbase\n");
+    const bad = await build(["--target", "nosuch", dir]);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /failed to reach build target nosuch in Dockerfile/);
+    await noContainers();
+  });
+
+  it("ARG and ENV expansion with --build-arg, defaults and modifiers; labels, history", async () => {
+    const dir = context({
+      Dockerfile: [
+        "ARG BASE=busybox",
+        "FROM ${BASE}",
+        "ARG VERSION=1.0",
+        "ARG FLAVOR",
+        "ENV APP_HOME=/opt/app VERSION_ENV=v${VERSION}",
+        "WORKDIR ${APP_HOME}/${FLAVOR:-plain}",
+        'LABEL version="${VERSION}" flavor=${FLAVOR:+set}',
+        'RUN echo "$VERSION-$FLAVOR-${VERSION_ENV%.*}" > info',
+        "EXPOSE 80/tcp 53/udp",
+        "USER 1000:1000",
+        'ENTRYPOINT ["cat"]',
+        'CMD ["info"]',
+      ].join("\n"),
+    });
+    const r = await build(["--build-arg", "FLAVOR=spicy", "--label", "extra=yes", "-t", "args:1", dir]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.equal(await run("args:1"), "1.0-spicy-v1\n");
+    const info = JSON.parse((await daemon.docker(["image", "inspect", "args:1"])).stdout)[0];
+    assert.equal(info.Config.WorkingDir, "/opt/app/spicy");
+    assert.deepEqual(info.Config.Labels, { version: "1.0", flavor: "set", extra: "yes" });
+    assert.deepEqual(Object.keys(info.Config.ExposedPorts).sort(), ["53/udp", "80/tcp"]);
+    assert.equal(info.Config.User, "1000:1000");
+    assert.deepEqual(info.Config.Entrypoint, ["cat"]);
+    assert.deepEqual(info.Config.Cmd, ["info"]);
+    const history = await daemon.docker(["history", "--no-trunc", "args:1"]);
+    assert.match(history.stdout, /\|2 FLAVOR=spicy VERSION=1\.0 \/bin\/sh -c echo/);
+    await noContainers();
+  });
+
+  it("a failing RUN reports the command and its exit code; nothing is left behind", async () => {
+    const dir = context({ Dockerfile: "FROM busybox\nRUN echo before-fail && exit 3\n" });
+    const r = await build([dir]);
+    assert.equal(r.code, 3, "docker build exits with the failing step's code");
+    assert.match(r.stdout, /before-fail/);
+    assert.match(
+      r.stderr,
+      /The command '\/bin\/sh -c echo before-fail && exit 3' returned a non-zero code: 3/,
+    );
+    await noContainers();
+  });
+
+  it(".dockerignore excludes files from COPY, with ! exceptions", async () => {
+    const dir = context({
+      Dockerfile: 'FROM busybox\nCOPY . /ctx\nCMD ["find", "/ctx", "-type", "f"]\n',
+      ".dockerignore": "*.log\nsecret/\n!keep.log\n",
+      "a.txt": "a",
+      "debug.log": "x",
+      "keep.log": "k",
+      "secret/key": "s",
+    });
+    const r = await build(["-t", "ign:1", dir]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const files = (await run("ign:1")).trim().split("\n").sort();
+    // The Dockerfile and .dockerignore are context files like others unless ignored (as in Docker).
+    assert.deepEqual(files, ["/ctx/.dockerignore", "/ctx/Dockerfile", "/ctx/a.txt", "/ctx/keep.log"]);
+    assert.ok(files.includes("/ctx/a.txt") && files.includes("/ctx/keep.log"));
+    assert.ok(!files.includes("/ctx/debug.log") && !files.some((f) => f.startsWith("/ctx/secret")));
+  });
+
+  it("RUN --mount=type=cache keeps its contents between builds; tmpfs and bind mounts", async () => {
+    const df = (tag: string): string =>
+      [
+        "FROM busybox",
+        `RUN --mount=type=cache,target=/cache echo ${tag} >> /cache/log && cat /cache/log > /seen`,
+        "RUN --mount=type=tmpfs,target=/scratch touch /scratch/x && test -f /scratch/x",
+        "RUN --mount=type=bind,source=data.txt,target=/mnt/data.txt cp /mnt/data.txt /copied",
+        "RUN --network=none cat /copied",
+        'CMD ["cat", "/seen", "/copied"]',
+      ].join("\n");
+    const dir = context({ Dockerfile: df("first"), "data.txt": "bound\n" });
+    const first = await build(["-t", "cm:1", dir]);
+    assert.equal(first.code, 0, first.stderr + first.stdout);
+    writeFileSync(join(dir, "Dockerfile"), df("second"));
+    const r = await build(["-t", "cm:2", dir]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.equal(await run("cm:2"), "first\nsecond\nbound\n");
+    const df2 = await daemon.docker(["system", "df", "-v"]);
+    assert.match(df2.stdout, /Build cache usage/);
+    const prune = await daemon.docker(["builder", "prune", "-f"]);
+    assert.equal(prune.code, 0, prune.stderr);
+    assert.match(prune.stdout, /Total reclaimed space/);
+    await noContainers();
+  });
+
+  it("-q prints only the image ID; --iidfile writes it; -f names a Dockerfile in a subdir", async () => {
+    const dir = context({ "build/Custom.dockerfile": "FROM busybox\nRUN true\n" });
+    const iid = join(dir, "iid");
+    const r = await build(["-q", "--iidfile", iid, "-f", join(dir, "build/Custom.dockerfile"), dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout.trim(), /^sha256:[0-9a-f]{64}$/);
+  });
+
+  it("bad input: clear errors with line numbers, and the daemon stays up", async () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [
+        { Dockerfile: "FROM busybox\nFOO bar\n" },
+        /dockerfile parse error on line 2: unknown instruction: FOO/,
+      ],
+      [{ Dockerfile: "FROM busybox\nRUNN x\n" }, /unknown instruction: RUNN \(did you mean run\?\)/],
+      [{ Dockerfile: "FROM busybox\nENV\n" }, /ENV requires at least one argument|line 2/],
+      [{ Dockerfile: "FROM nosuchimage:1\n" }, /pull access denied for nosuchimage/],
+      [
+        { Dockerfile: "FROM busybox\nCOPY ../outside /x\n" },
+        /forbidden path outside the build context|outside/,
+      ],
+      [
+        { Dockerfile: "FROM busybox\nCOPY missing.txt /x\n" },
+        /file not found in build context or excluded by \.dockerignore: stat missing\.txt: file does not exist/,
+      ],
+      [{ Dockerfile: "FROM busybox\nRUN <<EOF\necho\n" }, /unterminated heredoc/],
+      [{ Dockerfile: "RUN true\n" }, /no build stage in current context/],
+      [{ Dockerfile: "FROM busybox\nCOPY --nope=1 a b\n" }, /unknown flag: nope/],
+      [{ Dockerfile: "FROM busybox\nADD http://127.0.0.1:1/x /x\n" }, /ADD failed/],
+    ];
+    for (const [files, want] of cases) {
+      const r = await build([context(files)]);
+      assert.notEqual(r.code, 0, `${files.Dockerfile}`);
+      assert.match(r.stderr, want, `${files.Dockerfile}: ${r.stderr}`);
+    }
+    assert.equal((await daemon.docker(["version"])).code, 0);
+    await noContainers();
+  });
 });
