@@ -7,6 +7,9 @@
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import {
+  closeSync,
+  openSync,
+  readSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -686,10 +689,14 @@ async function runCopy(
 function isArchive(path: string): boolean {
   try {
     const st = statSync(path);
-    if (!st.isFile() || st.size < 262) return false;
+    if (!st.isFile() || st.size < 6) return false;
     const head = Buffer.alloc(512);
-    const fd = readFileSync(path).subarray(0, 512);
-    fd.copy(head);
+    const fd = openSync(path, "r");
+    try {
+      readSync(fd, head, 0, 512, 0);
+    } finally {
+      closeSync(fd);
+    }
     if (head[0] === 0x1f && head[1] === 0x8b) return true; // gzip
     if (head.subarray(0, 3).toString() === "BZh") return true;
     if (head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return true;

@@ -3,13 +3,15 @@
 // exit codes, .dockerignore, RUN --mount=type=cache persisting between builds, and bad input.
 // No build container may be left behind.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { makeBusyboxImage } from "../helpers/busybox.ts";
 import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
 
 const ENV = { ...process.env, DOCKER_BUILDKIT: "0" };
+const runTool = async (cmd: string, args: string[]): Promise<number> => spawnSync(cmd, args).status ?? 1;
 
 describe("docker build (classic builder)", () => {
   let daemon: TestDaemon;
@@ -234,6 +236,80 @@ describe("docker build (classic builder)", () => {
       assert.match(r.stderr, want, `${files.Dockerfile}: ${r.stderr}`);
     }
     assert.equal((await daemon.docker(["version"])).code, 0);
+    await noContainers();
+  });
+
+  it("berth build prints the same stream; -f outside the context, - for stdin, --iidfile, exit codes", async () => {
+    const dir = context({ "x.txt": "x\n" });
+    const outside = join(ctxRoot, "outside.Dockerfile");
+    writeFileSync(outside, 'FROM busybox\nCOPY x.txt /x.txt\nCMD ["cat", "/x.txt"]\n');
+    const iid = join(ctxRoot, "berth.iid");
+    const r = await daemon.berth(["build", "-t", "berth:1", "-f", outside, "--iidfile", iid, dir]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /Step 2\/3 : COPY x\.txt \/x\.txt/);
+    assert.match(r.stdout, /Successfully tagged berth:1/);
+    assert.match(readFileSync(iid, "utf8"), /^sha256:[0-9a-f]{64}$/);
+    assert.equal(await run("berth:1"), "x\n");
+    const stdin = await daemon.berth(["build", "-q", "-"], { input: "FROM busybox\nRUN exit 4\n" });
+    assert.equal(stdin.code, 4, stdin.stderr);
+    assert.match(stdin.stderr, /returned a non-zero code: 4/);
+    const ok = await daemon.berth(["build", "-q", "-"], { input: "FROM busybox\nLABEL a=b\n" });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout.trim(), /^sha256:[0-9a-f]{64}$/);
+    const prune = await daemon.berth(["builder", "prune", "-f"]);
+    assert.equal(prune.code, 0, prune.stderr);
+    await noContainers();
+  });
+
+  it("heredocs, ADD of a tar archive, COPY --chown/--chmod, SHELL, exec-form RUN, ONBUILD, HEALTHCHECK, VOLUME, STOPSIGNAL", async () => {
+    const dir = context({ "f.txt": "f\n" });
+    const tarDir = join(dir, "tarsrc");
+    mkdirSync(join(tarDir, "inner"), { recursive: true });
+    writeFileSync(join(tarDir, "inner", "t.txt"), "from-tar\n");
+    const t = await runTool("tar", ["-czf", join(dir, "arch.tar.gz"), "-C", tarDir, "."]);
+    assert.equal(t, 0);
+    writeFileSync(
+      join(dir, "Dockerfile"),
+      [
+        "FROM busybox AS parent",
+        "ONBUILD RUN echo triggered > /onbuild",
+        "FROM parent",
+        "ARG WHO=heredoc",
+        "RUN <<EOF",
+        "echo line1 > /hd",
+        "echo $WHO >> /hd",
+        "EOF",
+        "COPY <<-EOT /etc/greeting",
+        "\thello $WHO",
+        "\tEOT",
+        "ADD arch.tar.gz /unpacked/",
+        "COPY --chown=123:456 --chmod=600 f.txt /owned",
+        'SHELL ["/bin/sh", "-e", "-c"]',
+        "RUN stat -c '%u:%g:%a' /owned > /owned.stat",
+        'RUN ["/bin/sh", "-c", "echo exec-form > /exec"]',
+        "HEALTHCHECK --interval=5s --retries=2 CMD true",
+        "VOLUME /data",
+        "STOPSIGNAL SIGUSR1",
+        'CMD ["sh", "-c", "cat /hd /etc/greeting /unpacked/inner/t.txt /owned.stat /exec /onbuild"]',
+      ].join("\n"),
+    );
+    const r = await build(["-t", "features:1", dir]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /# Executing 1 build trigger/);
+    assert.equal(
+      await run("features:1"),
+      "line1\nheredoc\nhello heredoc\nfrom-tar\n123:456:600\nexec-form\ntriggered\n",
+    );
+    const info = JSON.parse((await daemon.docker(["image", "inspect", "features:1"])).stdout)[0];
+    assert.deepEqual(info.Config.Healthcheck, {
+      Test: ["CMD-SHELL", "true"],
+      Interval: 5_000_000_000,
+      Retries: 2,
+    });
+    assert.deepEqual(info.Config.Volumes, { "/data": {} });
+    assert.equal(info.Config.StopSignal, "SIGUSR1");
+    assert.deepEqual(info.Config.Shell, ["/bin/sh", "-e", "-c"]);
+    assert.ok(!info.Config.OnBuild, "ONBUILD triggers are not inherited");
     await noContainers();
   });
 });

@@ -109,8 +109,9 @@ export function addBuildRoutes(router: Router, backend: BuildBackend): void {
       if (request.quiet) stream.write({ stream: `${id}\n` });
     } catch (err) {
       ctx.req.resume();
-      if (!stream.isStarted) throw err;
+      // moby's errf: -q output held back is shown first; an error before any output is an HTTP error.
       for (const m of held) stream.write(m);
+      if (!stream.isStarted) throw err;
       const e = toEngineError(err);
       const exit = (err as { exitCode?: unknown }).exitCode;
       const code = typeof exit === "number" ? exit : undefined;

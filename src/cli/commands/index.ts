@@ -10,6 +10,8 @@ import {
   waitCommand,
 } from "./container-lifecycle.ts";
 import { topCommand } from "./top.ts";
+import { buildCommand } from "./build.ts";
+import { builderPruneCommand } from "./builder-prune.ts";
 import { logsCommand } from "./logs.ts";
 import { runCommand } from "./run.ts";
 import { containerInspectCommand, inspectCommand } from "./container-inspect.ts";
@@ -71,6 +73,8 @@ export const COMMANDS: readonly Command[] = [
   psCommand,
   renameCommand,
   rmCommand,
+  buildCommand,
+  builderPruneCommand,
 ];
 
 export { CLIENT_VERSION } from "./version.ts";
