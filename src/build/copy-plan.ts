@@ -201,7 +201,7 @@ export async function planCopy(req: CopyRequest): Promise<CopyPlan> {
     if (isDir) target = destClean;
     else if (destIsDir) target = posix.join(destClean, posix.basename(src));
     else target = destClean;
-    ensureParents(isDir ? target + "/x" : target);
+    ensureParents(target);
     if (isDir && target !== "/" && !emitted.has(target) && req.lookup(target) === undefined) {
       emitted.add(target);
       entries.push({ type: "directory", name: target.slice(1) + "/", mode: 0o755, ...owner, mtime: 0 });
