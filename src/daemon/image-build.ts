@@ -372,10 +372,14 @@ async function extractContext(source: Readable, dir: string): Promise<void> {
   }
   const code = await exited;
   if (code !== 0) {
-    throw invalidArgument(
-      "BUILD_CONTEXT",
-      `invalid build context archive: ${stderr.trim().split("\n").slice(0, 3).join("; ")}`,
-    );
+    // GNU tar's own words name the bad member ("x/../../y: Member name contains '..'").
+    const lines = stderr
+      .trim()
+      .split("\n")
+      .map((l) => l.replace(/^tar: /, ""));
+    const reason =
+      lines.find((l) => !l.startsWith("Removing leading") && !l.startsWith("Exiting with")) ?? lines[0];
+    throw invalidArgument("BUILD_CONTEXT", `invalid build context archive: ${reason ?? "unreadable"}`);
   }
 }
 

@@ -4,7 +4,7 @@
 // No build container may be left behind.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { makeBusyboxImage } from "../helpers/busybox.ts";
@@ -17,7 +17,8 @@ describe("docker build (classic builder)", () => {
   let daemon: TestDaemon;
   let ctxRoot: string;
   before(async () => {
-    daemon = await startDaemon();
+    // A small context limit so the oversized-context case stays fast.
+    daemon = await startDaemon({ env: { BERTH_MAX_BUILD_CONTEXT: String(32 * 1024 * 1024) } });
     const archive = join(daemon.dir, "busybox.tar");
     await makeBusyboxImage(archive);
     assert.equal((await daemon.docker(["load", "-i", archive])).code, 0);
@@ -310,6 +311,39 @@ describe("docker build (classic builder)", () => {
     assert.equal(info.Config.StopSignal, "SIGUSR1");
     assert.deepEqual(info.Config.Shell, ["/bin/sh", "-e", "-c"]);
     assert.ok(!info.Config.OnBuild, "ONBUILD triggers are not inherited");
+    await noContainers();
+  });
+
+  it("hostile or oversized contexts are refused with a clear error; nothing is left behind", async () => {
+    const evil = join(ctxRoot, "evil.tar");
+    const py = [
+      "import tarfile, io, sys",
+      "t = tarfile.open(sys.argv[1], 'w')",
+      "for name, data in [('Dockerfile', b'FROM busybox\\n'), ('../escape.txt', b'x')]:",
+      "    ti = tarfile.TarInfo(name); ti.size = len(data); t.addfile(ti, io.BytesIO(data))",
+      "t.close()",
+    ].join("\n");
+    assert.equal(spawnSync("python3", ["-c", py, evil]).status, 0);
+    const r = await daemon.request("POST", "/build", readFileSync(evil), {
+      "Content-Type": "application/x-tar",
+    });
+    assert.equal(r.status, 400, r.text());
+    assert.match(r.text(), /Member name contains '\.\.'/);
+    assert.ok(!existsSync(join(daemon.root, "..", "escape.txt")));
+    const bigDir = context({ Dockerfile: "FROM busybox\n" });
+    writeFileSync(join(bigDir, "big"), Buffer.alloc(40 * 1024 * 1024, 1));
+    const big = await build([bigDir]);
+    assert.notEqual(big.code, 0);
+    assert.match(big.stderr, /build context is larger than the limit/);
+    const garbage = await daemon.request("POST", "/build", "this is not a tar", {
+      "Content-Type": "application/x-tar",
+    });
+    assert.equal(garbage.status, 400);
+    assert.equal((await daemon.docker(["version"])).code, 0);
+    assert.deepEqual(
+      readdirSync(daemon.root).filter((n) => n.startsWith("tmp-build-")),
+      [],
+    );
     await noContainers();
   });
 });
