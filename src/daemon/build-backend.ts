@@ -10,7 +10,7 @@ import type { Logger } from "../lib/index.ts";
 import { BuildCacheStore } from "./build-cache-store.ts";
 import type { ContainerLifecycle } from "./container-lifecycle.ts";
 import type { ContainerRuntime } from "./container-runtime.ts";
-import { buildImage } from "./image-build.ts";
+import { BUILD_CONTAINER_LABEL, buildImage } from "./image-build.ts";
 import type { Db } from "../metadata/index.ts";
 import { execFileSync } from "node:child_process";
 
@@ -57,6 +57,18 @@ export function createBuildBackend(
   deps: BuildBackendDeps,
 ): BuildBackend & { cacheUsage(): BuildCacheUsage[] } {
   const cache = new BuildCacheStore(deps.db);
+  // Step containers of builds a crash interrupted.
+  void deps.containers
+    .listContainers({
+      all: true,
+      limit: -1,
+      size: false,
+      filters: new Map([["label", [BUILD_CONTAINER_LABEL]]]),
+    })
+    .then(async (list) => {
+      for (const c of list) await deps.containers.removeContainer(c.Id, { force: true, volumes: true });
+    })
+    .catch((err: unknown) => deps.log.warn("build: removing leftover step containers", { err }));
   // Work dirs of builds a crash interrupted.
   for (const name of readdirSync(deps.root)) {
     if (name.startsWith("tmp-build-")) rmSync(join(deps.root, name), { recursive: true, force: true });

@@ -95,6 +95,9 @@ export interface BuildDeps {
   log: Logger;
 }
 
+/** Label of the containers RUN steps use (only ever seen while a step runs). */
+export const BUILD_CONTAINER_LABEL = "io.berth.build.step";
+
 /** Docker refuses contexts beyond what it can store; we cap uploads to keep the disk safe. */
 const MAX_CONTEXT_BYTES = Number(process.env.BERTH_MAX_BUILD_CONTEXT ?? 8 * 1024 * 1024 * 1024);
 
@@ -818,7 +821,8 @@ async function runRun(
     Env: env,
     WorkingDir: state.config.WorkingDir ?? "",
     User: state.config.User ?? "",
-    Labels: {},
+    // Marks the step container so a daemon restart after a crash mid-build removes it.
+    Labels: { [BUILD_CONTAINER_LABEL]: "1" },
     HostConfig: {
       NetworkMode:
         network === "none" ? "none" : network === "host" ? "host" : options.networkMode || "default",

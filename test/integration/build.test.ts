@@ -346,4 +346,24 @@ describe("docker build (classic builder)", () => {
     );
     await noContainers();
   });
+
+  it("a daemon killed mid-RUN cleans the step container and work dir up when it comes back", async () => {
+    const dir = context({ Dockerfile: "FROM busybox\nRUN sleep 60\n" });
+    const building = build([dir]);
+    const deadline = Date.now() + 20_000;
+    const stepContainers = async (): Promise<string> =>
+      (await daemon.docker(["ps", "-aq", "--filter", "label=io.berth.build.step"])).stdout.trim();
+    while ((await stepContainers()) === "") {
+      assert.ok(Date.now() < deadline, "the RUN step container appears");
+    }
+    await daemon.kill9();
+    assert.notEqual((await building).code, 0);
+    await daemon.restart();
+    const gone = Date.now() + 20_000;
+    while ((await stepContainers()) !== "") assert.ok(Date.now() < gone, "leftover step container removed");
+    assert.deepEqual(
+      readdirSync(daemon.root).filter((n) => n.startsWith("tmp-build-")),
+      [],
+    );
+  });
 });
