@@ -43,9 +43,16 @@ import {
   upperDirEntries,
 } from "../build/index.ts";
 import { type TarWriteEntry, writeTar } from "../diff/index.ts";
-import type { ImageRecord, ImageService } from "../image/index.ts";
+import type { ImageRecord, ImageService, LayerRecord } from "../image/index.ts";
 import { detectCompression, type EngineError, invalidArgument, type Logger, notFound } from "../lib/index.ts";
-import { hostPlatform, type ImageConfig, type ImageRunConfig, MediaType, sha256Of } from "../oci/index.ts";
+import {
+  type HistoryEntry,
+  hostPlatform,
+  type ImageConfig,
+  type ImageRunConfig,
+  MediaType,
+  sha256Of,
+} from "../oci/index.ts";
 import type { BuildCacheStore } from "./build-cache-store.ts";
 
 export interface BuildOptions {
@@ -511,11 +518,23 @@ async function runStep(
   void stage;
   void trigger;
   const before = structuredClone(state.config);
-  const tryCache = async (key: string): Promise<Built | undefined> => {
+  const tryCache = async (
+    key: string,
+    createdBy: string,
+    emptyLayer: boolean,
+  ): Promise<Built | undefined> => {
     if (options.noCache) return undefined;
     const hit = deps.cache.lookup(key);
     const image = hit === undefined ? undefined : deps.images.find(hit);
-    if (!image) return undefined;
+    if (!image) {
+      const restored = await fromCacheSources(ctx, current, state.config, createdBy, emptyLayer);
+      if (restored) {
+        deps.cache.record(key, (restored.image as ImageRecord).id, inst.original);
+        say(" ---> Using cache\n");
+        say(` ---> ${short((restored.image as ImageRecord).id)}\n`);
+      }
+      return restored;
+    }
     deps.cache.touch(key);
     say(" ---> Using cache\n");
     say(` ---> ${short(image.id)}\n`);
@@ -545,7 +564,7 @@ async function runStep(
       }
       const text = `ARG ${inst.args.join(" ")}`;
       const key = cacheKey(current, before, text, JSON.stringify([...state.args]));
-      const hit = await tryCache(key);
+      const hit = await tryCache(key, `/bin/sh -c #(nop)  ${text}`, true);
       if (hit) return hit;
       return done(
         await commitImage(
@@ -570,7 +589,7 @@ async function runStep(
     default: {
       const text = applyConfigInstruction(state, inst, escapeToken);
       const key = cacheKey(current, before, text);
-      const hit = await tryCache(key);
+      const hit = await tryCache(key, `/bin/sh -c #(nop)  ${text}`, true);
       if (hit) {
         state.config = structuredClone(hit.config.config ?? {});
         return hit;
@@ -592,7 +611,49 @@ async function runStep(
   }
 }
 
-type TryCache = (key: string) => Promise<Built | undefined>;
+type TryCache = (key: string, createdBy: string, emptyLayer: boolean) => Promise<Built | undefined>;
+
+/**
+ * --cache-from (moby image/cache): an image whose history and layers start like the parent's,
+ * with the step's history entry next, gives the step's result without running it: its layers up
+ * to there, under the config the build has at this step.
+ */
+async function fromCacheSources(
+  ctx: StepContext,
+  parent: Built,
+  runConfig: ImageRunConfig,
+  createdBy: string,
+  emptyLayer: boolean,
+): Promise<Built | undefined> {
+  const { deps } = ctx;
+  const history = parent.config.history ?? [];
+  const diffs = parent.config.rootfs.diff_ids;
+  for (const ref of ctx.options.cacheFrom) {
+    const source = deps.images.find(ref);
+    if (!source) continue;
+    const cfg = await deps.images.config(source.id);
+    const h = cfg.history ?? [];
+    const next = h[history.length];
+    if (next === undefined || next.created_by !== createdBy || (next.empty_layer === true) !== emptyLayer)
+      continue;
+    const sameHistory = history.every(
+      (e, i) =>
+        h[i]?.created_by === e.created_by && (h[i]?.empty_layer === true) === (e.empty_layer === true),
+    );
+    if (!sameHistory || !diffs.every((d, i) => cfg.rootfs.diff_ids[i] === d)) continue;
+    const layer = emptyLayer ? undefined : source.layers[diffs.length];
+    if (!emptyLayer && layer === undefined) continue;
+    // The source's own last step: the source image itself is the result (as moby returns it).
+    if (history.length === h.length - 1 && JSON.stringify(cfg.config ?? {}) === JSON.stringify(runConfig)) {
+      return { image: source, config: cfg };
+    }
+    return commitImage(deps, ctx.lease, parent, runConfig, undefined, createdBy, emptyLayer, undefined, {
+      ...(layer ? { layer } : {}),
+      entry: next,
+    });
+  }
+  return undefined;
+}
 type Done = (b: Built, key: string) => Built;
 
 async function runCopy(
@@ -722,10 +783,10 @@ async function runCopy(
       contentHash += more.hash;
     }
     const description = `${upper} ${JSON.stringify(inst.flags.get("chown") ?? [])}${chmodText ?? ""} ${contentHash} in ${dest}`;
-    const key = cacheKey(current, before, description, contentHash);
-    const hit = await tryCache(key);
-    if (hit) return hit;
     const createdBy = `/bin/sh -c #(nop) ${upper} ${contentHash.startsWith("sha256:") ? "multi:" + contentHash.slice(7) : contentHash} in ${dest} `;
+    const key = cacheKey(current, before, description, contentHash);
+    const hit = await tryCache(key, createdBy, false);
+    if (hit) return hit;
     return done(await commitImage(deps, ctx.lease, current, state.config, entries, createdBy, false), key);
   } finally {
     if (scratch) rmSync(scratch, { recursive: true, force: true });
@@ -811,7 +872,11 @@ async function runRun(
     throw lineError(`unsupported network mode: ${network}`, inst.line);
   const description = `RUN ${JSON.stringify(cmd)} args=${JSON.stringify(argEnv)} mounts=${JSON.stringify(mounts)} net=${network}`;
   const key = cacheKey(current, before, description);
-  const hit = await tryCache(key);
+  const createdBy = inst.json ? `${JSON.stringify(cmd)}` : cmd.join(" ");
+  // History names the build args a RUN saw, sorted (moby's prependEnvOnCmd).
+  const withArgs =
+    argEnv.length > 0 ? `|${argEnv.length} ${[...argEnv].sort().join(" ")} ${createdBy}` : createdBy;
+  const hit = await tryCache(key, withArgs, false);
   if (hit) return hit;
 
   const binds: string[] = [];
@@ -888,10 +953,6 @@ async function runRun(
       const shown = inst.json ? JSON.stringify(cmd) : cmd.join(" ");
       throw new StepFailed(`The command '${shown}' returned a non-zero code: ${code}`, code);
     }
-    const createdBy = inst.json ? `${JSON.stringify(cmd)}` : cmd.join(" ");
-    // History names the build args a RUN saw, sorted (moby's prependEnvOnCmd).
-    const withArgs =
-      argEnv.length > 0 ? `|${argEnv.length} ${[...argEnv].sort().join(" ")} ${createdBy}` : createdBy;
     // Mount points the runtime made for binds/tmpfs are not content: drop them if empty.
     const upper = deps.containers.upperDir(id);
     for (const m of mounts) {
@@ -1009,6 +1070,7 @@ async function commitImage(
   createdBy: string,
   emptyLayer: boolean,
   author?: string,
+  restored?: { layer?: LayerRecord; entry: HistoryEntry },
 ): Promise<Built> {
   const images = deps.images;
   const layers = (parent.image?.layers ?? []).map((l) => ({
@@ -1017,7 +1079,10 @@ async function commitImage(
     blobSize: l.blobSize,
     diffId: l.diffId,
   }));
-  if (layerEntries !== undefined && !emptyLayer) {
+  if (restored?.layer) {
+    const { chainId: _chainId, ...source } = restored.layer;
+    layers.push(source);
+  } else if (layerEntries !== undefined && !emptyLayer) {
     const blob = await images.content.ingest(writeTar(layerEntries) as AsyncIterable<Buffer> as never);
     lease.addBlob(blob.digest);
     layers.push({
@@ -1037,7 +1102,8 @@ async function commitImage(
     rootfs: { type: "layers", diff_ids: layers.map((l) => l.diffId) },
     history: [
       ...(parent.config.history ?? []),
-      ...(createdBy === "" && emptyLayer
+      ...(restored ? [restored.entry] : []),
+      ...(restored || (createdBy === "" && emptyLayer)
         ? []
         : [{ created: now, created_by: createdBy, ...(emptyLayer ? { empty_layer: true } : {}) }]),
     ],

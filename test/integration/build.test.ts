@@ -366,4 +366,25 @@ describe("docker build (classic builder)", () => {
       [],
     );
   });
+
+  it("--cache-from an image reuses its steps after the local cache is gone", async () => {
+    const dir = context({
+      Dockerfile: 'FROM busybox\nENV X=1\nCOPY f /f\nRUN echo ran > /ran\nCMD ["cat", "/f", "/ran"]\n',
+      f: "file\n",
+    });
+    const first = await build(["-t", "cf:src", dir]);
+    assert.equal(first.code, 0, first.stderr + first.stdout);
+    const srcId = (await daemon.docker(["image", "inspect", "-f", "{{.Id}}", "cf:src"])).stdout.trim();
+    assert.equal((await daemon.docker(["builder", "prune", "-f"])).code, 0);
+    const cold = await build(["--no-cache", "-t", "cf:cold", dir]);
+    assert.doesNotMatch(cold.stdout, /Using cache/);
+    assert.equal((await daemon.docker(["builder", "prune", "-f"])).code, 0);
+    const r = await build(["--cache-from", "cf:src", "-t", "cf:again", dir]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.equal(r.stdout.match(/Using cache/g)?.length, 4, r.stdout);
+    assert.doesNotMatch(r.stdout, /Running in/);
+    const againId = (await daemon.docker(["image", "inspect", "-f", "{{.Id}}", "cf:again"])).stdout.trim();
+    assert.equal(againId, srcId);
+    assert.equal(await run("cf:again"), "file\nran\n");
+  });
 });
