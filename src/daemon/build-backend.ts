@@ -10,7 +10,7 @@ import type { Logger } from "../lib/index.ts";
 import { BuildCacheStore } from "./build-cache-store.ts";
 import type { ContainerLifecycle } from "./container-lifecycle.ts";
 import type { ContainerRuntime } from "./container-runtime.ts";
-import { BUILD_CONTAINER_LABEL, buildImage } from "./image-build.ts";
+import { BUILD_CONTAINER_LABEL, type BuildDeps, buildImage } from "./image-build.ts";
 import type { Db } from "../metadata/index.ts";
 import { execFileSync } from "node:child_process";
 
@@ -23,6 +23,8 @@ export interface BuildBackendDeps {
   lifecycle: ContainerLifecycle;
   runtime: ContainerRuntime;
   log: Logger;
+  /** Wire the registry client's pull here so FROM pulls missing images (and --pull refreshes). */
+  pull?: BuildDeps["pull"];
 }
 
 /** Splits docker's 8-byte-header multiplexed stream back into text. */
@@ -131,6 +133,7 @@ export function createBuildBackend(
           images: deps.images,
           cache,
           log: deps.log,
+          ...(deps.pull ? { pull: deps.pull } : {}),
           containers: {
             async create(req) {
               const created = await deps.containers.createContainer("", req as ContainerCreateRequest);

@@ -80,6 +80,9 @@ export interface BuildOptions {
 
 export interface BuildMessage {
   stream?: string;
+  status?: string;
+  progress?: string;
+  progressDetail?: { current?: number; total?: number };
   aux?: Record<string, unknown>;
   id?: string;
 }
@@ -99,6 +102,8 @@ export interface BuildDeps {
   containers: BuildContainers;
   cache: BuildCacheStore;
   log: Logger;
+  /** Pulls an image by reference (registry client); absent: missing base images fail. */
+  pull?: (ref: string, platform: string, progress: (msg: BuildMessage) => void) => Promise<void>;
 }
 
 /** Label of the containers RUN steps use (only ever seen while a step runs). */
@@ -232,7 +237,12 @@ export async function buildImage(
           },
         };
       } else {
-        const image = deps.images.find(baseName);
+        let image = deps.images.find(baseName);
+        // Missing base images are pulled (and --pull refreshes them) when the daemon can pull.
+        if (deps.pull && (!image || options.pull)) {
+          await deps.pull(baseName, stage.platform, (msg) => emit(msg));
+          image = deps.images.find(baseName);
+        }
         if (!image) {
           const repo = baseName.replace(/:[^/:]*$/, "").replace(/@.*$/, "");
           throw notFound(
