@@ -598,27 +598,51 @@ async function runStep(
       throw lineError("FROM is not allowed here", inst.line);
     default: {
       const text = applyConfigInstruction(state, inst, escapeToken);
-      const key = cacheKey(current, before, text);
-      const hit = await tryCache(key, `/bin/sh -c #(nop)  ${text}`, true);
+      // WORKDIR creates a missing directory, owned by root, as a layer (reference "WORKDIR").
+      const mkdirs =
+        inst.name === "workdir"
+          ? missingDirs(imageLookup(deps, current.image), state.config.WorkingDir ?? "/")
+          : [];
+      const empty = mkdirs.length === 0;
+      const key = cacheKey(current, before, text, mkdirs.join(":"));
+      const hit = await tryCache(key, `/bin/sh -c #(nop)  ${text}`, empty);
       if (hit) {
         state.config = structuredClone(hit.config.config ?? {});
         return hit;
       }
+      const entries: TarWriteEntry[] = mkdirs.map((d) => ({
+        type: "directory",
+        name: d.slice(1) + "/",
+        mode: 0o755,
+        uid: 0,
+        gid: 0,
+      }));
       return done(
         await commitImage(
           deps,
           ctx.lease,
           current,
           state.config,
-          undefined,
+          empty ? undefined : entries,
           `/bin/sh -c #(nop)  ${text}`,
-          true,
+          empty,
           state.maintainer,
         ),
         key,
       );
     }
   }
+}
+
+/** The directories of `abs` (and its parents) that the image lacks, outermost first. */
+function missingDirs(lookup: (abs: string) => PathKind | undefined, abs: string): string[] {
+  const parts = abs.split("/").filter(Boolean);
+  const out: string[] = [];
+  for (let i = 1; i <= parts.length; i++) {
+    const p = "/" + parts.slice(0, i).join("/");
+    if (lookup(p) === undefined) out.push(p);
+  }
+  return out;
 }
 
 type TryCache = (key: string, createdBy: string, emptyLayer: boolean) => Promise<Built | undefined>;

@@ -291,6 +291,7 @@ describe("docker build (classic builder)", () => {
         "HEALTHCHECK --interval=5s --retries=2 CMD true",
         "VOLUME /data",
         "STOPSIGNAL SIGUSR1",
+        "WORKDIR /wd/deep",
         'CMD ["sh", "-c", "cat /hd /etc/greeting /unpacked/inner/t.txt /owned.stat /exec /onbuild"]',
       ].join("\n"),
     );
@@ -309,6 +310,8 @@ describe("docker build (classic builder)", () => {
     });
     assert.deepEqual(info.Config.Volumes, { "/data": {} });
     assert.equal(info.Config.StopSignal, "SIGUSR1");
+    // busybox + trigger RUN, RUN, COPY, ADD, COPY, RUN, RUN and WORKDIR's new directory.
+    assert.equal(info.RootFS.Layers.length, 9);
     assert.deepEqual(info.Config.Shell, ["/bin/sh", "-e", "-c"]);
     assert.ok(!info.Config.OnBuild, "ONBUILD triggers are not inherited");
     await noContainers();
