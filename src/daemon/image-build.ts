@@ -106,6 +106,19 @@ export interface BuildDeps {
   pull?: (ref: string, platform: string, progress: (msg: BuildMessage) => void) => Promise<void>;
 }
 
+/** Where the runtime mounts things into every container (their mount points are not content). */
+const RUNTIME_MOUNT_POINTS = [
+  "/etc/hosts",
+  "/etc/hostname",
+  "/etc/resolv.conf",
+  "/proc",
+  "/sys",
+  "/dev/pts",
+  "/dev/shm",
+  "/dev/mqueue",
+  "/dev",
+];
+
 /** Label of the containers RUN steps use (only ever seen while a step runs). */
 export const BUILD_CONTAINER_LABEL = "io.berth.build.step";
 
@@ -987,20 +1000,25 @@ async function runRun(
       const shown = inst.json ? JSON.stringify(cmd) : cmd.join(" ");
       throw new StepFailed(`The command '${shown}' returned a non-zero code: ${code}`, code);
     }
-    // Mount points the runtime made for binds/tmpfs are not content: drop them if empty.
+    // Mount points the runtime made (the /etc files, /proc, /sys, /dev, bind and tmpfs targets)
+    // are not content: Docker keeps them in an init layer that commits never see. Dropped when
+    // the image lacks them and they are still empty; deepest first so emptied parents go too.
     const upper = deps.containers.upperDir(id);
-    for (const m of mounts) {
-      const p = join(upper, m.target);
-      try {
-        if (
-          lstatSync(p).isDirectory() &&
-          readdirSafe(p).length === 0 &&
-          current.image &&
-          imageLookup(deps, current.image)(m.target) === undefined
-        )
-          rmSync(p, { recursive: true });
-      } catch {
-        /* not created */
+    const lookup = imageLookup(deps, current.image);
+    const points = [...RUNTIME_MOUNT_POINTS, ...mounts.map((m) => m.target)].sort(
+      (a, b) => b.length - a.length,
+    );
+    for (const point of points) {
+      for (let p = point; p !== "/" && p !== "."; p = posix.dirname(p)) {
+        if (lookup(p) !== undefined) break;
+        const path = join(upper, p);
+        try {
+          const st = lstatSync(path);
+          if (st.isDirectory() ? readdirSafe(path).length > 0 : !st.isFile() || st.size > 0) break;
+          rmSync(path, { recursive: true });
+        } catch {
+          break; // not created
+        }
       }
     }
     const entries = [...upperDirEntries(upper)];

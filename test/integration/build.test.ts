@@ -390,4 +390,24 @@ describe("docker build (classic builder)", () => {
     assert.equal(againId, srcId);
     assert.equal(await run("cf:again"), "file\nran\n");
   });
+
+  it("a RUN layer holds what the command changed (with whiteouts), not the runtime's mount points", async () => {
+    const dir = context({
+      Dockerfile: "FROM busybox\nRUN rm -rf /home && mkdir /newdir && echo > /newdir/f\n",
+    });
+    const r = await build(["-t", "layer:1", dir]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const out = mkdtempSync(join(ctxRoot, "save-"));
+    assert.equal((await daemon.docker(["save", "-o", join(out, "i.tar"), "layer:1"])).code, 0);
+    spawnSync("tar", ["-xf", join(out, "i.tar"), "-C", out]);
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"))[0];
+    const last = manifest.Layers.at(-1);
+    const list = spawnSync("tar", ["-tf", join(out, last)], { encoding: "utf8" })
+      .stdout.split("\n")
+      .filter(Boolean);
+    assert.ok(list.includes(".wh.home"), list.join(" "));
+    assert.ok(list.includes("newdir/f"));
+    for (const p of ["etc/hosts", "etc/hostname", "etc/resolv.conf"])
+      assert.ok(!list.includes(p), `${p} not in the layer`);
+  });
 });
