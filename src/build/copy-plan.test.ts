@@ -54,6 +54,10 @@ test("a directory's contents (not the dir), ignore rules, symlinks kept, owner a
     assert.equal(plan.entries.find((e) => e.name === "d/c.txt")?.mode, 0o640);
     const ignored = await names(base(root, { sources: ["."], dest: "/c/", ignore: new IgnoreMatcher(["**/*.log", "b.txt"]) }));
     assert.deepEqual(ignored, ["c/", "c/a.txt", "c/dir/", "c/dir/c.txt", "c/dir/sub/", "c/link"]);
+    const excluded = await names(
+      base(root, { sources: ["."], dest: "/e/", exclude: new IgnoreMatcher(["dir/sub", "*.txt"]) }),
+    );
+    assert.deepEqual(excluded, ["e/", "e/dir/", "e/dir/c.txt", "e/link"]);
     const link = (await planCopy(base(root, { sources: ["."], dest: "/l/" }))).entries.find((e) => e.name === "l/link");
     assert.equal(link?.type, "symlink");
   } finally {

@@ -18,6 +18,8 @@ export interface CopyRequest {
   sourceRoot: string;
   /** Ignore rules (for the context only). */
   ignore?: IgnoreMatcher;
+  /** COPY/ADD --exclude patterns (same syntax as .dockerignore). */
+  exclude?: IgnoreMatcher;
   sources: string[];
   /** Destination, already expanded, absolute or relative to WORKDIR. */
   dest: string;
@@ -74,7 +76,7 @@ export function cleanSource(src: string, instruction: string): string {
   return cleaned === "" ? "." : cleaned.replace(/\/+$/, "") || ".";
 }
 
-function expandGlob(root: string, pattern: string, ignore: IgnoreMatcher | undefined): string[] {
+function expandGlob(root: string, pattern: string, ignored: (p: string) => boolean): string[] {
   const parts = pattern.split("/");
   let current = [""];
   for (const part of parts) {
@@ -101,17 +103,19 @@ function expandGlob(root: string, pattern: string, ignore: IgnoreMatcher | undef
     }
     current = next;
   }
-  return current.filter((p) => !ignore?.matches(p));
+  return current.filter((p) => !ignored(p));
 }
 
 /** Builds the layer entries of a COPY/ADD from a source tree. */
 export async function planCopy(req: CopyRequest): Promise<CopyPlan> {
   const { instruction } = req;
+  const excluded = (p: string): boolean => req.exclude?.matches(p) === true;
+  const ignored = (p: string): boolean => req.ignore?.matches(p) === true || excluded(p);
   const matches: string[] = [];
   for (const raw of req.sources) {
     const src = cleanSource(raw, instruction);
     if (hasGlob(src)) {
-      const found = expandGlob(req.sourceRoot, src, req.ignore);
+      const found = expandGlob(req.sourceRoot, src, ignored);
       if (found.length === 0) throw copyFailed(instruction, `no source files were specified`);
       matches.push(...found);
       continue;
@@ -174,6 +178,7 @@ export async function planCopy(req: CopyRequest): Promise<CopyPlan> {
       hash.update(`D ${abs} ${(req.chmod ?? real.mode) & 0o7777} ${owner.uid}:${owner.gid}\n`);
       for (const child of readdirSync(join(req.sourceRoot, rel)).sort()) {
         const childRel = rel === "." ? child : `${rel}/${child}`;
+        if (excluded(childRel)) continue;
         if (req.ignore?.matches(childRel)) {
           // An ignored directory may still hold re-included files ("!dir/keep").
           if (!req.ignore.hasExclusions) continue;
@@ -210,6 +215,7 @@ export async function planCopy(req: CopyRequest): Promise<CopyPlan> {
       // A directory's contents are copied, not the directory itself.
       for (const child of readdirSync(join(req.sourceRoot, src)).sort()) {
         const childRel = src === "." ? child : `${src}/${child}`;
+        if (excluded(childRel)) continue;
         if (req.ignore?.matches(childRel) && !req.ignore.hasExclusions) continue;
         const cst = lstatSync(join(req.sourceRoot, childRel));
         if (req.ignore?.matches(childRel) && !cst.isDirectory()) continue;

@@ -61,7 +61,7 @@ export interface BuildPlan {
 /** Flags each instruction accepts (Docker's BFlags declarations). */
 const FLAGS: Partial<Record<InstructionName, readonly string[]>> = {
   from: ["platform"],
-  copy: ["from", "chown", "chmod", "link", "parents", "exclude"],
+  copy: ["from", "chown", "chmod", "link", "exclude"],
   add: ["chown", "chmod", "link", "keep-git-dir", "checksum", "exclude"],
   run: ["mount", "network", "security"],
   healthcheck: ["interval", "timeout", "start-period", "start-interval", "retries"],

@@ -50,7 +50,10 @@ import {
   hostPlatform,
   type ImageConfig,
   type ImageRunConfig,
+  familiarString,
   MediaType,
+  normalizedString,
+  parseNormalizedReference,
   sha256Of,
 } from "../oci/index.ts";
 import type { BuildCacheStore } from "./build-cache-store.ts";
@@ -146,6 +149,13 @@ export async function buildImage(
   options: BuildOptions,
   emit: (msg: BuildMessage) => void,
 ): Promise<string> {
+  // Tags are checked before any work (moby sanitizeRepoAndTags): no digests, defaults to :latest.
+  const tags = options.tags.map((t) => {
+    const ref = parseNormalizedReference(t);
+    if (ref.digest !== undefined)
+      throw invalidArgument("BUILD_TAG_DIGEST", "build tag cannot contain a digest");
+    return ref.tag === undefined ? { ...ref, tag: "latest" } : ref;
+  });
   const work = mkdtempSync(join(deps.root, "tmp-build-"));
   const lease = deps.images.leases.acquire();
   const say = (text: string): void => emit({ stream: text });
@@ -332,11 +342,9 @@ export async function buildImage(
     if (unused.length > 0) say(`[Warning] One or more build-args [${unused.join(" ")}] were not consumed\n`);
     emit({ id: "moby.image.id", aux: { ID: id } });
     say(`Successfully built ${short(id)}\n`);
-    for (const tag of options.tags) {
-      await deps.images.tag(id, tag);
-      say(
-        `Successfully tagged ${tag.includes(":") && !/:[0-9]+\/[^:]*$/.test(tag) ? tag : `${tag}:latest`}\n`,
-      );
+    for (const tag of tags) {
+      await deps.images.tag(id, normalizedString(tag, true));
+      say(`Successfully tagged ${familiarString(tag)}\n`);
     }
     return id;
   } finally {
@@ -716,6 +724,7 @@ async function runCopy(
   const upper = inst.name.toUpperCase() as "COPY" | "ADD";
   const x = (w: string): string => expandWord(state, inst, w, escapeToken);
   const words = inst.args.map(x);
+  const excludes = (inst.flags.get("exclude") ?? []).map(x);
   const dest = words.at(-1) ?? "";
   const lookup = imageLookup(deps, current.image);
   const owner = parseChown(x(inst.flags.get("chown")?.[0] ?? ""), readImageFile(deps, current.image));
@@ -794,6 +803,7 @@ async function runCopy(
     const plan = await planCopy({
       sourceRoot,
       ...(ignore ? { ignore } : {}),
+      ...(excludes.length > 0 ? { exclude: new IgnoreMatcher(parseDockerignore(excludes.join("\n"))) } : {}),
       sources: extracted
         ? sources.filter((s) => !isArchive(join(sourceRoot, cleanSource(s, upper))))
         : sources,

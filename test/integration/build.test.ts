@@ -338,6 +338,11 @@ describe("docker build (classic builder)", () => {
     const big = await build([bigDir]);
     assert.notEqual(big.code, 0);
     assert.match(big.stderr, /build context is larger than the limit/);
+    const badTag = await daemon.request("POST", "/build?t=Bad:Tag", readFileSync(evil), {
+      "Content-Type": "application/x-tar",
+    });
+    assert.equal(badTag.status, 400);
+    assert.match(badTag.text(), /invalid reference format/);
     const garbage = await daemon.request("POST", "/build", "this is not a tar", {
       "Content-Type": "application/x-tar",
     });
