@@ -415,4 +415,29 @@ describe("docker build (classic builder)", () => {
     for (const p of ["etc/hosts", "etc/hostname", "etc/resolv.conf"])
       assert.ok(!list.includes(p), `${p} not in the layer`);
   });
+
+  it("the docker SDK for Python builds through the same endpoint", async (t) => {
+    if (spawnSync("python3", ["-c", "import docker"]).status !== 0) {
+      t.skip("python3-docker is not installed");
+      return;
+    }
+    const dir = context({ Dockerfile: "FROM busybox\nARG MSG\nRUN echo $MSG > /msg\n" });
+    const py = [
+      "import docker, sys",
+      "c = docker.DockerClient(base_url=sys.argv[1])",
+      "img, logs = c.images.build(path=sys.argv[2], tag='py:1', buildargs={'MSG': 'from-python'}, rm=True)",
+      "print(''.join(l.get('stream', '') for l in logs))",
+      "try:",
+      "    c.images.build(path=sys.argv[3])",
+      "except docker.errors.BuildError as e:",
+      "    print('BuildError:', e.msg)",
+    ].join("\n");
+    const bad = context({ Dockerfile: "FROM busybox\nRUN exit 5\n" });
+    const r = spawnSync("python3", ["-c", py, daemon.host, dir, bad], { encoding: "utf8", timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /Successfully built/);
+    assert.equal(await run("py:1", "cat", "/msg"), "from-python\n");
+    assert.match(r.stdout, /BuildError: The command '\/bin\/sh -c exit 5' returned a non-zero code: 5/);
+    await noContainers();
+  });
 });
