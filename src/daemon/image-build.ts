@@ -16,6 +16,8 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
+  type Stats,
   rmSync,
   statSync,
   writeFileSync,
@@ -463,29 +465,75 @@ function readHead(source: Readable, n: number): Promise<Buffer> {
   });
 }
 
-/** What an image has at a path (top layer wins; whiteouts hide), for COPY's destination rules. */
-function imageLookup(deps: BuildDeps, image: ImageRecord | undefined): (abs: string) => PathKind | undefined {
+interface ImageFs {
+  /** The kind of what is at `abs`, symlinks followed (COPY's destination rules). */
+  lookup(abs: string): PathKind | undefined;
+  /** `abs` with every symlink resolved inside the image's root, as COPY resolves its destination. */
+  resolve(abs: string): string;
+}
+
+/** A read-only view of an image's merged filesystem over its snapshot dirs (top layer first). */
+function imageFs(deps: BuildDeps, image: ImageRecord | undefined): ImageFs {
   const top = image?.layers.at(-1)?.chainId;
   const lowers = top === undefined ? [] : deps.images.snapshots.lowerDirs(top);
-  return (abs) => {
+  // The topmost entry for an already-resolved path; a whiteout (char 0/0) or a non-directory at a
+  // parent in a higher layer hides what lower layers hold there.
+  const statTop = (abs: string): { dir: string; st: Stats } | undefined => {
+    const parts = abs.split("/").filter(Boolean);
     for (const dir of lowers) {
-      const parts = abs.split("/").filter(Boolean);
-      let hidden = false;
-      for (let i = 1; i <= parts.length; i++) {
-        const wh = join(dir, ...parts.slice(0, i - 1), `.wh.${parts[i - 1] ?? ""}`);
-        if (existsSync(wh)) hidden = true;
+      for (let i = 1; i < parts.length; i++) {
+        try {
+          if (!lstatSync(join(dir, ...parts.slice(0, i))).isDirectory()) return undefined;
+        } catch {
+          /* this layer has nothing there */
+        }
       }
-      if (hidden) return undefined;
       try {
-        const st = lstatSync(join(dir, abs));
+        const st = lstatSync(join(dir, ...parts));
         if (st.isCharacterDevice() && st.rdev === 0) return undefined;
-        return st.isDirectory() ? "dir" : st.isSymbolicLink() ? "symlink" : st.isFile() ? "file" : "other";
+        return { dir, st };
       } catch {
         /* not in this layer */
       }
     }
     return undefined;
   };
+  const resolve = (abs: string): string => {
+    let resolved = "/";
+    const queue = abs.split("/").filter(Boolean);
+    let hops = 0;
+    while (queue.length > 0) {
+      const name = queue.shift() ?? "";
+      if (name === ".") continue;
+      if (name === "..") {
+        resolved = posix.dirname(resolved);
+        continue;
+      }
+      const candidate = posix.join(resolved, name);
+      const hit = statTop(candidate);
+      if (hit?.st.isSymbolicLink() && hops++ < 40) {
+        const target = readlinkSync(join(hit.dir, candidate));
+        if (target.startsWith("/")) resolved = "/";
+        queue.unshift(...target.split("/").filter(Boolean));
+        continue;
+      }
+      resolved = candidate;
+    }
+    return resolved;
+  };
+  return {
+    resolve,
+    lookup(abs) {
+      const st = statTop(resolve(abs))?.st;
+      if (!st) return undefined;
+      return st.isDirectory() ? "dir" : st.isSymbolicLink() ? "symlink" : st.isFile() ? "file" : "other";
+    },
+  };
+}
+
+function imageLookup(deps: BuildDeps, image: ImageRecord | undefined): (abs: string) => PathKind | undefined {
+  const fs = imageFs(deps, image);
+  return (abs) => fs.lookup(abs);
 }
 
 function parseChown(
@@ -725,8 +773,13 @@ async function runCopy(
   const x = (w: string): string => expandWord(state, inst, w, escapeToken);
   const words = inst.args.map(x);
   const excludes = (inst.flags.get("exclude") ?? []).map(x);
-  const dest = words.at(-1) ?? "";
-  const lookup = imageLookup(deps, current.image);
+  const fs = imageFs(deps, current.image);
+  const lookup = (abs: string): PathKind | undefined => fs.lookup(abs);
+  // The destination resolves through symlinks inside the image (e.g. /bin -> usr/bin), so the
+  // layer writes under the real directory instead of shadowing the link.
+  const rawDest = words.at(-1) ?? "";
+  const absDest = posix.resolve(state.config.WorkingDir || "/", rawDest);
+  const dest = fs.resolve(absDest) + (rawDest.endsWith("/") || rawDest.endsWith("/.") ? "/" : "");
   const owner = parseChown(x(inst.flags.get("chown")?.[0] ?? ""), readImageFile(deps, current.image));
   const chmodText = inst.flags.get("chmod")?.[0];
   let chmod: number | undefined;

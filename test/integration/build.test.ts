@@ -440,4 +440,20 @@ describe("docker build (classic builder)", () => {
     assert.match(r.stdout, /BuildError: The command '\/bin\/sh -c exit 5' returned a non-zero code: 5/);
     await noContainers();
   });
+
+  it("COPY into a symlinked directory writes through the link instead of shadowing it", async () => {
+    const dir = context({
+      Dockerfile: [
+        "FROM busybox",
+        "RUN mkdir -p /usr/real && echo old > /usr/real/keep && ln -s usr/real /linked",
+        "COPY f /linked/",
+        "COPY f /linked/sub/g",
+        'CMD ["sh", "-c", "test -L /linked && cat /usr/real/keep /usr/real/f /usr/real/sub/g"]',
+      ].join("\n"),
+      f: "new\n",
+    });
+    const r = await build(["-t", "link:1", dir]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.equal(await run("link:1"), "old\nnew\nnew\n");
+  });
 });
