@@ -1,7 +1,7 @@
 // The BuildBackend behind POST /build: wires the builder to the container verbs (create, start,
 // attach, wait, remove) as plain function calls, and accounts the build cache for `system df`
 // and `builder prune`.
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { BuildBackend, ContainerBackend, ContainerRunBackend, Filters } from "../api/server/index.ts";
 import type { ContainerCreateRequest } from "../api/types/index.ts";
@@ -12,7 +12,7 @@ import type { ContainerLifecycle } from "./container-lifecycle.ts";
 import type { ContainerRuntime } from "./container-runtime.ts";
 import { BUILD_CONTAINER_LABEL, type BuildDeps, buildImage } from "./image-build.ts";
 import type { Db } from "../metadata/index.ts";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 
 export interface BuildBackendDeps {
   root: string;
@@ -71,9 +71,22 @@ export function createBuildBackend(
       for (const c of list) await deps.containers.removeContainer(c.Id, { force: true, volumes: true });
     })
     .catch((err: unknown) => deps.log.warn("build: removing leftover step containers", { err }));
+  // Work dirs of builds a crash interrupted; image views still mounted there are detached first
+  // (removing through a mount would reach into the image's layers).
+  const workPrefix = join(deps.root, "tmp-build-");
+  const mounted = readFileSync("/proc/self/mountinfo", "utf8")
+    .split("\n")
+    .map((l) => l.split(" ")[4] ?? "")
+    .filter((p) => p.startsWith(workPrefix))
+    .sort((a, b) => b.length - a.length);
+  let stuck = false;
+  for (const target of mounted) {
+    if (spawnSync("umount", ["--lazy", target]).status !== 0) stuck = true;
+  }
   // Work dirs of builds a crash interrupted.
   for (const name of readdirSync(deps.root)) {
-    if (name.startsWith("tmp-build-")) rmSync(join(deps.root, name), { recursive: true, force: true });
+    if (!stuck && name.startsWith("tmp-build-"))
+      rmSync(join(deps.root, name), { recursive: true, force: true });
   }
   const mountsDir = join(deps.root, "build-cache-mounts");
   const layerSize = (imageId: string): number => {

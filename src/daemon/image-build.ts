@@ -45,6 +45,7 @@ import {
   upperDirEntries,
 } from "../build/index.ts";
 import { type TarWriteEntry, writeTar } from "../diff/index.ts";
+import { mountOverlay, unmount } from "../snapshot/index.ts";
 import type { ImageRecord, ImageService, LayerRecord } from "../image/index.ts";
 import { detectCompression, type EngineError, invalidArgument, type Logger, notFound } from "../lib/index.ts";
 import {
@@ -160,6 +161,7 @@ export async function buildImage(
   });
   const work = mkdtempSync(join(deps.root, "tmp-build-"));
   const lease = deps.images.leases.acquire();
+  const cleanups: (() => Promise<void>)[] = [];
   const say = (text: string): void => emit({ stream: text });
   try {
     const ctxDir = join(work, "context");
@@ -308,6 +310,7 @@ export async function buildImage(
         say,
         work,
         lease,
+        cleanups,
       };
       for (const t of triggers) current = await runStep(ctx, stage, state, current, t, true);
       for (const inst of stage.commands) {
@@ -351,7 +354,15 @@ export async function buildImage(
     return id;
   } finally {
     lease.release();
-    rmSync(work, { recursive: true, force: true });
+    let unmounted = true;
+    for (const undo of cleanups.reverse()) {
+      await undo().catch((err: unknown) => {
+        unmounted = false;
+        deps.log.warn("build: unmounting an image view", { err });
+      });
+    }
+    // Never recurse into a view that is still mounted; a restart cleans it up instead.
+    if (unmounted) rmSync(work, { recursive: true, force: true });
   }
 }
 
@@ -366,6 +377,8 @@ interface StepContext {
   say: (text: string) => void;
   work: string;
   lease: ReturnType<ImageService["leases"]["acquire"]>;
+  /** Undo steps (unmounts) run when the build ends, before its work dir is removed. */
+  cleanups: (() => Promise<void>)[];
 }
 
 function short(id: string): string {
@@ -790,7 +803,6 @@ async function runCopy(
   let sourceRoot = ctx.ctxDir;
   let ignore = ctx.ignore;
   const from = inst.flags.get("from")?.[0];
-  let scratch: string | undefined;
   if (from !== undefined && inst.name === "copy") {
     const ref = x(from);
     const idx = ctx.stageRef(ref);
@@ -801,106 +813,96 @@ async function runCopy(
         `invalid from flag value ${ref}: pull access denied for ${ref}, repository does not exist or may require 'docker login'`,
       );
     }
-    // A merged view of the image's layers: copy them into a scratch dir via overlay lowers.
-    scratch = join(ctx.work, `from-${randomBytes(4).toString("hex")}`);
-    mkdirSync(scratch);
-    await mergedView(deps, fromImage, scratch);
-    sourceRoot = scratch;
+    sourceRoot = await mountView(ctx, fromImage);
     ignore = undefined;
   }
-  try {
-    let sources = words.slice(0, -1);
-    // Heredocs become files named by the delimiter (reference "Here-Documents").
-    if (inst.heredocs.length > 0) {
-      const hd = join(ctx.work, `heredoc-${randomBytes(4).toString("hex")}`);
-      mkdirSync(hd);
-      sources = [];
-      for (const h of inst.heredocs) {
-        const content = h.expand
-          ? expandWord(state, inst, h.content.replace(/"/g, '\\"').replace(/^/, '"') + '"', escapeToken)
-          : h.content;
-        writeFileSync(join(hd, h.name), content, { mode: 0o644 });
-        sources.push(h.name);
+  let sources = words.slice(0, -1);
+  // Heredocs become files named by the delimiter (reference "Here-Documents").
+  if (inst.heredocs.length > 0) {
+    const hd = join(ctx.work, `heredoc-${randomBytes(4).toString("hex")}`);
+    mkdirSync(hd);
+    sources = [];
+    for (const h of inst.heredocs) {
+      const content = h.expand
+        ? expandWord(state, inst, h.content.replace(/"/g, '\\"').replace(/^/, '"') + '"', escapeToken)
+        : h.content;
+      writeFileSync(join(hd, h.name), content, { mode: 0o644 });
+      sources.push(h.name);
+    }
+    sources = sources.filter((s) => !s.startsWith("<<"));
+    sourceRoot = hd;
+    ignore = undefined;
+  } else {
+    for (const s of sources) {
+      if (/^https?:\/\//i.test(s)) {
+        if (inst.name === "copy") throw lineError(`source can't be a URL for COPY`, inst.line);
+        throw invalidArgument(
+          "BUILD_ADD_URL",
+          `ADD failed: cannot download ${s}: this berthd has no network access to fetch remote sources`,
+        );
       }
-      sources = sources.filter((s) => !s.startsWith("<<"));
-      sourceRoot = hd;
-      ignore = undefined;
-    } else {
-      for (const s of sources) {
-        if (/^https?:\/\//i.test(s)) {
-          if (inst.name === "copy") throw lineError(`source can't be a URL for COPY`, inst.line);
-          throw invalidArgument(
-            "BUILD_ADD_URL",
-            `ADD failed: cannot download ${s}: this berthd has no network access to fetch remote sources`,
-          );
-        }
-        if (/^git@|\.git(#.*)?$/.test(s) && inst.name === "add") {
-          throw invalidArgument("BUILD_ADD_GIT", `ADD failed: cannot clone ${s}: no network access`);
-        }
+      if (/^git@|\.git(#.*)?$/.test(s) && inst.name === "add") {
+        throw invalidArgument("BUILD_ADD_GIT", `ADD failed: cannot clone ${s}: no network access`);
       }
     }
-    // ADD auto-extracts local tar archives into the destination (reference "ADD" → "Adding local tar archives").
-    let extracted: string | undefined;
-    if (inst.name === "add" && inst.heredocs.length === 0) {
-      const archives = sources.filter((s) => isArchive(join(sourceRoot, cleanSource(s, upper))));
-      if (archives.length > 0) {
-        extracted = join(ctx.work, `add-${randomBytes(4).toString("hex")}`);
-        mkdirSync(extracted);
-        for (const a of archives) {
-          const src = join(sourceRoot, cleanSource(a, upper));
-          const code = await runTool("tar", ["-x", "--no-same-owner", "-f", src, "-C", extracted]);
-          if (code !== 0) throw invalidArgument("BUILD_ADD_ARCHIVE", `ADD failed: could not extract ${a}`);
-        }
+  }
+  // ADD auto-extracts local tar archives into the destination (reference "ADD" → "Adding local tar archives").
+  let extracted: string | undefined;
+  if (inst.name === "add" && inst.heredocs.length === 0) {
+    const archives = sources.filter((s) => isArchive(join(sourceRoot, cleanSource(s, upper))));
+    if (archives.length > 0) {
+      extracted = join(ctx.work, `add-${randomBytes(4).toString("hex")}`);
+      mkdirSync(extracted);
+      for (const a of archives) {
+        const src = join(sourceRoot, cleanSource(a, upper));
+        const code = await runTool("tar", ["-x", "--no-same-owner", "-f", src, "-C", extracted]);
+        if (code !== 0) throw invalidArgument("BUILD_ADD_ARCHIVE", `ADD failed: could not extract ${a}`);
       }
     }
-    const plan = await planCopy({
-      sourceRoot,
-      ...(ignore ? { ignore } : {}),
-      ...(excludes.length > 0 ? { exclude: new IgnoreMatcher(parseDockerignore(excludes.join("\n"))) } : {}),
-      sources: extracted
-        ? sources.filter((s) => !isArchive(join(sourceRoot, cleanSource(s, upper))))
-        : sources,
-      dest,
-      workdir: state.config.WorkingDir || "/",
+  }
+  const plan = await planCopy({
+    sourceRoot,
+    ...(ignore ? { ignore } : {}),
+    ...(excludes.length > 0 ? { exclude: new IgnoreMatcher(parseDockerignore(excludes.join("\n"))) } : {}),
+    sources: extracted ? sources.filter((s) => !isArchive(join(sourceRoot, cleanSource(s, upper)))) : sources,
+    dest,
+    workdir: state.config.WorkingDir || "/",
+    ...owner,
+    ...(chmod !== undefined ? { chmod } : {}),
+    lookup,
+    instruction: upper,
+  }).catch(async (err: unknown) => {
+    if (
+      extracted &&
+      (err as EngineError).code === "BUILD_COPY_FAILED" &&
+      sources.every((s) => isArchive(join(sourceRoot, cleanSource(s, upper))))
+    ) {
+      return { entries: [] as TarWriteEntry[], hash: "" };
+    }
+    throw err;
+  });
+  let entries = plan.entries;
+  let contentHash = plan.hash;
+  if (extracted) {
+    const destDir = dest.startsWith("/") ? dest : posix.join(state.config.WorkingDir || "/", dest);
+    const more = await planCopy({
+      sourceRoot: extracted,
+      sources: ["."],
+      dest: destDir.endsWith("/") ? destDir : destDir + "/",
+      workdir: "/",
       ...owner,
-      ...(chmod !== undefined ? { chmod } : {}),
       lookup,
       instruction: upper,
-    }).catch(async (err: unknown) => {
-      if (
-        extracted &&
-        (err as EngineError).code === "BUILD_COPY_FAILED" &&
-        sources.every((s) => isArchive(join(sourceRoot, cleanSource(s, upper))))
-      ) {
-        return { entries: [] as TarWriteEntry[], hash: "" };
-      }
-      throw err;
     });
-    let entries = plan.entries;
-    let contentHash = plan.hash;
-    if (extracted) {
-      const destDir = dest.startsWith("/") ? dest : posix.join(state.config.WorkingDir || "/", dest);
-      const more = await planCopy({
-        sourceRoot: extracted,
-        sources: ["."],
-        dest: destDir.endsWith("/") ? destDir : destDir + "/",
-        workdir: "/",
-        ...owner,
-        lookup,
-        instruction: upper,
-      });
-      entries = [...entries, ...more.entries];
-      contentHash += more.hash;
-    }
-    const description = `${upper} ${JSON.stringify(inst.flags.get("chown") ?? [])}${chmodText ?? ""} ${contentHash} in ${dest}`;
-    const createdBy = `/bin/sh -c #(nop) ${upper} ${contentHash.startsWith("sha256:") ? "multi:" + contentHash.slice(7) : contentHash} in ${dest} `;
-    const key = cacheKey(current, before, description, contentHash);
-    const hit = await tryCache(key, createdBy, false);
-    if (hit) return hit;
-    return done(await commitImage(deps, ctx.lease, current, state.config, entries, createdBy, false), key);
-  } finally {
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    entries = [...entries, ...more.entries];
+    contentHash += more.hash;
   }
+  const description = `${upper} ${JSON.stringify(inst.flags.get("chown") ?? [])}${chmodText ?? ""} ${contentHash} in ${dest}`;
+  const createdBy = `/bin/sh -c #(nop) ${upper} ${contentHash.startsWith("sha256:") ? "multi:" + contentHash.slice(7) : contentHash} in ${dest} `;
+  const key = cacheKey(current, before, description, contentHash);
+  const hit = await tryCache(key, createdBy, false);
+  if (hit) return hit;
+  return done(await commitImage(deps, ctx.lease, current, state.config, entries, createdBy, false), key);
 }
 
 function isArchive(path: string): boolean {
@@ -931,22 +933,19 @@ function runTool(cmd: string, args: string[]): Promise<number> {
   });
 }
 
-/** Copies an image's merged filesystem into `dir` (COPY --from of a stage or image). */
-async function mergedView(deps: BuildDeps, image: ImageRecord | undefined, dir: string): Promise<void> {
+/**
+ * A read-only view of an image's filesystem (COPY --from, RUN --mount=type=bind,from=): its
+ * snapshot dirs stacked by a read-only overlay mount under the build's work dir, unmounted
+ * when the build ends (before the work dir goes).
+ */
+async function mountView(ctx: StepContext, image: ImageRecord | undefined): Promise<string> {
+  const dir = join(ctx.work, `view-${randomBytes(4).toString("hex")}`);
+  mkdirSync(dir);
   const top = image?.layers.at(-1)?.chainId;
-  if (top === undefined) return;
-  const lowers = deps.images.snapshots.lowerDirs(top);
-  // Bottom layer first; whiteouts of upper layers delete what lower ones put there.
-  for (const lower of [...lowers].reverse()) {
-    const code = await runTool("sh", [
-      "-c",
-      'cd "$1" && find . -type c -print0 | while IFS= read -r -d "" f; do rm -rf "$2/$f"; done; tar -c --exclude="./.wh.*" . | tar -x -C "$2"; find "$2" -type c -delete 2>/dev/null; true',
-      "sh",
-      lower,
-      dir,
-    ]);
-    if (code !== 0) throw invalidArgument("BUILD_COPY_FROM", `could not read image layers for COPY --from`);
-  }
+  if (top === undefined) return dir; // FROM scratch without layers: an empty tree
+  await mountOverlay({ lowerDirs: ctx.deps.images.snapshots.lowerDirs(top), target: dir, readonly: true });
+  ctx.cleanups.push(() => unmount(dir, { lazy: true }));
+  return dir;
 }
 
 async function runRun(
@@ -1006,9 +1005,7 @@ async function runRun(
       if (m.from) {
         const idx = ctx.stageRef(m.from);
         const img = idx !== undefined ? ctx.built.get(idx)?.image : deps.images.find(m.from);
-        root = join(ctx.work, `mount-${randomBytes(4).toString("hex")}`);
-        mkdirSync(root);
-        await mergedView(deps, img, root);
+        root = await mountView(ctx, img);
       }
       const src = join(root, cleanSource(m.source || ".", "RUN"));
       if (!existsSync(src))

@@ -111,6 +111,10 @@ describe("docker build (classic builder)", () => {
     const bad = await build(["--target", "nosuch", dir]);
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /failed to reach build target nosuch in Dockerfile/);
+    const views = readFileSync("/proc/self/mountinfo", "utf8")
+      .split("\n")
+      .filter((l) => (l.split(" ")[4] ?? "").startsWith(join(daemon.root, "tmp-build-")));
+    assert.deepEqual(views, [], "COPY --from views are unmounted after the build");
     await noContainers();
   });
 
