@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { makeBusyboxImage } from "../helpers/busybox.ts";
 import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
+import { validateResponse } from "../helpers/swagger-validator.ts";
 
 const ENV = { ...process.env, DOCKER_BUILDKIT: "0" };
 const runTool = async (cmd: string, args: string[]): Promise<number> => spawnSync(cmd, args).status ?? 1;
@@ -197,8 +198,15 @@ describe("docker build (classic builder)", () => {
     const r = await build(["-t", "cm:2", dir]);
     assert.equal(r.code, 0, r.stderr + r.stdout);
     assert.equal(await run("cm:2"), "first\nsecond\nbound\n");
+    const dfApi = await daemon.request("GET", "/system/df");
+    validateResponse("GET", "/system/df", 200, dfApi.json());
+    const usage = dfApi.json<{ BuildCache: { Type: string }[] }>().BuildCache;
+    assert.ok(usage.some((c) => c.Type === "exec.cachemount") && usage.some((c) => c.Type === "regular"));
     const df2 = await daemon.docker(["system", "df", "-v"]);
     assert.match(df2.stdout, /Build cache usage/);
+    const pruneApi = await daemon.request("POST", "/build/prune");
+    assert.equal(pruneApi.status, 200);
+    validateResponse("POST", "/build/prune", 200, pruneApi.json());
     const prune = await daemon.docker(["builder", "prune", "-f"]);
     assert.equal(prune.code, 0, prune.stderr);
     assert.match(prune.stdout, /Total reclaimed space/);
