@@ -194,6 +194,16 @@ export async function buildImage(
       usedBuildArgs,
       metaArgs,
     });
+    // BuildKit's automatic platform ARGs (reference "Automatic platform ARGs in the global
+    // scope"); a stage sees them after `ARG NAME` without a value.
+    const host = hostPlatform();
+    const platform = `linux/${host.architecture}${host.variant ? `/${host.variant}` : ""}`;
+    for (const prefix of ["TARGET", "BUILD"]) {
+      metaArgs.set(`${prefix}PLATFORM`, platform);
+      metaArgs.set(`${prefix}OS`, "linux");
+      metaArgs.set(`${prefix}ARCH`, host.architecture);
+      metaArgs.set(`${prefix}VARIANT`, host.variant ?? "");
+    }
     for (const a of plan.metaArgs) {
       declareArgs(metaArgs, a, options.buildArgs, usedBuildArgs, (w) =>
         expandWord(metaState(), a, w, escapeToken),
@@ -215,28 +225,44 @@ export async function buildImage(
       return undefined;
     };
     const baseNames = plan.stages.map((s) => expandWord(metaState(), s.from, s.baseName, escapeToken));
-    const needed = new Set<number>();
+    // COPY --from and RUN --mount from= may name any stage (BuildKit builds it first); FROM only
+    // an earlier one. Stages are built dependencies first; a loop is refused.
+    const stageRefAny = (ref: string): number | undefined => {
+      const byName = plan.stages.findIndex((s) => s.name === ref.toLowerCase());
+      if (byName >= 0) return byName;
+      if (/^\d+$/.test(ref) && Number(ref) < plan.stages.length) return Number(ref);
+      return undefined;
+    };
+    const visited = new Set<number>();
+    const visiting = new Set<number>();
+    const order: number[] = [];
     const visit = (i: number): void => {
-      if (needed.has(i)) return;
-      needed.add(i);
+      if (visited.has(i)) return;
       const st = plan.stages[i] as Stage;
+      if (visiting.has(i)) {
+        throw invalidArgument(
+          "BUILD_STAGE_CYCLE",
+          `circular dependency detected on stage: ${st.name || String(i)}`,
+        );
+      }
+      visiting.add(i);
       const base = stageRef(baseNames[i] ?? "", i);
       if (base !== undefined) visit(base);
       for (const c of st.commands) {
         const from = c.flags.get("from")?.[0];
-        if (from !== undefined) {
-          const dep = stageRef(from, i);
-          if (dep !== undefined) visit(dep);
-        }
+        const dep = from === undefined ? undefined : stageRefAny(from);
+        if (dep !== undefined) visit(dep);
         for (const m of c.flags.get("mount") ?? []) {
           const f = /(?:^|,)from=([^,]+)/.exec(m)?.[1];
-          const dep = f === undefined ? undefined : stageRef(f, i);
-          if (dep !== undefined) visit(dep);
+          const mdep = f === undefined ? undefined : stageRefAny(f);
+          if (mdep !== undefined) visit(mdep);
         }
       }
+      visiting.delete(i);
+      visited.add(i);
+      order.push(i);
     };
     visit(last);
-    const order = [...needed].sort((a, b) => a - b);
     const total = order.reduce((n, i) => n + 1 + (plan.stages[i]?.commands.length ?? 0), 0);
     let step = 0;
     const built = new Map<number, Built>();
@@ -305,7 +331,7 @@ export async function buildImage(
         ctxDir,
         ignore,
         escapeToken,
-        stageRef: (r) => stageRef(r, index),
+        stageRef: stageRefAny,
         built,
         say,
         work,

@@ -240,6 +240,10 @@ describe("docker build (classic builder)", () => {
       ],
       [{ Dockerfile: "FROM busybox\nRUN <<EOF\necho\n" }, /unterminated heredoc/],
       [{ Dockerfile: "RUN true\n" }, /no build stage in current context/],
+      [
+        { Dockerfile: "FROM busybox AS a\nCOPY --from=a /x /y\n" },
+        /circular dependency detected on stage: a/,
+      ],
       [{ Dockerfile: "FROM busybox\nCOPY --nope=1 a b\n" }, /unknown flag: nope/],
       [{ Dockerfile: "FROM busybox\nADD http://127.0.0.1:1/x /x\n" }, /ADD failed/],
     ];
@@ -467,5 +471,23 @@ describe("docker build (classic builder)", () => {
     const r = await build(["-t", "link:1", dir]);
     assert.equal(r.code, 0, r.stderr + r.stdout);
     assert.equal(await run("link:1"), "old\nnew\nnew\n");
+  });
+
+  it("COPY --from a stage defined later builds it first; platform ARGs are predefined", async () => {
+    const dir = context({
+      Dockerfile: [
+        "FROM busybox AS final",
+        "ARG TARGETARCH",
+        "COPY --from=late /made /made",
+        'RUN echo "$TARGETARCH" > /arch',
+        'CMD ["cat", "/made", "/arch"]',
+        "FROM busybox AS late",
+        "RUN echo late > /made",
+      ].join("\n"),
+    });
+    const r = await build(["--target", "final", "-t", "fwd:1", dir]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const arch = process.arch === "x64" ? "amd64" : process.arch;
+    assert.equal(await run("fwd:1"), `late\n${arch}\n`);
   });
 });
