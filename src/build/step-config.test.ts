@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseDockerfile } from "./dockerfile-parser.ts";
 import { parseInstruction } from "./instructions.ts";
-import { applyConfigInstruction, declareArgs, expandWord, parseGoDuration, runArgEnv, type StageState } from "./step-config.ts";
+import { applyConfigInstruction, declareArgs, expandHeredoc, expandWord, parseGoDuration, runArgEnv, type StageState } from "./step-config.ts";
 
 const inst = (line: string) => {
   const n = parseDockerfile(line).root.children[0];
@@ -85,4 +85,14 @@ test("HEALTHCHECK durations and NONE; ONBUILD records the trigger text", () => {
   assert.equal(parseGoDuration("1h2m3.5s"), 3723.5e9);
   assert.throws(() => parseGoDuration("5 s"));
   assert.throws(() => apply(s, "HEALTHCHECK --interval=1us CMD x"), /cannot be less than 1ms/);
+});
+
+test("heredoc content expands like a shell heredoc: quotes literal, \\$ escapes", () => {
+  const s = fresh();
+  apply(s, "ENV NAME=world EMPTY=");
+  const i = inst("RUN true");
+  assert.equal(
+    expandHeredoc(`say "hi $NAME" '\${NAME}' \\$NAME \\\\ \\x \${EMPTY:-dflt} $ end\\\nnext`, s, i, "\\"),
+    `say "hi world" 'world' $NAME \\ \\x dflt $ endnext`,
+  );
 });

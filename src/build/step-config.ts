@@ -276,3 +276,50 @@ export function applyConfigInstruction(
   }
 }
 
+
+/**
+ * Expands an unquoted-delimiter heredoc the way a POSIX shell expands one (XCU 2.7.4): `$name`
+ * and `${...}` expand, `\$`, `\\` and `` \` `` lose the backslash, backslash-newline joins
+ * lines, and quotes are ordinary characters.
+ */
+export function expandHeredoc(content: string, state: StageState, inst: Instruction, escapeToken: string): string {
+  let out = "";
+  for (let i = 0; i < content.length; i++) {
+    const c = content[i] ?? "";
+    if (c === "\\" && i + 1 < content.length) {
+      const n = content[i + 1] ?? "";
+      if (n === "$" || n === "\\" || n === "`") {
+        out += n;
+        i++;
+        continue;
+      }
+      if (n === "\n") {
+        i++;
+        continue;
+      }
+      out += c;
+      continue;
+    }
+    if (c !== "$") {
+      out += c;
+      continue;
+    }
+    // The parameter expression: ${...} with nested braces, or a name / special parameter.
+    let end = i + 1;
+    if (content[end] === "{") {
+      let depth = 0;
+      for (; end < content.length; end++) {
+        if (content[end] === "{") depth++;
+        else if (content[end] === "}" && --depth === 0) break;
+      }
+      end++;
+    } else {
+      const m = /^(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]|[@*#?$!-])/.exec(content.slice(end));
+      end += m ? m[0].length : 0;
+    }
+    const token = content.slice(i, end);
+    out += token === "$" ? "$" : expandWord(state, inst, token, escapeToken);
+    i = end - 1;
+  }
+  return out;
+}

@@ -29,6 +29,7 @@ import {
   cleanSource,
   commandLine,
   declareArgs,
+  expandHeredoc,
   expandWord,
   IgnoreMatcher,
   type Instruction,
@@ -338,11 +339,11 @@ export async function buildImage(
         lease,
         cleanups,
       };
-      for (const t of triggers) current = await runStep(ctx, stage, state, current, t, true);
+      for (const t of triggers) current = await runStep(ctx, state, current, t);
       for (const inst of stage.commands) {
         step++;
         say(`Step ${step}/${total} : ${inst.original}\n`);
-        current = await runStep(ctx, stage, state, current, inst, false);
+        current = await runStep(ctx, state, current, inst);
       }
       // A stage that is nothing but FROM still yields its base as the result.
       built.set(index, current);
@@ -626,15 +627,11 @@ function cacheKey(parent: Built, config: ImageRunConfig, description: string, co
 
 async function runStep(
   ctx: StepContext,
-  stage: Stage,
   state: StageState,
   current: Built,
   inst: Instruction,
-  trigger: boolean,
 ): Promise<Built> {
   const { deps, options, escapeToken, say } = ctx;
-  void stage;
-  void trigger;
   const before = structuredClone(state.config);
   const tryCache = async (
     key: string,
@@ -849,9 +846,7 @@ async function runCopy(
     mkdirSync(hd);
     sources = [];
     for (const h of inst.heredocs) {
-      const content = h.expand
-        ? expandWord(state, inst, h.content.replace(/"/g, '\\"').replace(/^/, '"') + '"', escapeToken)
-        : h.content;
+      const content = h.expand ? expandHeredoc(h.content, state, inst, escapeToken) : h.content;
       writeFileSync(join(hd, h.name), content, { mode: 0o644 });
       sources.push(h.name);
     }
@@ -985,7 +980,6 @@ async function runRun(
 ): Promise<Built> {
   const { deps, options, say } = ctx;
   let cmd = commandLine(inst, state.config);
-  const heredocFiles: { name: string; content: string }[] = [];
   if (inst.heredocs.length > 0 && !inst.json) {
     // RUN <<EOF: the heredoc is the script (reference "Here-Documents" → "Example: Running a multi-line script").
     const first = inst.heredocs[0];
@@ -998,7 +992,6 @@ async function runRun(
         line + "\n" + inst.heredocs.map((h) => h.content + h.name).join("\n"),
       ];
     }
-    void heredocFiles;
   }
   const argEnv = runArgEnv(state);
   const mounts = (inst.flags.get("mount") ?? []).map((m) => parseMount(m, inst));
