@@ -2,10 +2,18 @@
 // dump to its `result`; every testfiles-negative/<case>/Dockerfile must be refused.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dump, parseDockerfile } from "./dockerfile-parser.ts";
 
-const base = new URL("../../../../shared/reference/dockerfile/testdata/parser/", import.meta.url);
+// The repository sits beside `shared/` (main) or one level deeper (worktrees): look upwards.
+function testdata(): URL {
+  for (let up = "../../"; up.length < 40; up += "../") {
+    const url = new URL(`${up}shared/reference/dockerfile/testdata/parser/`, import.meta.url);
+    if (existsSync(url)) return url;
+  }
+  throw new Error("reference/dockerfile/testdata not found beside the repository");
+}
+const base = testdata();
 
 for (const name of readdirSync(new URL("testfiles/", base))) {
   test(`parser golden: ${name}`, () => {

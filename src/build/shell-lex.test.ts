@@ -2,10 +2,18 @@
 // read as they are and checked line by line.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { envMap, processWord, processWords } from "./shell-lex.ts";
 
-const dir = new URL("../../../../shared/reference/dockerfile/testdata/shell/", import.meta.url);
+// The repository sits beside `shared/` (main) or one level deeper (worktrees): look upwards.
+function testdata(): URL {
+  for (let up = "../../"; up.length < 40; up += "../") {
+    const url = new URL(`${up}shared/reference/dockerfile/testdata/shell/`, import.meta.url);
+    if (existsSync(url)) return url;
+  }
+  throw new Error("reference/dockerfile/testdata not found beside the repository");
+}
+const dir = testdata();
 const read = (name: string): string[] => readFileSync(new URL(name, dir), "utf8").split("\n");
 
 test("envVarTest: every Unix/All row expands as Docker's lexer does", () => {
