@@ -809,6 +809,9 @@ async function runCopy(
   const x = (w: string): string => expandWord(state, inst, w, escapeToken);
   const words = inst.args.map(x);
   const excludes = (inst.flags.get("exclude") ?? []).map(x);
+  if (inst.flags.has("checksum") && !words.slice(0, -1).some((w) => /^https?:\/\//i.test(w))) {
+    throw lineError("checksum can't be specified for non-HTTP(S) sources", inst.line);
+  }
   const fs = imageFs(deps, current.image);
   const lookup = (abs: string): PathKind | undefined => fs.lookup(abs);
   // The destination resolves through symlinks inside the image (e.g. /bin -> usr/bin), so the
@@ -992,6 +995,13 @@ async function runRun(
         line + "\n" + inst.heredocs.map((h) => h.content + h.name).join("\n"),
       ];
     }
+  }
+  if (inst.flags.get("security")?.[0] === "insecure") {
+    // BuildKit grants this only with the security.insecure entitlement, which we never give.
+    throw lineError(
+      "security.insecure is not allowed: RUN --security=insecure needs an entitlement this builder does not grant",
+      inst.line,
+    );
   }
   const argEnv = runArgEnv(state);
   const mounts = (inst.flags.get("mount") ?? []).map((m) => parseMount(m, inst));

@@ -245,6 +245,15 @@ describe("docker build (classic builder)", () => {
         /circular dependency detected on stage: a/,
       ],
       [{ Dockerfile: "FROM busybox\nCOPY --nope=1 a b\n" }, /unknown flag: nope/],
+      [{ Dockerfile: "FROM busybox\nRUN --security=insecure true\n" }, /security\.insecure is not allowed/],
+      [
+        { Dockerfile: "FROM busybox\nRUN --mount=type=secret,id=x true\n" },
+        /unsupported mount type "secret"/,
+      ],
+      [
+        { Dockerfile: "FROM busybox\nADD --checksum=sha256:00 Dockerfile /x\n" },
+        /checksum can't be specified for non-HTTP\(S\) sources/,
+      ],
       [{ Dockerfile: "FROM busybox\nADD http://127.0.0.1:1/x /x\n" }, /ADD failed/],
     ];
     for (const [files, want] of cases) {
