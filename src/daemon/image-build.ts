@@ -349,10 +349,10 @@ export async function buildImage(
       built.set(index, current);
     }
 
-    let result = built.get(last) as Built;
+    const result = built.get(last) as Built;
     if (!result.image) {
-      // FROM scratch with no step: Docker refuses to produce an empty image.
-      result = await commitImage(deps, lease, result, result.config.config ?? {}, undefined, "", true);
+      // FROM scratch with no step: Docker refuses to produce an empty image (moby builder.go).
+      throw invalidArgument("BUILD_NO_IMAGE", "No image was generated. Is your Dockerfile empty?");
     }
     const id = (result.image as ImageRecord).id;
     const unused = [...options.buildArgs.keys()].filter(

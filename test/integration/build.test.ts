@@ -245,6 +245,7 @@ describe("docker build (classic builder)", () => {
         /circular dependency detected on stage: a/,
       ],
       [{ Dockerfile: "FROM busybox\nCOPY --nope=1 a b\n" }, /unknown flag: nope/],
+      [{ Dockerfile: "FROM scratch\n" }, /No image was generated\. Is your Dockerfile empty\?/],
       [{ Dockerfile: "FROM busybox\nRUN --security=insecure true\n" }, /security\.insecure is not allowed/],
       [
         { Dockerfile: "FROM busybox\nRUN --mount=type=secret,id=x true\n" },
@@ -498,5 +499,27 @@ describe("docker build (classic builder)", () => {
     assert.equal(r.code, 0, r.stderr + r.stdout);
     const arch = process.arch === "x64" ? "amd64" : process.arch;
     assert.equal(await run("fwd:1"), `late\n${arch}\n`);
+  });
+
+  it("FROM scratch: COPY makes the only layer; another stage copies from it", async () => {
+    const dir = context({
+      Dockerfile: [
+        "FROM scratch AS data",
+        "COPY f /data/f",
+        'LABEL kind="data"',
+        "FROM busybox",
+        "COPY --from=data /data /copied",
+        'CMD ["cat", "/copied/f"]',
+      ].join("\n"),
+      f: "scratch-data\n",
+    });
+    const r = await build(["-t", "scratch:final", dir]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.equal(await run("scratch:final"), "scratch-data\n");
+    const data = await build(["--target", "data", "-t", "scratch:data", dir]);
+    assert.equal(data.code, 0, data.stderr + data.stdout);
+    const info = JSON.parse((await daemon.docker(["image", "inspect", "scratch:data"])).stdout)[0];
+    assert.equal(info.RootFS.Layers.length, 1);
+    assert.deepEqual(info.Config.Labels, { kind: "data" });
   });
 });
