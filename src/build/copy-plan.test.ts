@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { IgnoreMatcher } from "./dockerignore.ts";
-import { planCopy, type CopyRequest } from "./copy-plan.ts";
+import { planCopy, resolveInRoot, type CopyRequest } from "./copy-plan.ts";
 
 function tree(): string {
   const root = mkdtempSync(join(tmpdir(), "copy-plan-"));
@@ -74,6 +74,30 @@ test("the content hash ignores mtimes and follows content", async () => {
     assert.equal((await planCopy(req)).hash, h1);
     writeFileSync(join(root, "a.txt"), "changed");
     assert.notEqual((await planCopy(req)).hash, h1);
+  } finally {
+    rmSync(root, { recursive: true });
+  }
+});
+
+test("symlinks resolve inside the source root: none leads to the host's files", async () => {
+  const root = tree();
+  try {
+    symlinkSync("/etc", join(root, "escape"));
+    symlinkSync("/etc/passwd", join(root, "abs"));
+    symlinkSync("../../../../etc/passwd", join(root, "dots"));
+    mkdirSync(join(root, "etc"));
+    writeFileSync(join(root, "etc/passwd"), "context's own\n");
+    assert.equal(resolveInRoot(root, "escape/passwd"), "etc/passwd");
+    assert.equal(resolveInRoot(root, "abs"), "etc/passwd");
+    assert.equal(resolveInRoot(root, "dots"), "etc/passwd");
+    assert.equal(resolveInRoot(root, "dir/../link"), "a.txt");
+    for (const src of ["escape/passwd", "abs", "dots"]) {
+      const plan = await planCopy(base(root, { sources: [src], dest: "/out" }));
+      const file = plan.entries.find((e) => e.name === "out");
+      assert.ok(file && file.type === "file" && "path" in file && file.path === join(root, "etc/passwd"), src);
+    }
+    rmSync(join(root, "etc"), { recursive: true });
+    await assert.rejects(planCopy(base(root, { sources: ["abs"], dest: "/out" })), /file not found in build context/);
   } finally {
     rmSync(root, { recursive: true });
   }

@@ -76,6 +76,41 @@ export function cleanSource(src: string, instruction: string): string {
   return cleaned === "" ? "." : cleaned.replace(/\/+$/, "") || ".";
 }
 
+/**
+ * `rel` with every symlink resolved inside `root` (absolute link targets restart at `root`, `..`
+ * stops there), as Docker's FollowSymlinkInScope: a context or image symlink can never lead a
+ * COPY to the host's files. Returns a root-relative path ("." for the root).
+ */
+export function resolveInRoot(root: string, rel: string): string {
+  let resolved = "";
+  const queue = rel.split("/").filter((p) => p !== "" && p !== ".");
+  let hops = 0;
+  while (queue.length > 0) {
+    const name = queue.shift() ?? "";
+    if (name === "..") {
+      const up = posix.dirname(resolved);
+      resolved = up === "." ? "" : up;
+      continue;
+    }
+    const candidate = resolved === "" ? name : `${resolved}/${name}`;
+    let st: Stats;
+    try {
+      st = lstatSync(join(root, candidate));
+    } catch {
+      resolved = candidate;
+      continue;
+    }
+    if (st.isSymbolicLink() && hops++ < 255) {
+      const target = readlinkSync(join(root, candidate));
+      if (target.startsWith("/")) resolved = "";
+      queue.unshift(...target.split("/").filter((p) => p !== "" && p !== "."));
+      continue;
+    }
+    resolved = candidate;
+  }
+  return resolved === "" ? "." : resolved;
+}
+
 function expandGlob(root: string, pattern: string, ignored: (p: string) => boolean): string[] {
   const parts = pattern.split("/");
   let current = [""];
@@ -85,7 +120,7 @@ function expandGlob(root: string, pattern: string, ignored: (p: string) => boole
       if (!hasGlob(part)) {
         const p = base === "" ? part : `${base}/${part}`;
         try {
-          lstatSync(join(root, p));
+          lstatSync(join(root, resolveInRoot(root, p)));
           next.push(p);
         } catch {
           /* no match */
@@ -95,7 +130,7 @@ function expandGlob(root: string, pattern: string, ignored: (p: string) => boole
       const re = matchRe(part);
       let names: string[] = [];
       try {
-        names = readdirSync(join(root, base || "."));
+        names = readdirSync(join(root, resolveInRoot(root, base || ".")));
       } catch {
         names = [];
       }
@@ -122,7 +157,7 @@ export async function planCopy(req: CopyRequest): Promise<CopyPlan> {
     }
     let exists = true;
     try {
-      statSync(join(req.sourceRoot, src));
+      statSync(join(req.sourceRoot, resolveInRoot(req.sourceRoot, src)));
     } catch {
       exists = false;
     }
@@ -159,49 +194,47 @@ export async function planCopy(req: CopyRequest): Promise<CopyPlan> {
       entries.push({ type: "directory", name: p.slice(1) + "/", mode: 0o755, uid: 0, gid: 0, mtime: 0 });
     }
   };
-  const add = async (abs: string, rel: string, st: Stats, followTop: boolean): Promise<void> => {
+  // `rel` is the context path (for ignore rules); `disk` where it is, already resolved in scope.
+  const add = async (abs: string, rel: string, disk: string, st: Stats): Promise<void> => {
     const name = abs.slice(1);
     const mode = req.chmod ?? st.mode & 0o7777;
     const mtime = new Date(Math.floor(st.mtimeMs / 1000) * 1000);
-    if (st.isSymbolicLink() && !followTop) {
-      const target = readlinkSync(join(req.sourceRoot, rel));
+    if (st.isSymbolicLink()) {
+      const target = readlinkSync(disk);
       entries.push({ type: "symlink", name, target, ...owner, mtime });
       hash.update(`L ${abs} ${target} ${owner.uid}:${owner.gid}\n`);
       return;
     }
-    const real = followTop ? statSync(join(req.sourceRoot, rel)) : st;
-    if (real.isDirectory()) {
+    if (st.isDirectory()) {
       if (abs !== "/" && !emitted.has(abs)) {
         emitted.add(abs);
-        entries.push({ type: "directory", name: name + "/", mode: req.chmod ?? real.mode & 0o7777, ...owner, mtime });
+        entries.push({ type: "directory", name: name + "/", mode: req.chmod ?? st.mode & 0o7777, ...owner, mtime });
       }
-      hash.update(`D ${abs} ${(req.chmod ?? real.mode) & 0o7777} ${owner.uid}:${owner.gid}\n`);
-      for (const child of readdirSync(join(req.sourceRoot, rel)).sort()) {
+      hash.update(`D ${abs} ${(req.chmod ?? st.mode) & 0o7777} ${owner.uid}:${owner.gid}\n`);
+      for (const child of readdirSync(disk).sort()) {
         const childRel = rel === "." ? child : `${rel}/${child}`;
+        const childDisk = join(disk, child);
         if (excluded(childRel)) continue;
-        if (req.ignore?.matches(childRel)) {
-          // An ignored directory may still hold re-included files ("!dir/keep").
-          if (!req.ignore.hasExclusions) continue;
-          const cst = lstatSync(join(req.sourceRoot, childRel));
-          if (!cst.isDirectory()) continue;
-        }
-        const cst = lstatSync(join(req.sourceRoot, childRel));
-        await add(posix.join(abs, child), childRel, cst, false);
+        const cst = lstatSync(childDisk);
+        // An ignored directory may still hold re-included files ("!dir/keep").
+        if (req.ignore?.matches(childRel) && (!req.ignore.hasExclusions || !cst.isDirectory())) continue;
+        await add(posix.join(abs, child), childRel, childDisk, cst);
       }
       return;
     }
-    if (real.isFile()) {
-      const path = join(req.sourceRoot, rel);
-      entries.push({ type: "file", name, path, size: real.size, mode: req.chmod ?? real.mode & 0o7777, ...owner, mtime });
-      hash.update(`F ${abs} ${mode} ${owner.uid}:${owner.gid} ${await fileDigest(path)}\n`);
+    if (st.isFile()) {
+      entries.push({ type: "file", name, path: disk, size: st.size, mode: req.chmod ?? st.mode & 0o7777, ...owner, mtime });
+      hash.update(`F ${abs} ${mode} ${owner.uid}:${owner.gid} ${await fileDigest(disk)}\n`);
       return;
     }
     // Devices, fifos and sockets in a context are skipped, as the classic builder does.
   };
 
   for (const src of matches) {
-    const st = lstatSync(join(req.sourceRoot, src));
-    const isDir = statSync(join(req.sourceRoot, src)).isDirectory();
+    // A source that is a symlink is followed (in scope); links below it are copied as links.
+    const disk = join(req.sourceRoot, resolveInRoot(req.sourceRoot, src));
+    const st = lstatSync(disk);
+    const isDir = st.isDirectory();
     let target: string;
     if (isDir) target = destClean;
     else if (destIsDir) target = posix.join(destClean, posix.basename(src));
@@ -213,16 +246,16 @@ export async function planCopy(req: CopyRequest): Promise<CopyPlan> {
     }
     if (isDir) {
       // A directory's contents are copied, not the directory itself.
-      for (const child of readdirSync(join(req.sourceRoot, src)).sort()) {
+      for (const child of readdirSync(disk).sort()) {
         const childRel = src === "." ? child : `${src}/${child}`;
+        const childDisk = join(disk, child);
         if (excluded(childRel)) continue;
-        if (req.ignore?.matches(childRel) && !req.ignore.hasExclusions) continue;
-        const cst = lstatSync(join(req.sourceRoot, childRel));
-        if (req.ignore?.matches(childRel) && !cst.isDirectory()) continue;
-        await add(posix.join(target, child), childRel, cst, false);
+        const cst = lstatSync(childDisk);
+        if (req.ignore?.matches(childRel) && (!req.ignore.hasExclusions || !cst.isDirectory())) continue;
+        await add(posix.join(target, child), childRel, childDisk, cst);
       }
     } else {
-      await add(target, src, st, true);
+      await add(target, src, disk, st);
     }
   }
   hash.update(`dest ${destClean} ${destIsDir}\n`);

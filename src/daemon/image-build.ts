@@ -43,6 +43,7 @@ import {
   runArgEnv,
   type Stage,
   type StageState,
+  resolveInRoot,
   upperDirEntries,
 } from "../build/index.ts";
 import { type TarWriteEntry, writeTar } from "../diff/index.ts";
@@ -170,7 +171,8 @@ export async function buildImage(
     await extractContext(context, ctxDir);
 
     const dfPath = cleanContextPath(options.dockerfile || "Dockerfile");
-    const dfFull = join(ctxDir, dfPath);
+    // Symlinks in the context resolve inside it (a Dockerfile -> /etc/shadow link reads nothing of the host).
+    const dfFull = join(ctxDir, resolveInRoot(ctxDir, dfPath));
     if (!existsSync(dfFull) || !statSync(dfFull).isFile()) {
       throw invalidArgument(
         "BUILD_NO_DOCKERFILE",
@@ -180,7 +182,7 @@ export async function buildImage(
     const parsed = parseDockerfile(readFileSync(dfFull, "utf8"));
     const escapeToken = parsed.escapeToken;
     const plan = planStages(parsed.root);
-    const ignoreFile = join(ctxDir, ".dockerignore");
+    const ignoreFile = join(ctxDir, resolveInRoot(ctxDir, ".dockerignore"));
     const ignore = existsSync(ignoreFile)
       ? new IgnoreMatcher(parseDockerignore(readFileSync(ignoreFile, "utf8")))
       : undefined;
@@ -873,12 +875,14 @@ async function runCopy(
   // ADD auto-extracts local tar archives into the destination (reference "ADD" → "Adding local tar archives").
   let extracted: string | undefined;
   if (inst.name === "add" && inst.heredocs.length === 0) {
-    const archives = sources.filter((s) => isArchive(join(sourceRoot, cleanSource(s, upper))));
+    const archives = sources.filter((s) =>
+      isArchive(join(sourceRoot, resolveInRoot(sourceRoot, cleanSource(s, upper)))),
+    );
     if (archives.length > 0) {
       extracted = join(ctx.work, `add-${randomBytes(4).toString("hex")}`);
       mkdirSync(extracted);
       for (const a of archives) {
-        const src = join(sourceRoot, cleanSource(a, upper));
+        const src = join(sourceRoot, resolveInRoot(sourceRoot, cleanSource(a, upper)));
         const code = await runTool("tar", ["-x", "--no-same-owner", "-f", src, "-C", extracted]);
         if (code !== 0) throw invalidArgument("BUILD_ADD_ARCHIVE", `ADD failed: could not extract ${a}`);
       }
@@ -888,7 +892,9 @@ async function runCopy(
     sourceRoot,
     ...(ignore ? { ignore } : {}),
     ...(excludes.length > 0 ? { exclude: new IgnoreMatcher(parseDockerignore(excludes.join("\n"))) } : {}),
-    sources: extracted ? sources.filter((s) => !isArchive(join(sourceRoot, cleanSource(s, upper)))) : sources,
+    sources: extracted
+      ? sources.filter((s) => !isArchive(join(sourceRoot, resolveInRoot(sourceRoot, cleanSource(s, upper)))))
+      : sources,
     dest,
     workdir: state.config.WorkingDir || "/",
     ...owner,
@@ -899,7 +905,7 @@ async function runCopy(
     if (
       extracted &&
       (err as EngineError).code === "BUILD_COPY_FAILED" &&
-      sources.every((s) => isArchive(join(sourceRoot, cleanSource(s, upper))))
+      sources.every((s) => isArchive(join(sourceRoot, resolveInRoot(sourceRoot, cleanSource(s, upper)))))
     ) {
       return { entries: [] as TarWriteEntry[], hash: "" };
     }
@@ -1036,7 +1042,7 @@ async function runRun(
         const img = idx !== undefined ? ctx.built.get(idx)?.image : deps.images.find(m.from);
         root = await mountView(ctx, img);
       }
-      const src = join(root, cleanSource(m.source || ".", "RUN"));
+      const src = join(root, resolveInRoot(root, cleanSource(m.source || ".", "RUN")));
       if (!existsSync(src))
         throw lineError(`failed to compute cache key: "/${m.source}": not found`, inst.line);
       binds.push(`${src}:${m.target}:${m.rw ? "rw" : "ro"}`);

@@ -4,7 +4,15 @@
 // No build container may be left behind.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { makeBusyboxImage } from "../helpers/busybox.ts";
@@ -369,6 +377,19 @@ describe("docker build (classic builder)", () => {
     });
     assert.equal(badTag.status, 400);
     assert.match(badTag.text(), /invalid reference format/);
+    // Symlinks in the context resolve inside it: no host file reaches the image.
+    const linkDir = context({ Dockerfile: "FROM busybox\nCOPY hostfile /h\n" });
+    symlinkSync("/etc/hostname", join(linkDir, "hostfile"));
+    const linked = await build([linkDir]);
+    assert.notEqual(linked.code, 0);
+    assert.match(linked.stderr, /file not found in build context/);
+    const dfLink = context({ "other.txt": "x" });
+    symlinkSync("/etc/hostname", join(dfLink, "Dockerfile"));
+    // (the docker CLI refuses such a context itself; an API client may still send one)
+    const linkTar = spawnSync("tar", ["-c", "-C", dfLink, "."]).stdout;
+    const dfLinked = await daemon.request("POST", "/build", linkTar, { "Content-Type": "application/x-tar" });
+    assert.equal(dfLinked.status, 400);
+    assert.match(dfLinked.text(), /Cannot locate specified Dockerfile: Dockerfile/);
     const garbage = await daemon.request("POST", "/build", "this is not a tar", {
       "Content-Type": "application/x-tar",
     });
