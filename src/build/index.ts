@@ -5,3 +5,4 @@ export * from "./dockerignore.ts";
 export * from "./step-config.ts";
 export * from "./copy-plan.ts";
 export * from "./upper-layer.ts";
+export * from "./run-mount.ts";

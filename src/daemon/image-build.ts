@@ -45,11 +45,13 @@ import {
   type StageState,
   resolveInRoot,
   upperDirEntries,
+  parseMount,
 } from "../build/index.ts";
+import { cleanContextPath, extractContext } from "./build-context.ts";
 import { type TarWriteEntry, writeTar } from "../diff/index.ts";
 import { mountOverlay, unmount } from "../snapshot/index.ts";
 import type { ImageRecord, ImageService, LayerRecord } from "../image/index.ts";
-import { detectCompression, type EngineError, invalidArgument, type Logger, notFound } from "../lib/index.ts";
+import { type EngineError, invalidArgument, type Logger, notFound } from "../lib/index.ts";
 import {
   type HistoryEntry,
   hostPlatform,
@@ -129,9 +131,6 @@ const RUNTIME_MOUNT_POINTS = [
 
 /** Label of the containers RUN steps use (only ever seen while a step runs). */
 export const BUILD_CONTAINER_LABEL = "io.berth.build.step";
-
-/** Docker refuses contexts beyond what it can store; we cap uploads to keep the disk safe. */
-const MAX_CONTEXT_BYTES = Number(process.env.BERTH_MAX_BUILD_CONTEXT ?? 8 * 1024 * 1024 * 1024);
 
 interface Built {
   image?: ImageRecord;
@@ -412,99 +411,6 @@ interface StepContext {
 
 function short(id: string): string {
   return id.replace(/^sha256:/, "").slice(0, 12);
-}
-
-function cleanContextPath(p: string): string {
-  const rel = posix.normalize(p.replace(/^\/+/, ""));
-  if (rel === ".." || rel.startsWith("../")) {
-    throw invalidArgument("BUILD_DOCKERFILE_OUTSIDE", `forbidden path outside the build context: ${p}`);
-  }
-  return rel;
-}
-
-/**
- * Unpacks the uploaded context (plain or compressed tar) with GNU tar, which refuses `..`
- * members. The request body is piped straight into tar (decompressing there too): going through
- * async iterators cost ~40% more time on a 200 MB context.
- */
-async function extractContext(source: Readable, dir: string): Promise<void> {
-  const head = await readHead(source, 6);
-  const compression = detectCompression(head);
-  const flags = { none: [], gzip: ["-z"], bzip2: ["-j"], xz: ["-J"], zstd: ["--zstd"] }[compression];
-  const tar = spawn("tar", ["-x", ...flags, "--no-same-owner", "-C", dir], {
-    stdio: ["pipe", "ignore", "pipe"],
-  });
-  let stderr = "";
-  tar.stderr.on("data", (d: Buffer) => {
-    if (stderr.length < 4096) stderr += d.toString();
-  });
-  tar.stdin.on("error", () => undefined); // tar exiting early is reported by its exit status
-  const exited = new Promise<number>((resolve) => tar.on("close", (code) => resolve(code ?? 1)));
-  let bytes = head.length;
-  let failure: EngineError | undefined;
-  const ended = new Promise<void>((resolve) => {
-    source.on("data", (chunk: Buffer) => {
-      bytes += chunk.length;
-      if (bytes > MAX_CONTEXT_BYTES && failure === undefined) {
-        failure = invalidArgument(
-          "BUILD_CONTEXT_TOO_LARGE",
-          `build context is larger than the limit of ${MAX_CONTEXT_BYTES} bytes`,
-        );
-        source.unpipe(tar.stdin);
-        tar.kill("SIGKILL");
-        source.resume(); // drain the rest so the client sees the error, not a reset
-        resolve();
-      }
-    });
-    source.on("end", () => resolve());
-    source.on("error", (err) => {
-      failure ??= invalidArgument("BUILD_CONTEXT", `error reading build context: ${err.message}`);
-      tar.kill("SIGKILL");
-      resolve();
-    });
-  });
-  if (source.readableEnded) {
-    tar.stdin.end(head); // the whole body was in the head (tiny or empty upload)
-  } else {
-    tar.stdin.write(head);
-    source.pipe(tar.stdin);
-    await ended;
-  }
-  const code = await exited;
-  if (failure) throw failure;
-  if (code !== 0) {
-    // GNU tar's own words name the bad member ("x/../../y: Member name contains '..'").
-    const lines = stderr
-      .trim()
-      .split("\n")
-      .map((l) => l.replace(/^tar: /, ""));
-    const reason =
-      lines.find((l) => !l.startsWith("Removing leading") && !l.startsWith("Exiting with")) ?? lines[0];
-    throw invalidArgument("BUILD_CONTEXT", `invalid build context archive: ${reason ?? "unreadable"}`);
-  }
-}
-
-/** The first `n` bytes (or all, if shorter) of a stream, leaving it paused. */
-function readHead(source: Readable, n: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let length = 0;
-    const finish = (): void => {
-      source.off("data", onData);
-      source.off("end", finish);
-      source.off("error", reject);
-      source.pause();
-      resolve(Buffer.concat(chunks));
-    };
-    const onData = (chunk: Buffer): void => {
-      chunks.push(chunk);
-      length += chunk.length;
-      if (length >= n) finish();
-    };
-    source.on("data", onData);
-    source.on("end", finish);
-    source.on("error", reject);
-  });
 }
 
 interface ImageFs {
@@ -1144,67 +1050,6 @@ function readdirSafe(p: string): string[] {
   } catch {
     return [];
   }
-}
-
-interface MountSpec {
-  type: "cache" | "bind" | "tmpfs";
-  target: string;
-  source: string;
-  id: string;
-  from: string;
-  rw: boolean;
-}
-
-function parseMount(spec: string, inst: Instruction): MountSpec {
-  const m: MountSpec = { type: "bind", target: "", source: "", id: "", from: "", rw: false };
-  for (const part of spec.split(",")) {
-    const [k = "", v] = part.includes("=")
-      ? [part.slice(0, part.indexOf("=")), part.slice(part.indexOf("=") + 1)]
-      : [part, undefined];
-    switch (k.toLowerCase()) {
-      case "type":
-        if (v !== "cache" && v !== "bind" && v !== "tmpfs")
-          throw lineError(`unsupported mount type "${v ?? ""}"`, inst.line);
-        m.type = v;
-        break;
-      case "target":
-      case "dst":
-      case "destination":
-        m.target = v ?? "";
-        break;
-      case "source":
-      case "src":
-        m.source = v ?? "";
-        break;
-      case "id":
-        m.id = v ?? "";
-        break;
-      case "from":
-        m.from = v ?? "";
-        break;
-      case "rw":
-      case "readwrite":
-        m.rw = v === undefined || v === "true";
-        break;
-      case "ro":
-      case "readonly":
-        m.rw = !(v === undefined || v === "true");
-        break;
-      case "sharing":
-      case "mode":
-      case "uid":
-      case "gid":
-      case "size":
-      case "required":
-        break;
-      default:
-        throw lineError(`unexpected key '${k}' in '${part}'`, inst.line);
-    }
-  }
-  if (m.target === "") throw lineError(`mount target is required: ${spec}`, inst.line);
-  if (!m.target.startsWith("/")) m.target = "/" + m.target;
-  if (m.type === "cache") m.rw = true;
-  return m;
 }
 
 /** One step's image: the parent's layers (+ a new one), the config, a history entry. */
