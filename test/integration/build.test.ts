@@ -543,4 +543,32 @@ describe("docker build (classic builder)", () => {
     assert.equal(info.RootFS.Layers.length, 1);
     assert.deepEqual(info.Config.Labels, { kind: "data" });
   });
+
+  it("RUN steps get --add-host, --ulimit, --shm-size, --memory and --network from the build", async () => {
+    const dir = context({
+      Dockerfile: [
+        "FROM busybox",
+        "RUN grep -q 'registry.test' /etc/hosts && grep '1.2.3.4' /etc/hosts | grep -q registry.test",
+        'RUN test "$(ulimit -n)" = 1234',
+        "RUN df -k /dev/shm | tail -1 | awk '{ exit !($2 == 32768) }'",
+        'RUN test "$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max)" = 134217728',
+      ].join("\n"),
+    });
+    const r = await build([
+      "--no-cache",
+      "--add-host",
+      "registry.test:1.2.3.4",
+      "--ulimit",
+      "nofile=1234:1234",
+      "--shm-size",
+      "32m",
+      "--memory",
+      "128m",
+      "--network",
+      "none",
+      dir,
+    ]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    await noContainers();
+  });
 });
