@@ -10,6 +10,7 @@ import {
   waitCommand,
 } from "./container-lifecycle.ts";
 import { topCommand } from "./top.ts";
+import { commitCommand } from "./commit.ts";
 import { logsCommand } from "./logs.ts";
 import { runCommand } from "./run.ts";
 import { containerInspectCommand, inspectCommand } from "./container-inspect.ts";
@@ -71,6 +72,7 @@ export const COMMANDS: readonly Command[] = [
   psCommand,
   renameCommand,
   rmCommand,
+  commitCommand,
 ];
 
 export { CLIENT_VERSION } from "./version.ts";
