@@ -9,6 +9,7 @@ import {
   addContainerRoutes,
   addEventRoutes,
   addContainerRunRoutes,
+  addContainerInspectRoutes,
   addImageRoutes,
   addSystemRoutes,
   addVolumeRoutes,
@@ -27,6 +28,7 @@ import { createContainerBackend } from "./container-backend.ts";
 import type { Containers } from "./container-create.ts";
 import { ContainerLifecycle } from "./container-lifecycle.ts";
 import { createContainerRunBackend } from "./container-run-backend.ts";
+import { createContainerInspectBackend } from "./container-inspect-backend.ts";
 import { ContainerRuntime } from "./container-runtime.ts";
 import { eventFilter } from "./event-filter.ts";
 import { EventLog } from "./event-log.ts";
@@ -157,6 +159,10 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     log: log.child({ module: "build" }),
   });
   addBuildRoutes(router, buildBackend);
+  addContainerInspectRoutes(
+    router,
+    createContainerInspectBackend({ store: containerStore, images, runtime: containerRuntime, events }),
+  );
 
   const server = createApiServer(router, log.child({ module: "api" }));
   const socketPath = socketPathOf(options.host);

@@ -28,6 +28,7 @@ import type { OverlaySnapshotter } from "../snapshot/index.ts";
 import { applyLayer } from "../diff/index.ts";
 import { type Lease, Leases } from "./leases.ts";
 import { type ImageRecord, type ImageRef, ImageStore, type LayerRecord } from "./image-store.ts";
+import { type CommitImageRequest, type CommittedImage, commitImage } from "./commit-image.ts";
 
 export interface ImageServiceDeps {
   db: Db;
@@ -226,6 +227,11 @@ export class ImageService {
     await this.content.writeBuffer(bytes, digest);
     lease.addBlob(digest);
     return { digest, mediaType: MediaType.ociManifest };
+  }
+
+  /** A new image from a parent, an optional new layer and a config (commit, build steps). */
+  commitImage(request: CommitImageRequest): Promise<CommittedImage> {
+    return commitImage(this, request);
   }
 
   /** `docker tag`: points a (normalised, tagged) name at an existing image. */

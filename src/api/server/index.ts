@@ -11,3 +11,4 @@ export * from "./container-routes.ts";
 export * from "./container-run-routes.ts";
 export * from "./event-routes.ts";
 export * from "./build-routes.ts";
+export * from "./container-inspect-routes.ts";

@@ -12,6 +12,7 @@ import {
 import { topCommand } from "./top.ts";
 import { buildCommand } from "./build.ts";
 import { builderPruneCommand } from "./builder-prune.ts";
+import { commitCommand } from "./commit.ts";
 import { logsCommand } from "./logs.ts";
 import { runCommand } from "./run.ts";
 import { containerInspectCommand, inspectCommand } from "./container-inspect.ts";
@@ -75,6 +76,7 @@ export const COMMANDS: readonly Command[] = [
   rmCommand,
   buildCommand,
   builderPruneCommand,
+  commitCommand,
 ];
 
 export { CLIENT_VERSION } from "./version.ts";
