@@ -4,5 +4,4 @@ export * from "./instructions.ts";
 export * from "./dockerignore.ts";
 export * from "./step-config.ts";
 export * from "./copy-plan.ts";
-export * from "./upper-layer.ts";
 export * from "./run-mount.ts";

@@ -44,11 +44,10 @@ import {
   type Stage,
   type StageState,
   resolveInRoot,
-  upperDirEntries,
   parseMount,
 } from "../build/index.ts";
 import { cleanContextPath, extractContext } from "./build-context.ts";
-import { type TarWriteEntry, writeTar } from "../diff/index.ts";
+import { type TarWriteEntry, upperDirEntries, writeTar } from "../diff/index.ts";
 import { mountOverlay, unmount } from "../snapshot/index.ts";
 import type { ImageRecord, ImageService, LayerRecord } from "../image/index.ts";
 import { type EngineError, invalidArgument, type Logger, notFound } from "../lib/index.ts";
@@ -1022,7 +1021,8 @@ async function runRun(
         }
       }
     }
-    const entries = [...upperDirEntries(upper)];
+    // The shared upper-dir changeset writer (docker commit's): whiteouts, opaque dirs, hard links.
+    const entries = upperDirEntries(upper);
     const result = await commitImage(
       deps,
       ctx.lease,
@@ -1058,7 +1058,7 @@ async function commitImage(
   lease: ReturnType<ImageService["leases"]["acquire"]>,
   parent: Built,
   runConfig: ImageRunConfig,
-  layerEntries: TarWriteEntry[] | undefined,
+  layerEntries: Iterable<TarWriteEntry> | AsyncIterable<TarWriteEntry> | undefined,
   createdBy: string,
   emptyLayer: boolean,
   author?: string,
