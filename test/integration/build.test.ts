@@ -291,6 +291,11 @@ describe("docker build (classic builder)", () => {
     const ok = await daemon.berth(["build", "-q", "-"], { input: "FROM busybox\nLABEL a=b\n" });
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout.trim(), /^sha256:[0-9a-f]{64}$/);
+    const fromStdin = await daemon.berth(["build", "-t", "berth:stdin", "-f", "-", dir], {
+      input: 'FROM busybox\nCOPY x.txt /y.txt\nCMD ["cat", "/y.txt"]\n',
+    });
+    assert.equal(fromStdin.code, 0, fromStdin.stderr + fromStdin.stdout);
+    assert.equal(await run("berth:stdin"), "x\n");
     const prune = await daemon.berth(["builder", "prune", "-f"]);
     assert.equal(prune.code, 0, prune.stderr);
     await noContainers();
