@@ -89,6 +89,13 @@ export function createImageBackend(images: ImageService): ImageBackend & {
           .filter((s) => images.containersUsing(s.Id).length === 0)
           .map((s) => s.Id),
       );
+      // The build steps under a kept image stay (Docker prunes only images without children).
+      const records = images.store.list();
+      const parentOf = new Map(records.map((r) => [r.id, r.parent]));
+      for (const r of records) {
+        if (wanted.has(r.id)) continue;
+        for (let p = parentOf.get(r.id); p; p = parentOf.get(p)) wanted.delete(p);
+      }
       const { items, reclaimed } = await images.pruneWhere((image) => wanted.has(image.id));
       return {
         ImagesDeleted:

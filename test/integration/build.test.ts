@@ -90,6 +90,13 @@ describe("docker build (classic builder)", () => {
     assert.equal(third.stdout.match(/Using cache/g)?.length, 2, third.stdout);
     assert.match(third.stdout, /Running in/);
     assert.equal(await run("t1:v1"), "hello world\nA2\nB\n");
+    // Intermediate images are hidden without -a and survive image prune (they have children).
+    const listed = (await daemon.docker(["images", "-q"])).stdout.trim().split("\n");
+    const all = (await daemon.docker(["images", "-a", "-q"])).stdout.trim().split("\n");
+    assert.ok(all.length > listed.length, "docker images -a shows the step images");
+    assert.equal((await daemon.docker(["image", "prune", "-f"])).code, 0);
+    const again = await build(["-t", "t1:v1", dir]);
+    assert.equal(again.stdout.match(/Using cache/g)?.length, 5, again.stdout);
     const inspect = JSON.parse((await daemon.docker(["image", "inspect", "t1:v1"])).stdout)[0];
     assert.equal(inspect.Config.WorkingDir, "/app");
     assert.ok(inspect.Config.Env.includes("GREETING=hello"));
