@@ -139,7 +139,7 @@ export function createBuildBackend(
   };
   return {
     cacheUsage,
-    async build(context, request, emit) {
+    async build(context, request, emit, signal) {
       return buildImage(
         {
           root: deps.root,
@@ -152,8 +152,13 @@ export function createBuildBackend(
               const created = await deps.containers.createContainer("", req as ContainerCreateRequest);
               return created.Id;
             },
-            async run(id, output) {
+            async run(id, output, cancel) {
               const abort = new AbortController();
+              // A client that went away stops the step: its container is killed.
+              const onCancel = (): void => {
+                void deps.lifecycle.kill(id, "SIGKILL").catch(() => undefined);
+              };
+              cancel?.addEventListener("abort", onCancel, { once: true });
               const exited = deps.lifecycle.nextExit(id);
               const attached = await deps.run.attachOutput(
                 id,
@@ -171,7 +176,9 @@ export function createBuildBackend(
                 await reading.catch(() => undefined);
                 throw err;
               }
+              if (cancel?.aborted) onCancel();
               const exit = await exited;
+              cancel?.removeEventListener("abort", onCancel);
               await reading.catch((err: unknown) => deps.log.debug("build: output", { err }));
               return exit.exitCode;
             },
@@ -182,6 +189,7 @@ export function createBuildBackend(
         context,
         request,
         emit,
+        signal,
       );
     },
     async pruneBuildCache(all: boolean, filters: Filters) {

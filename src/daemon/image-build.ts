@@ -50,7 +50,7 @@ import { cleanContextPath, extractContext } from "./build-context.ts";
 import { type TarWriteEntry, upperDirEntries, writeTar } from "../diff/index.ts";
 import { mountOverlay, unmount } from "../snapshot/index.ts";
 import type { ImageRecord, ImageService, LayerRecord } from "../image/index.ts";
-import { type EngineError, invalidArgument, type Logger, notFound } from "../lib/index.ts";
+import { EngineError, invalidArgument, type Logger, notFound } from "../lib/index.ts";
 import {
   type HistoryEntry,
   hostPlatform,
@@ -100,7 +100,7 @@ export interface BuildMessage {
 export interface BuildContainers {
   create(request: Record<string, unknown>): Promise<string>;
   /** Starts and resolves with the exit code; output chunks (demuxed) go to `output`. */
-  run(id: string, output: (text: string) => void): Promise<number>;
+  run(id: string, output: (text: string) => void, signal?: AbortSignal): Promise<number>;
   upperDir(id: string): string;
   remove(id: string): Promise<void>;
 }
@@ -151,6 +151,7 @@ export async function buildImage(
   context: Readable,
   options: BuildOptions,
   emit: (msg: BuildMessage) => void,
+  signal?: AbortSignal,
 ): Promise<string> {
   // Tags are checked before any work (moby sanitizeRepoAndTags): no digests, defaults to :latest.
   const tags = options.tags.map((t) => {
@@ -338,6 +339,7 @@ export async function buildImage(
         work,
         lease,
         cleanups,
+        signal,
       };
       for (const t of triggers) current = await runStep(ctx, state, current, t);
       for (const inst of stage.commands) {
@@ -406,6 +408,12 @@ interface StepContext {
   lease: ReturnType<ImageService["leases"]["acquire"]>;
   /** Undo steps (unmounts) run when the build ends, before its work dir is removed. */
   cleanups: (() => Promise<void>)[];
+  signal: AbortSignal | undefined;
+}
+
+/** The client went away mid-build (Docker reports "context canceled"). */
+function canceled(): EngineError {
+  return new EngineError("unavailable", "BUILD_CANCELED", "context canceled");
 }
 
 function short(id: string): string {
@@ -539,6 +547,7 @@ async function runStep(
   inst: Instruction,
 ): Promise<Built> {
   const { deps, options, escapeToken, say } = ctx;
+  if (ctx.signal?.aborted) throw canceled();
   const before = structuredClone(state.config);
   const tryCache = async (
     key: string,
@@ -995,7 +1004,8 @@ async function runRun(
   say(` ---> Running in ${short(id)}\n`);
   let removed = false;
   try {
-    const code = await deps.containers.run(id, (text) => say(text));
+    const code = await deps.containers.run(id, (text) => say(text), ctx.signal);
+    if (ctx.signal?.aborted) throw canceled();
     if (code !== 0) {
       const shown = inst.json ? JSON.stringify(cmd) : cmd.join(" ");
       throw new StepFailed(`The command '${shown}' returned a non-zero code: ${code}`, code);

@@ -583,4 +583,22 @@ describe("docker build (classic builder)", () => {
     assert.equal(r.code, 0, r.stderr + r.stdout);
     await noContainers();
   });
+
+  it("a client that goes away stops the build and its RUN container", async () => {
+    const dir = context({ Dockerfile: "FROM busybox\nRUN echo started; sleep 60\n" });
+    const tar = spawnSync("tar", ["-c", "-C", dir, "."]).stdout;
+    const res = await daemon.stream("POST", "/build", tar, { "Content-Type": "application/x-tar" });
+    // Read until the step runs, then hang up.
+    let seen = "";
+    for await (const chunk of res.response as AsyncIterable<Buffer>) {
+      seen += chunk.toString();
+      if (seen.includes("started")) break;
+    }
+    res.response.destroy();
+    const deadline = Date.now() + 15_000;
+    while ((await daemon.docker(["ps", "-aq"])).stdout.trim() !== "") {
+      assert.ok(Date.now() < deadline, "the step container is gone well before its sleep ends");
+    }
+    assert.equal((await daemon.docker(["version"])).code, 0);
+  });
 });

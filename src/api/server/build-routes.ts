@@ -33,7 +33,13 @@ export interface BuildRequest {
 }
 
 export interface BuildBackend {
-  build(context: Readable, request: BuildRequest, emit: (msg: JsonMessage) => void): Promise<string>;
+  /** `signal` aborts when the client goes away: the build stops and its step container is killed. */
+  build(
+    context: Readable,
+    request: BuildRequest,
+    emit: (msg: JsonMessage) => void,
+    signal: AbortSignal,
+  ): Promise<string>;
   pruneBuildCache(
     all: boolean,
     filters: Filters,
@@ -101,14 +107,24 @@ export function addBuildRoutes(router: Router, backend: BuildBackend): void {
     const stream = new JsonMessageStream(ctx.res);
     // -q: step output is held back and only shown if the build fails (moby's notVerboseBuffer).
     const held: JsonMessage[] = [];
+    const gone = new AbortController();
+    ctx.res.on("close", () => {
+      if (!ctx.res.writableFinished) gone.abort();
+    });
     try {
-      const id = await backend.build(ctx.req, request, (msg) => {
-        if (request.quiet && msg.stream !== undefined) held.push(msg);
-        else stream.write(msg);
-      });
+      const id = await backend.build(
+        ctx.req,
+        request,
+        (msg) => {
+          if (request.quiet && msg.stream !== undefined) held.push(msg);
+          else if (!gone.signal.aborted) stream.write(msg);
+        },
+        gone.signal,
+      );
       if (request.quiet) stream.write({ stream: `${id}\n` });
     } catch (err) {
       ctx.req.resume();
+      if (gone.signal.aborted) return;
       // moby's errf: -q output held back is shown first; an error before any output is an HTTP error.
       for (const m of held) stream.write(m);
       if (!stream.isStarted) throw err;
