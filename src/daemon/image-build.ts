@@ -251,7 +251,9 @@ export async function buildImage(
       const base = stageRef(baseNames[i] ?? "", i);
       if (base !== undefined) visit(base);
       for (const c of st.commands) {
-        const from = c.flags.get("from")?.[0];
+        const raw = c.flags.get("from")?.[0];
+        // --from may use global ARGs (COPY --from=${BUILDER}); steps see them the same way.
+        const from = raw === undefined ? undefined : expandWord(metaState(), c, raw, escapeToken);
         const dep = from === undefined ? undefined : stageRefAny(from);
         if (dep !== undefined) visit(dep);
         for (const m of c.flags.get("mount") ?? []) {
@@ -746,7 +748,9 @@ async function runCopy(
   let ignore = ctx.ignore;
   const from = inst.flags.get("from")?.[0];
   if (from !== undefined && inst.name === "copy") {
-    const ref = x(from);
+    // Global ARGs count here too (the stage graph was made with them).
+    const scope: StageState = { ...state, args: new Map([...state.metaArgs, ...state.args]) };
+    const ref = expandWord(scope, inst, from, escapeToken);
     const idx = ctx.stageRef(ref);
     const fromImage = idx !== undefined ? ctx.built.get(idx)?.image : deps.images.find(ref);
     if (idx === undefined && !fromImage) {

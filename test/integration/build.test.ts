@@ -106,6 +106,7 @@ describe("docker build (classic builder)", () => {
   it("multi-stage: --target builds only the stages it needs; COPY --from a stage and by index", async () => {
     const dir = context({
       Dockerfile: [
+        "ARG FROM_STAGE=builder",
         "FROM busybox AS base",
         "RUN echo base > /base.txt",
         "FROM base AS builder",
@@ -113,7 +114,7 @@ describe("docker build (classic builder)", () => {
         "FROM busybox AS unused",
         "RUN exit 7",
         "FROM busybox AS final",
-        "COPY --from=builder /artifact /from-name",
+        "COPY --from=${FROM_STAGE} /artifact /from-name",
         "COPY --from=0 /base.txt /from-index",
         'CMD ["cat", "/from-name", "/from-index"]',
         "FROM final AS later",
