@@ -1011,7 +1011,7 @@ async function runRun(
     const code = await deps.containers.run(id, (text) => say(text), ctx.signal);
     if (ctx.signal?.aborted) throw canceled();
     if (code !== 0) {
-      const shown = inst.json ? JSON.stringify(cmd) : cmd.join(" ");
+      const shown = cmd.join(" "); // moby: strings.Join(runConfig.Cmd, " ")
       throw new StepFailed(`The command '${shown}' returned a non-zero code: ${code}`, code);
     }
     // Mount points the runtime made (the /etc files, /proc, /sys, /dev, bind and tmpfs targets)
