@@ -934,7 +934,7 @@ async function runRun(
     throw lineError(`unsupported network mode: ${network}`, inst.line);
   const description = `RUN ${JSON.stringify(cmd)} args=${JSON.stringify(argEnv)} mounts=${JSON.stringify(mounts)} net=${network}`;
   const key = cacheKey(current, before, description);
-  const createdBy = inst.json ? `${JSON.stringify(cmd)}` : cmd.join(" ");
+  const createdBy = cmd.join(" "); // moby: strings.Join(saveCmd, " ") for both forms
   // History names the build args a RUN saw, sorted (moby's prependEnvOnCmd).
   const withArgs =
     argEnv.length > 0 ? `|${argEnv.length} ${[...argEnv].sort().join(" ")} ${createdBy}` : createdBy;
