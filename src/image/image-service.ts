@@ -288,7 +288,7 @@ export class ImageService {
           return untagged;
         }
         this.store.delete(image.id);
-        return [...untagged, { deleted: image.id }];
+        return [...untagged, { deleted: image.id }, ...this.deleteUnusedParents(image.parent)];
       });
       if (items.some((i) => i.deleted !== undefined)) {
         this.configs.delete(image.id);
@@ -296,6 +296,24 @@ export class ImageService {
       }
       return items;
     });
+  }
+
+  /**
+   * After an image goes, its untagged parents that nothing else uses go too (build steps),
+   * as moby's ImageDelete does unless noprune is set.
+   */
+  private deleteUnusedParents(parentId: string): DeleteItem[] {
+    const out: DeleteItem[] = [];
+    for (let id = parentId; id !== "";) {
+      const parent = this.store.get(id);
+      if (!parent || this.store.refsOf(id).length > 0 || this.containersUsing(id).length > 0) break;
+      if (this.store.list().some((i) => i.parent === id)) break;
+      this.store.delete(id);
+      this.configs.delete(id);
+      out.push({ deleted: id });
+      id = parent.parent;
+    }
+    return out;
   }
 
   /** Deletes the images `select` picks (prune), returning what went and the bytes freed. */

@@ -602,4 +602,16 @@ describe("docker build (classic builder)", () => {
     }
     assert.equal((await daemon.docker(["version"])).code, 0);
   });
+
+  it("rmi of a built image deletes its untagged step images too", async () => {
+    const before = (await daemon.docker(["images", "-a", "-q", "--no-trunc"])).stdout.trim().split("\n");
+    const dir = context({ Dockerfile: 'FROM busybox\nENV RMI=1\nRUN echo rmi > /rmi\nCMD ["true"]\n' });
+    const r = await build(["-t", "rmi:1", dir]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const rmi = await daemon.docker(["rmi", "rmi:1"]);
+    assert.equal(rmi.code, 0, rmi.stderr);
+    assert.equal(rmi.stdout.match(/Deleted: sha256:/g)?.length, 3, rmi.stdout);
+    const after = (await daemon.docker(["images", "-a", "-q", "--no-trunc"])).stdout.trim().split("\n");
+    assert.deepEqual(after.sort(), before.sort());
+  });
 });
