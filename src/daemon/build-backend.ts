@@ -3,6 +3,7 @@
 // and `builder prune`.
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { StringDecoder } from "node:string_decoder";
 import type { BuildBackend, ContainerBackend, ContainerRunBackend, Filters } from "../api/server/index.ts";
 import type { ContainerCreateRequest } from "../api/types/index.ts";
 import type { ImageService } from "../image/index.ts";
@@ -30,12 +31,18 @@ export interface BuildBackendDeps {
 /** Splits docker's 8-byte-header multiplexed stream back into text. */
 function demuxer(out: (text: string) => void): (chunk: Buffer) => void {
   let buf: Buffer = Buffer.alloc(0);
+  // One decoder per stream so a UTF-8 character split across frames stays whole.
+  const decoders = new Map<number, StringDecoder>();
   return (chunk) => {
     buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
     while (buf.length >= 8) {
       const size = buf.readUInt32BE(4);
       if (buf.length < 8 + size) break;
-      out(buf.subarray(8, 8 + size).toString("utf8"));
+      const kind = buf[0] ?? 1;
+      let decoder = decoders.get(kind);
+      if (!decoder) decoders.set(kind, (decoder = new StringDecoder("utf8")));
+      const text = decoder.write(buf.subarray(8, 8 + size));
+      if (text !== "") out(text);
       buf = buf.subarray(8 + size);
     }
   };
