@@ -216,7 +216,7 @@ export class ContainerRuntime {
         source = await this.options.volumes.acquire(spec.source, c.id);
         const imageContent = join(merged, spec.destination);
         if (existsSync(imageContent)) await this.options.volumes.copyUp(spec.source, imageContent);
-      } else {
+      } else if (!existsSync(source)) {
         mkdirSync(source, { recursive: true });
       }
       binds.push({

@@ -9,12 +9,14 @@ import {
   addContainerRoutes,
   addEventRoutes,
   addContainerRunRoutes,
+  addContainerInspectRoutes,
   addImageRoutes,
   addRegistryRoutes,
   pullRoute,
   addSystemRoutes,
   addVolumeRoutes,
   createApiServer,
+  addBuildRoutes,
 } from "../api/server/index.ts";
 import { ContentStore } from "../content/index.ts";
 import { ImageService } from "../image/index.ts";
@@ -28,6 +30,7 @@ import { createContainerBackend } from "./container-backend.ts";
 import type { Containers } from "./container-create.ts";
 import { ContainerLifecycle } from "./container-lifecycle.ts";
 import { createContainerRunBackend } from "./container-run-backend.ts";
+import { createContainerInspectBackend } from "./container-inspect-backend.ts";
 import { ContainerRuntime } from "./container-runtime.ts";
 import { eventFilter } from "./event-filter.ts";
 import { EventLog } from "./event-log.ts";
@@ -39,6 +42,7 @@ import {
 } from "./publish-events.ts";
 import type { ContainerExit } from "../runtime/index.ts";
 import { createImageBackend } from "./image-backend.ts";
+import { createBuildBackend } from "./build-backend.ts";
 import { listenOnSocket } from "./listen-socket.ts";
 import { openLockedMetadataDb } from "./root-lock.ts";
 import { type SystemFactsInput, systemInfo, systemVersion } from "./system-backend.ts";
@@ -87,6 +91,7 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     dataUsage: async (types) => {
       const usage = await imageBackend.dataUsage(types);
       if (types.size === 0 || types.has("volume")) usage.Volumes = await volumesWithUsage(volumes);
+      if (types.size === 0 || types.has("build-cache")) usage.BuildCache = buildBackend.cacheUsage();
       return usage;
     },
   });
@@ -153,6 +158,24 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
   });
   addContainerRoutes(router, publishContainerEvents(containerBackend, containerStore, events));
   addContainerRunRoutes(router, publishRunEvents(runBackend, containerStore, events));
+  const buildBackend = createBuildBackend({
+    root,
+    db,
+    images,
+    containers: containerBackend,
+    run: runBackend,
+    lifecycle,
+    runtime: containerRuntime,
+    log: log.child({ module: "build" }),
+    // FROM pulls a missing base image (anonymously, as the classic builder without auth config).
+    pull: (ref, platform, progress) =>
+      registryBackend.pullImage({ fromImage: ref, tag: "", platform, auth: undefined }, progress),
+  });
+  addBuildRoutes(router, buildBackend);
+  addContainerInspectRoutes(
+    router,
+    createContainerInspectBackend({ store: containerStore, images, runtime: containerRuntime, events }),
+  );
 
   const server = createApiServer(router, log.child({ module: "api" }));
   const socketPath = socketPathOf(options.host);

@@ -40,9 +40,20 @@ export function createImageBackend(images: ImageService): ImageBackend & {
   const createdOf = (ref: string): number => created(images.resolve(ref).created);
 
   return {
-    async listImages({ filters }) {
+    async listImages({ all, filters }) {
       const matches = imagePredicate(filters, createdOf);
-      return filterReferences((await summaries()).filter(matches), filters);
+      // Build steps' intermediate images (untagged parents of other images) only show with -a, as in Docker.
+      const parents = new Set(
+        images.store
+          .list()
+          .map((r) => r.parent)
+          .filter((p) => p !== ""),
+      );
+      const visible = (s: ImageSummary): boolean => all || s.RepoTags.length > 0 || !parents.has(s.Id);
+      return filterReferences(
+        (await summaries()).filter((s) => visible(s) && matches(s)),
+        filters,
+      );
     },
 
     async inspectImage(name) {
@@ -78,6 +89,13 @@ export function createImageBackend(images: ImageService): ImageBackend & {
           .filter((s) => images.containersUsing(s.Id).length === 0)
           .map((s) => s.Id),
       );
+      // The build steps under a kept image stay (Docker prunes only images without children).
+      const records = images.store.list();
+      const parentOf = new Map(records.map((r) => [r.id, r.parent]));
+      for (const r of records) {
+        if (wanted.has(r.id)) continue;
+        for (let p = parentOf.get(r.id); p; p = parentOf.get(p)) wanted.delete(p);
+      }
       const { items, reclaimed } = await images.pruneWhere((image) => wanted.has(image.id));
       return {
         ImagesDeleted:

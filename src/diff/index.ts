@@ -17,3 +17,5 @@ export type { LayerDigester } from "./layer-digester.ts";
 export { InlineDigester } from "./layer-digester.ts";
 export type { LayerWorkerPoolOptions } from "./layer-worker-pool.ts";
 export { LayerWorkerPool } from "./layer-worker-pool.ts";
+export type { UpperDirLayer, UpperDirOptions } from "./upper-dir-layer.ts";
+export { upperDirEntries, writeLayerFromUpperDir } from "./upper-dir-layer.ts";

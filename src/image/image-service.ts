@@ -29,6 +29,7 @@ import { applyLayer } from "../diff/index.ts";
 import type { EarlyUnpack, EarlyUnpacks } from "./early-unpacks.ts";
 import { type Lease, Leases } from "./leases.ts";
 import { type ImageRecord, type ImageRef, ImageStore, type LayerRecord } from "./image-store.ts";
+import { type CommitImageRequest, type CommittedImage, commitImage } from "./commit-image.ts";
 
 export interface ImageServiceDeps {
   db: Db;
@@ -53,6 +54,8 @@ export interface NewImage {
   layers: LayerRecord[];
   size: number;
   names: ImageRef[];
+  /** The image this one was built on (build steps, commit); "" or absent for none. */
+  parent?: string;
 }
 
 export interface DeleteItem {
@@ -219,7 +222,7 @@ export class ImageService {
         manifestMediaType: image.manifestMediaType,
         created: image.config.created ?? "",
         size: image.size,
-        parent: "",
+        parent: image.parent ?? "",
         addedAt: Date.now(),
         lastTagTime: "",
         layers: image.layers,
@@ -258,6 +261,11 @@ export class ImageService {
     await this.content.writeBuffer(bytes, digest);
     lease.addBlob(digest);
     return { digest, mediaType: MediaType.ociManifest };
+  }
+
+  /** A new image from a parent, an optional new layer and a config (commit, build steps). */
+  commitImage(request: CommitImageRequest): Promise<CommittedImage> {
+    return commitImage(this, request);
   }
 
   /** `docker tag`: points a (normalised, tagged) name at an existing image. */
@@ -314,7 +322,7 @@ export class ImageService {
           return untagged;
         }
         this.store.delete(image.id);
-        return [...untagged, { deleted: image.id }];
+        return [...untagged, { deleted: image.id }, ...this.deleteUnusedParents(image.parent)];
       });
       if (items.some((i) => i.deleted !== undefined)) {
         this.configs.delete(image.id);
@@ -322,6 +330,24 @@ export class ImageService {
       }
       return items;
     });
+  }
+
+  /**
+   * After an image goes, its untagged parents that nothing else uses go too (build steps),
+   * as moby's ImageDelete does unless noprune is set.
+   */
+  private deleteUnusedParents(parentId: string): DeleteItem[] {
+    const out: DeleteItem[] = [];
+    for (let id = parentId; id !== "";) {
+      const parent = this.store.get(id);
+      if (!parent || this.store.refsOf(id).length > 0 || this.containersUsing(id).length > 0) break;
+      if (this.store.list().some((i) => i.parent === id)) break;
+      this.store.delete(id);
+      this.configs.delete(id);
+      out.push({ deleted: id });
+      id = parent.parent;
+    }
+    return out;
   }
 
   /** Deletes the images `select` picks (prune), returning what went and the bytes freed. */

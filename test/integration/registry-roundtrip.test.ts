@@ -10,6 +10,7 @@ import { after, before, describe, test } from "node:test";
 import { makeBusyboxImage } from "../helpers/busybox.ts";
 import { fileBody, startDaemon, type TestDaemon } from "../helpers/daemon.ts";
 import { startRegistry, type TestRegistry } from "../helpers/registry-server.ts";
+import { writeFile } from "node:fs/promises";
 
 describe("docker CLI and berthd against berth registry serve", () => {
   let daemon: TestDaemon;
@@ -61,5 +62,44 @@ describe("docker CLI and berthd against berth registry serve", () => {
     const run = await daemon.docker(["run", "--rm", ref, "echo", "round trip"]);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stdout.trim(), "round trip");
+  });
+});
+
+describe("docker build pulls a missing base image from berth registry serve", () => {
+  let daemon: TestDaemon;
+  let registry: TestRegistry;
+  const dir = mkdtempSync(join(tmpdir(), "berth-build-pull-"));
+
+  before(async () => {
+    registry = await startRegistry(join(dir, "registry"));
+    daemon = await startDaemon();
+    const archive = join(daemon.dir, "busybox.tar");
+    await makeBusyboxImage(archive, { repoTags: [`${registry.host}/base/busybox:1`] });
+    const load = await daemon.request("POST", "/images/load", fileBody(archive, "application/x-tar"));
+    assert.equal(load.status, 200, load.text());
+    const push = await daemon.docker(["push", `${registry.host}/base/busybox:1`]);
+    assert.equal(push.code, 0, push.stderr);
+    assert.equal((await daemon.docker(["rmi", `${registry.host}/base/busybox:1`])).code, 0);
+  });
+  after(async () => {
+    await daemon?.cleanup();
+    await registry?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("FROM an image that is only in the registry", async () => {
+    const context = join(dir, "context");
+    execFileSync("mkdir", ["-p", context]);
+    await writeFile(
+      join(context, "Dockerfile"),
+      `FROM ${registry.host}/base/busybox:1\nRUN echo built > /built\n`,
+    );
+    const build = await daemon.docker(["build", "-t", "child:1", context], {
+      env: { ...process.env, DOCKER_BUILDKIT: "0" },
+    });
+    assert.equal(build.code, 0, build.stderr + build.stdout);
+    assert.match(build.stdout, /Pull complete|Downloaded newer image/);
+    const run = await daemon.docker(["run", "--rm", "child:1", "cat", "/built"]);
+    assert.equal(run.stdout.trim(), "built");
   });
 });

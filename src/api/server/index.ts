@@ -11,3 +11,5 @@ export * from "./container-routes.ts";
 export * from "./container-run-routes.ts";
 export * from "./event-routes.ts";
 export * from "./registry-routes.ts";
+export * from "./build-routes.ts";
+export * from "./container-inspect-routes.ts";

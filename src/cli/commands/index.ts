@@ -10,6 +10,9 @@ import {
   waitCommand,
 } from "./container-lifecycle.ts";
 import { topCommand } from "./top.ts";
+import { buildCommand } from "./build.ts";
+import { builderPruneCommand } from "./builder-prune.ts";
+import { commitCommand } from "./commit.ts";
 import { logsCommand } from "./logs.ts";
 import { runCommand } from "./run.ts";
 import { containerInspectCommand, inspectCommand } from "./container-inspect.ts";
@@ -82,6 +85,9 @@ export const COMMANDS: readonly Command[] = [
   logoutCommand,
   registryServeCommand,
   registryGcCommand,
+  buildCommand,
+  builderPruneCommand,
+  commitCommand,
 ];
 
 export { CLIENT_VERSION } from "./version.ts";
