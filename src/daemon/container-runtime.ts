@@ -60,7 +60,8 @@ export class ContainerRuntime {
   private readonly host: HostFacts;
   private readonly runc: Runc;
   /** Containers whose runtime resources are already freed (since their last start). */
-  private readonly released = new Set<string>();
+  /** Containers whose release() ran or is running, with its completion (remove() awaits it). */
+  private readonly released = new Map<string, Promise<void>>();
 
   constructor(private readonly options: ContainerRuntimeOptions) {
     this.host = readRuntimeHostFacts();
@@ -230,8 +231,16 @@ export class ContainerRuntime {
   }
 
   /** After exit: the runtime's state, the rootfs mount and the monitor's files go. */
-  async release(id: string): Promise<void> {
-    this.released.add(id);
+  release(id: string): Promise<void> {
+    const done = this.releaseNow(id);
+    this.released.set(
+      id,
+      done.catch(() => undefined),
+    );
+    return done;
+  }
+
+  private async releaseNow(id: string): Promise<void> {
     for (const name of this.options.volumes.list().map((v) => v.name)) {
       await this.options.volumes.release(name, id);
     }
@@ -247,7 +256,9 @@ export class ContainerRuntime {
   /** Everything of a removed container. */
   async remove(id: string): Promise<void> {
     // An exited container was released when its exit was recorded; runc delete costs ~4 ms.
-    if (!this.released.has(id)) await this.release(id);
+    // A release still running (the exit was just recorded) must finish before the files go:
+    // removing a directory that is still a mount point fails with EBUSY.
+    await (this.released.get(id) ?? this.release(id));
     this.released.delete(id);
     rmSync(this.dir(id), { recursive: true, force: true });
   }
