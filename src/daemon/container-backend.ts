@@ -24,6 +24,7 @@ import type { ImageService } from "../image/index.ts";
 import { invalidArgument } from "../lib/index.ts";
 import type { Db } from "../metadata/index.ts";
 import { type Containers, createContainer, type StoredContainer } from "./container-create.ts";
+import { type NetworkView, networkSettingsOf, summaryPorts } from "./container-network.ts";
 
 export interface RuntimeDescription {
   mounts: MountPoint[];
@@ -31,6 +32,7 @@ export interface RuntimeDescription {
   hostnamePath: string;
   hostsPath: string;
   logPath: string;
+  network?: NetworkView;
 }
 
 export interface ContainerBackendDeps {
@@ -155,12 +157,12 @@ function toSummary(
     ImageID: c.imageId,
     Command: commandOf(c),
     Created: Math.floor(Date.parse(c.created) / 1000),
-    Ports: [],
+    Ports: summaryPorts(runtime?.network),
     Labels: c.config.Labels ?? {},
     State: c.state.Status,
     Status: statusText(c.state),
     HostConfig: { NetworkMode: c.hostConfig.NetworkMode ?? "bridge" },
-    NetworkSettings: { Networks: {} },
+    NetworkSettings: { Networks: networkSettingsOf(c, runtime?.network).Networks },
     Mounts: runtime?.mounts ?? [],
   };
   if (size) {
@@ -224,7 +226,7 @@ function toInspect(
     GraphDriver: { Name: "overlayfs", Data: {} },
     Mounts: runtime?.mounts ?? [],
     Config: c.config,
-    NetworkSettings: networkSettings(),
+    NetworkSettings: runtime?.network ? networkSettingsOf(c, runtime.network) : networkSettings(),
   };
   if (size) {
     out.SizeRw = 0;

@@ -213,12 +213,6 @@ function normalizeHostConfig(deps: CreateDeps, input: HostConfig): HostConfig {
 function networkMode(mode: string): string {
   if (mode === "" || mode === "default" || mode === "bridge") return "bridge";
   if (mode === "host" || mode === "none") return mode;
-  if (mode.startsWith("container:")) {
-    throw new EngineError(
-      "not-implemented",
-      "NETWORK_MODE_UNSUPPORTED",
-      `network mode ${mode} is not supported by this berthd yet (only none and host)`,
-    );
-  }
+  if (mode.startsWith("container:") && mode.length > "container:".length) return mode;
   throw new EngineError("not-found", "NO_SUCH_NETWORK", `network ${mode} not found`);
 }

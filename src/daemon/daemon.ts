@@ -22,6 +22,8 @@ import { VolumeService } from "../volume/index.ts";
 import { type DaemonOptions, socketPathOf } from "./daemon-options.ts";
 import { readHostFacts } from "./host-facts.ts";
 import { ContainerStore } from "../container/index.ts";
+import { NetworkService } from "../network/index.ts";
+import { containerNetns } from "./container-network.ts";
 import { createContainerBackend } from "./container-backend.ts";
 import type { Containers } from "./container-create.ts";
 import { ContainerLifecycle } from "./container-lifecycle.ts";
@@ -92,7 +94,17 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
   addEventRoutes(router, {
     events: (filters, since, until, signal) => events.subscribe(eventFilter(filters), since, until, signal),
   });
+  const network = new NetworkService({
+    db,
+    execRoot,
+    bridge: options.bridge,
+    bip: options.bip,
+    log: log.child({ module: "network" }),
+  });
+  await network.init();
   const containerRuntime = new ContainerRuntime({
+    network,
+    containerNetns: (ref) => containerNetns(containerStore, execRoot, ref),
     volumes,
     root,
     execRoot,
@@ -121,7 +133,7 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
       events.publish("container", "destroy", c.id, { image: c.imageName, name: c.name.slice(1) });
       return lifecycle.removed(c.id);
     },
-    describe: (c) => containerRuntime.describe(c),
+    describe: (c) => ({ ...containerRuntime.describe(c), network: network.view(c.id) }),
   });
   const lifecycle: ContainerLifecycle = new ContainerLifecycle(
     containerStore,
@@ -136,6 +148,14 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
   );
   const runBackend = createContainerRunBackend(containerStore, lifecycle, containerRuntime);
   await lifecycle.restore();
+  await network.reconcile(
+    new Set(
+      containerStore
+        .list()
+        .filter((c) => c.state.Running)
+        .map((c) => c.id),
+    ),
+  );
   lifecycle.events.on("exit", (id: string, exit: ContainerExit) => {
     const c = containerStore.get(id);
     const attributes = c ? { image: c.imageName, name: c.name.slice(1) } : {};
@@ -155,6 +175,7 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
       rmSync(socketPath, { force: true });
       rmSync(pidFile, { force: true });
       lifecycle.close();
+      network.close();
       await volumes.close();
       db.close();
       log.info("berthd stopped");
