@@ -23,7 +23,12 @@ import {
 import type { ImageService } from "../image/index.ts";
 import { invalidArgument } from "../lib/index.ts";
 import type { Db } from "../metadata/index.ts";
-import { type Containers, createContainer, type StoredContainer } from "./container-create.ts";
+import {
+  type Containers,
+  createContainer,
+  type CreateDeps,
+  type StoredContainer,
+} from "./container-create.ts";
 import { type NetworkView, networkSettingsOf, summaryPorts } from "./container-network.ts";
 
 export interface RuntimeDescription {
@@ -52,6 +57,9 @@ export interface ContainerBackendDeps {
   describe?: (container: StoredContainer) => RuntimeDescription;
   /** Called once the row is gone: the runtime frees the container's files and tells waiters. */
   afterRemove?: (container: StoredContainer) => Promise<void>;
+  /** Records NetworkingConfig.EndpointsConfig (--network NAME --ip --network-alias) at create. */
+  configureNetworks?: CreateDeps["configureNetworks"];
+  forgetNetworks?: CreateDeps["forgetNetworks"];
 }
 
 export function createContainerBackend(deps: ContainerBackendDeps): ContainerBackend & { store: Containers } {
@@ -76,6 +84,8 @@ export function createContainerBackend(deps: ContainerBackendDeps): ContainerBac
     runtime: deps.runtime,
     hostCpus: cpus().length,
     cgroupnsMode: deps.cgroupnsMode ?? "host",
+    ...(deps.configureNetworks ? { configureNetworks: deps.configureNetworks } : {}),
+    ...(deps.forgetNetworks ? { forgetNetworks: deps.forgetNetworks } : {}),
   };
   return {
     store,

@@ -10,6 +10,22 @@ import type { Containers, StoredContainer } from "./container-create.ts";
 
 export type NetworkView = ReturnType<NetworkService["view"]>;
 
+/** create's NetworkMode and EndpointsConfig into the network service (unknown networks: 404). */
+export function configureNetworks(
+  network: NetworkService,
+  id: string,
+  mode: string,
+  endpoints: Record<string, unknown>,
+): void {
+  if (!["bridge", "host", "none", "default"].includes(mode) && !mode.startsWith("container:")) {
+    network.findNetwork(mode);
+  }
+  for (const [name, raw] of Object.entries(endpoints)) {
+    const e = (raw ?? {}) as { IPAMConfig?: { IPv4Address?: string } | null; Aliases?: string[] | null };
+    network.configure(id, name, e.IPAMConfig?.IPv4Address ?? "", e.Aliases ?? []);
+  }
+}
+
 export function containerNetns(store: Containers, execRoot: string, ref: string): string {
   const target = store.resolve(ref);
   if (!target.state.Running) {

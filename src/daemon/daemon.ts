@@ -12,6 +12,7 @@ import {
   addImageRoutes,
   addSystemRoutes,
   addVolumeRoutes,
+  addNetworkRoutes,
   createApiServer,
 } from "../api/server/index.ts";
 import { ContentStore } from "../content/index.ts";
@@ -23,7 +24,8 @@ import { type DaemonOptions, socketPathOf } from "./daemon-options.ts";
 import { readHostFacts } from "./host-facts.ts";
 import { ContainerStore } from "../container/index.ts";
 import { NetworkService } from "../network/index.ts";
-import { containerNetns } from "./container-network.ts";
+import { configureNetworks, containerNetns } from "./container-network.ts";
+import { createNetworkBackend } from "./network-backend.ts";
 import { createContainerBackend } from "./container-backend.ts";
 import type { Containers } from "./container-create.ts";
 import { ContainerLifecycle } from "./container-lifecycle.ts";
@@ -131,8 +133,11 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     },
     afterRemove: (c) => {
       events.publish("container", "destroy", c.id, { image: c.imageName, name: c.name.slice(1) });
+      network.forget(c.id);
       return lifecycle.removed(c.id);
     },
+    configureNetworks: (id, mode, endpoints) => configureNetworks(network, id, mode, endpoints),
+    forgetNetworks: (id) => network.forget(id),
     describe: (c) => ({ ...containerRuntime.describe(c), network: network.view(c.id) }),
   });
   const lifecycle: ContainerLifecycle = new ContainerLifecycle(
@@ -146,6 +151,8 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
       await containerBackend.removeContainer(id, { force: true, volumes: false });
     },
   );
+  network.containerName = (id) => containerStore.get(id)?.name.slice(1);
+  addNetworkRoutes(router, createNetworkBackend(network, containerStore));
   const runBackend = createContainerRunBackend(containerStore, lifecycle, containerRuntime);
   await lifecycle.restore();
   await network.reconcile(

@@ -4,11 +4,12 @@
 // rules of the running ones are re-applied).
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { conflict, invalidArgument, type Logger, notFound } from "../lib/index.ts";
+import { conflict, EngineError, invalidArgument, type Logger, notFound } from "../lib/index.ts";
 import type { Db } from "../metadata/index.ts";
 import { bridgeAddress, enableForwarding, ensureBridge, hostRoutes } from "./bridge.ts";
 import { Firewall, type FirewallPort } from "./firewall.ts";
-import { containerResolvConf, readHostResolvConf } from "./host-resolv.ts";
+import { EmbeddedDns } from "./dns-server.ts";
+import { containerResolvConf, readHostResolvConf, upstreamNameservers } from "./host-resolv.ts";
 import { allocateAddress } from "./ipam.ts";
 import {
   type Cidr,
@@ -19,11 +20,21 @@ import {
   parseCidr,
   parseIp,
   tryParseCidr,
+  contains,
 } from "./ipv4.ts";
 import { type EndpointRecord, type NetworkRecord, NetworkStore, type PortMapping } from "./network-store.ts";
 import { type PortBindingInput, portRequests } from "./port-bindings.ts";
 import { PortReservations } from "./port-reservation.ts";
-import { createSandbox, destroySandbox, listSandboxes, netnsPath } from "./sandbox.ts";
+import {
+  addInterface,
+  createSandbox,
+  destroySandbox,
+  type Interface,
+  listSandboxes,
+  netnsPath,
+  removeInterface,
+} from "./sandbox.ts";
+import { deleteBridge } from "./bridge.ts";
 
 export const DEFAULT_BRIDGE = "berth0";
 export const DEFAULT_NETWORK_NAME = "bridge";
@@ -57,6 +68,16 @@ export interface Attachment {
   resolvConf: string;
 }
 
+export interface CreateNetworkRequest {
+  name: string;
+  subnet?: string | undefined;
+  gateway?: string | undefined;
+  ipRange?: string | undefined;
+  internal: boolean;
+  labels: Record<string, string>;
+  options: Record<string, string>;
+}
+
 export interface EndpointView {
   network: NetworkRecord;
   endpoint: EndpointRecord;
@@ -76,6 +97,9 @@ export class NetworkService {
   readonly firewall: Firewall;
   private readonly ports = new PortReservations();
   private readonly lastAllocated = new Map<string, number>();
+  private readonly dns = new EmbeddedDns(() => upstreamNameservers(readHostResolvConf()));
+  /** A container's name without the slash (set by the daemon), for DNS. */
+  containerName: (id: string) => string | undefined = () => undefined;
 
   constructor(private readonly options: NetworkServiceOptions) {
     this.store = new NetworkStore(options.db);
@@ -103,6 +127,10 @@ export class NetworkService {
     if (def === undefined) throw new Error("unreachable: no default network");
     enableForwarding();
     await ensureBridge(def.bridge, `${def.gateway}/${parseCidr(def.subnet).prefix}`);
+    for (const n of this.store.networks().filter((x) => !x.builtin)) {
+      await ensureBridge(n.bridge, `${n.gateway}/${parseCidr(n.subnet).prefix}`);
+      await this.listenDns(n);
+    }
   }
 
   /**
@@ -134,6 +162,7 @@ export class NetworkService {
 
   close(): void {
     this.ports.closeAll();
+    this.dns.closeAll();
   }
 
   defaultNetwork(): NetworkRecord | undefined {
@@ -166,14 +195,27 @@ export class NetworkService {
         throw invalidArgument("NETWORK_MODE", `cannot join network of container ${mode.slice(10)}`);
       return { namespace: req.joinNetns, resolvConf: containerResolvConf(hostResolv) };
     }
-    const network =
+    const primary =
       mode === "" || mode === "default" || mode === "bridge" ? this.defaultNetwork() : this.findNetwork(mode);
-    if (!network) throw notFound("NO_SUCH_NETWORK", `network ${mode} not found`);
+    if (!primary) throw notFound("NO_SUCH_NETWORK", `network ${mode} not found`);
+    const configs = this.store.configsOf(req.id);
+    const wanted = [
+      primary,
+      ...configs.map((c) => this.findNetwork(c.networkId)).filter((n) => n.id !== primary.id),
+    ];
     const requests = portRequests(req.portBindings, req.exposedPorts, req.publishAll === true);
-    const endpoint = this.lease(network, req.id);
     const path = netnsPath(this.options.execRoot, req.id);
+    const endpoints: EndpointRecord[] = [];
     const reserved: PortMapping[] = [];
     try {
+      const interfaces: Interface[] = [];
+      for (const [i, network] of wanted.entries()) {
+        const cfg = configs.find((c) => c.networkId === network.id);
+        const ip = cfg?.ip === "" ? undefined : cfg?.ip;
+        const endpoint = this.lease(network, req.id, `eth${i}`, ip, cfg?.aliases ?? []);
+        endpoints.push(endpoint);
+        interfaces.push(this.interfaceOf(network, endpoint, i === 0));
+      }
       for (const r of requests) {
         const hostPort = await this.ports.reserve(r.proto, r.hostIp, r.hostPort);
         reserved.push({
@@ -184,35 +226,224 @@ export class NetworkService {
           hostPort,
         });
       }
-      const subnet = parseCidr(network.subnet);
-      await createSandbox(path, [
-        {
-          ifname: "eth0",
-          hostVeth: endpoint.hostVeth,
-          bridge: network.bridge,
-          mac: endpoint.mac,
-          address: `${endpoint.ip}/${subnet.prefix}`,
-          ...(network.internal ? {} : { defaultGateway: network.gateway }),
-        },
-      ]);
+      await createSandbox(path, interfaces);
+      const ip = endpoints[0]?.ip ?? "";
       if (reserved.length > 0) {
         this.store.insertPorts(reserved);
-        await this.firewall.addPorts(reserved.map((p) => ({ ...p, containerIp: endpoint.ip })));
+        await this.firewall.addPorts(reserved.map((p) => ({ ...p, containerIp: ip })));
       }
     } catch (err) {
       for (const p of reserved) this.ports.release(p.proto, p.hostIp, p.hostPort);
       this.store.deletePorts(req.id);
-      this.store.deleteEndpoint(network.id, req.id);
-      if (existsSync(path)) await destroySandbox(path, [endpoint]).catch(() => undefined);
+      for (const e of endpoints) this.store.deleteEndpoint(e.networkId, req.id);
+      if (existsSync(path)) await destroySandbox(path, endpoints).catch(() => undefined);
       if (err instanceof Error && "code" in err && err.code === "PORT_ALLOCATED") {
+        const name = this.containerName(req.id) ?? req.hostname;
         throw conflict(
           "PORT_ALLOCATED",
-          `driver failed programming external connectivity on endpoint ${req.hostname} (${endpoint.endpointId}): ${err.message}`,
+          `driver failed programming external connectivity on endpoint ${name} (${endpoints[0]?.endpointId ?? ""}): ${err.message}`,
         );
       }
       throw err;
     }
-    return { namespace: path, hostsAddress: endpoint.ip, resolvConf: containerResolvConf(hostResolv) };
+    // User-defined networks resolve names through the embedded DNS on the gateway address.
+    const dnsServer = primary.builtin ? undefined : [primary.gateway];
+    return {
+      namespace: path,
+      hostsAddress: endpoints[0]?.ip ?? "",
+      resolvConf: containerResolvConf(hostResolv, dnsServer),
+    };
+  }
+
+  private interfaceOf(network: NetworkRecord, endpoint: EndpointRecord, first: boolean): Interface {
+    return {
+      ifname: endpoint.ifname,
+      hostVeth: endpoint.hostVeth,
+      bridge: network.bridge,
+      mac: endpoint.mac,
+      address: `${endpoint.ip}/${parseCidr(network.subnet).prefix}`,
+      ...(network.internal || !first ? {} : { defaultGateway: network.gateway }),
+    };
+  }
+
+  /** Records a create-time EndpointsConfig entry (`--network N --ip --network-alias`). */
+  configure(containerId: string, networkRef: string, ip: string, aliases: readonly string[]): void {
+    if (["host", "none", "default"].includes(networkRef) || networkRef.startsWith("container:")) return;
+    const network = this.findNetwork(networkRef);
+    if (ip !== "") {
+      if (network.builtin) {
+        throw invalidArgument(
+          "USER_SPECIFIED_IP",
+          "user specified IP address is supported on user defined networks only",
+        );
+      }
+      const parsed = parseIp(ip);
+      if (parsed === undefined || !contains(parseCidr(network.subnet), parsed)) {
+        throw invalidArgument(
+          "IP_OUT_OF_RANGE",
+          `no configured subnet or ip-range contain the IP address ${ip}`,
+        );
+      }
+    }
+    this.store.setConfig({ containerId, networkId: network.id, ip, aliases: [...aliases] });
+  }
+
+  /** Forgets a removed container's network wishes. */
+  forget(containerId: string): void {
+    this.store.deleteConfigs(containerId);
+  }
+
+  /** `network connect`: recorded for the next start; a running container gets the interface now. */
+  async connect(
+    networkRef: string,
+    containerId: string,
+    running: boolean,
+    ip: string,
+    aliases: readonly string[],
+  ): Promise<void> {
+    const network = this.findNetwork(networkRef);
+    const name = this.containerName(containerId) ?? containerId;
+    if (this.store.endpointsOf(containerId).some((e) => e.networkId === network.id)) {
+      throw new EngineError(
+        "forbidden",
+        "ENDPOINT_EXISTS",
+        `endpoint with name ${name} already exists in network ${network.name}`,
+      );
+    }
+    this.configure(containerId, network.id, ip, aliases);
+    const path = netnsPath(this.options.execRoot, containerId);
+    if (!running || !existsSync(path)) return;
+    const index = this.store.endpointsOf(containerId).length;
+    const endpoint = this.lease(network, containerId, `eth${index}`, ip === "" ? undefined : ip, [
+      ...aliases,
+    ]);
+    try {
+      await addInterface(path, this.interfaceOf(network, endpoint, false));
+    } catch (err) {
+      this.store.deleteEndpoint(network.id, containerId);
+      this.store.deleteConfigs(containerId, network.id);
+      throw err;
+    }
+  }
+
+  async disconnect(networkRef: string, containerId: string): Promise<void> {
+    const network = this.findNetwork(networkRef);
+    const endpoint = this.store.endpointsOf(containerId).find((e) => e.networkId === network.id);
+    const config = this.store.configsOf(containerId).find((c) => c.networkId === network.id);
+    if (!endpoint && !config) {
+      throw new EngineError(
+        "forbidden",
+        "NOT_CONNECTED",
+        `container ${containerId} is not connected to network ${network.name}`,
+      );
+    }
+    if (endpoint) {
+      await removeInterface(endpoint);
+      this.store.deleteEndpoint(network.id, containerId);
+    }
+    this.store.deleteConfigs(containerId, network.id);
+  }
+
+  /** POST /networks/create for bridge networks. */
+  async createNetwork(req: CreateNetworkRequest): Promise<NetworkRecord> {
+    const all = this.store.networks();
+    if (all.some((n) => n.name === req.name)) {
+      throw conflict("NETWORK_EXISTS", `network with name ${req.name} already exists`);
+    }
+    let subnet: Cidr;
+    if (req.subnet) {
+      const parsed = tryParseCidr(req.subnet);
+      if (!parsed) throw invalidArgument("INVALID_CIDR", `invalid CIDR address: ${req.subnet}`);
+      subnet = parsed;
+      if (all.some((n) => overlaps(parseCidr(n.subnet), parsed))) {
+        throw new EngineError(
+          "forbidden",
+          "POOL_OVERLAP",
+          "Pool overlaps with other one on this address space",
+        );
+      }
+    } else subnet = await this.freeSubnet();
+    let gateway = subnet.base + 1;
+    if (req.gateway) {
+      const g = parseIp(req.gateway);
+      if (g === undefined || !contains(subnet, g)) {
+        throw invalidArgument("INVALID_GATEWAY", `no matching subnet for gateway ${req.gateway}`);
+      }
+      gateway = g;
+    }
+    if (req.ipRange) {
+      const r = tryParseCidr(req.ipRange);
+      if (!r || !contains(subnet, r.base) || r.prefix < subnet.prefix) {
+        throw invalidArgument("INVALID_IP_RANGE", `no matching subnet for range ${req.ipRange}`);
+      }
+    }
+    const id = randomBytes(32).toString("hex");
+    const bridge = req.options["com.docker.network.bridge.name"] ?? `br-${id.slice(0, 12)}`;
+    if (bridge.length > 15 || !/^[A-Za-z0-9_.-]+$/.test(bridge)) {
+      throw invalidArgument("INVALID_BRIDGE_NAME", `invalid bridge name: ${bridge}`);
+    }
+    if (all.some((n) => n.bridge === bridge)) {
+      throw conflict("BRIDGE_EXISTS", `bridge name ${bridge} is already in use by another network`);
+    }
+    const record: NetworkRecord = {
+      id,
+      name: req.name,
+      created: new Date().toISOString(),
+      bridge,
+      subnet: formatCidr(subnet),
+      gateway: formatIp(gateway),
+      ipRange: req.ipRange ?? "",
+      internal: req.internal,
+      builtin: false,
+      labels: req.labels,
+      options: req.options,
+    };
+    this.store.insertNetwork(record);
+    try {
+      await ensureBridge(bridge, `${record.gateway}/${subnet.prefix}`);
+      await this.firewall.applyNetworks(this.firewallNetworks());
+      await this.listenDns(record);
+    } catch (err) {
+      this.store.deleteNetwork(id);
+      this.dns.close(record.gateway);
+      await deleteBridge(bridge).catch(() => undefined);
+      await this.firewall.applyNetworks(this.firewallNetworks()).catch(() => undefined);
+      throw err;
+    }
+    return record;
+  }
+
+  async removeNetwork(ref: string): Promise<void> {
+    const network = this.findNetwork(ref);
+    if (network.builtin) {
+      throw new EngineError(
+        "forbidden",
+        "PREDEFINED_NETWORK",
+        `${network.name} is a pre-defined network and cannot be removed`,
+      );
+    }
+    if (this.store.endpoints(network.id).length > 0) {
+      throw new EngineError(
+        "forbidden",
+        "NETWORK_IN_USE",
+        `error while removing network: network ${network.name} id ${network.id} has active endpoints`,
+      );
+    }
+    this.store.deleteNetworkConfigs(network.id);
+    this.store.deleteNetwork(network.id);
+    this.dns.close(network.gateway);
+    await deleteBridge(network.bridge);
+    await this.firewall.applyNetworks(this.firewallNetworks());
+  }
+
+  private async listenDns(network: NetworkRecord): Promise<void> {
+    await this.dns.listen(network.gateway, (name) => {
+      const ips = this.store
+        .endpoints(network.id)
+        .filter((e) => e.aliases.some((a) => a.toLowerCase() === name))
+        .map((e) => e.ip);
+      return ips.length > 0 ? ips : undefined;
+    });
   }
 
   /** Everything attach made, undone (idempotent). */
@@ -244,7 +475,13 @@ export class NetworkService {
     return { endpoints, ports: this.store.ports(id), sandbox: existsSync(sandbox) ? sandbox : "" };
   }
 
-  private lease(network: NetworkRecord, containerId: string, requested?: string): EndpointRecord {
+  private lease(
+    network: NetworkRecord,
+    containerId: string,
+    ifname: string,
+    requested?: string,
+    aliases: string[] = [],
+  ): EndpointRecord {
     const subnet = parseCidr(network.subnet);
     const range = network.ipRange ? parseCidr(network.ipRange) : undefined;
     const used = new Set(this.store.endpoints(network.id).map((e) => parseIp(e.ip) ?? 0));
@@ -261,9 +498,16 @@ export class NetworkService {
       endpointId: randomBytes(32).toString("hex"),
       ip: formatIp(ip),
       mac: macFor(ip),
-      ifname: "eth0",
+      ifname,
       hostVeth: `veth${containerId.slice(0, 7)}${network.id.slice(0, 4)}`,
-      aliases: [],
+      // DNS names on user networks: the container's name, its aliases and its short id.
+      aliases: network.builtin
+        ? aliases
+        : [
+            ...new Set(
+              [this.containerName(containerId) ?? "", ...aliases, containerId.slice(0, 12)].filter(Boolean),
+            ),
+          ],
     };
     this.store.insertEndpoint(endpoint);
     return endpoint;

@@ -48,7 +48,18 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS network_ports (
      container_id TEXT NOT NULL, proto TEXT NOT NULL, container_port INTEGER NOT NULL,
      host_ip TEXT NOT NULL, host_port INTEGER NOT NULL, PRIMARY KEY (host_ip, host_port, proto))`,
+  `CREATE TABLE IF NOT EXISTS network_configs (
+     container_id TEXT NOT NULL, network_id TEXT NOT NULL, ip TEXT NOT NULL, aliases TEXT NOT NULL,
+     PRIMARY KEY (container_id, network_id))`,
 ];
+
+/** A container's wish to be on a network (create's EndpointsConfig, or connect): used at start. */
+export interface NetworkConfig {
+  containerId: string;
+  networkId: string;
+  ip: string;
+  aliases: string[];
+}
 
 interface NetworkRow {
   id: string;
@@ -158,6 +169,43 @@ export class NetworkStore {
       networkId,
       containerId,
     );
+  }
+
+  configsOf(containerId: string): NetworkConfig[] {
+    const rows = this.sql("SELECT * FROM network_configs WHERE container_id = ? ORDER BY rowid").all(
+      containerId,
+    ) as {
+      container_id: string;
+      network_id: string;
+      ip: string;
+      aliases: string;
+    }[];
+    return rows.map((r) => ({
+      containerId: r.container_id,
+      networkId: r.network_id,
+      ip: r.ip,
+      aliases: JSON.parse(r.aliases) as string[],
+    }));
+  }
+
+  setConfig(c: NetworkConfig): void {
+    this.sql(
+      "INSERT OR REPLACE INTO network_configs (container_id, network_id, ip, aliases) VALUES (?, ?, ?, ?)",
+    ).run(c.containerId, c.networkId, c.ip, JSON.stringify(c.aliases));
+  }
+
+  deleteConfigs(containerId: string, networkId?: string): void {
+    if (networkId === undefined)
+      this.sql("DELETE FROM network_configs WHERE container_id = ?").run(containerId);
+    else
+      this.sql("DELETE FROM network_configs WHERE container_id = ? AND network_id = ?").run(
+        containerId,
+        networkId,
+      );
+  }
+
+  deleteNetworkConfigs(networkId: string): void {
+    this.sql("DELETE FROM network_configs WHERE network_id = ?").run(networkId);
   }
 
   ports(containerId?: string): PortMapping[] {
