@@ -195,10 +195,10 @@ bench_start_daemon() {
   BENCH_SOCK=$BENCH_DIR/exec/berth.sock
   mkdir -p "$BENCH_ROOT" "$BENCH_EXEC_ROOT"
   printf '{}\n' >"$BENCH_DIR/daemon.json"
-  # shellcheck disable=SC2086 # BENCH_NODE_ARGS is a list of flags
+  # shellcheck disable=SC2086 # BENCH_NODE_ARGS and BENCH_BERTHD_ARGS are lists of flags
   env -u NODE_EXTRA_CA_CERTS node $BENCH_NODE_ARGS "$BENCH_REPO/bin/berthd" \
     --root "$BENCH_ROOT" --exec-root "$BENCH_EXEC_ROOT" --host "unix://$BENCH_SOCK" \
-    --config-file "$BENCH_DIR/daemon.json" >"$BENCH_DIR/berthd.log" 2>&1 &
+    --config-file "$BENCH_DIR/daemon.json" ${BENCH_BERTHD_ARGS:-} >"$BENCH_DIR/berthd.log" 2>&1 &
   BERTHD_PID=$!
   # Both CLIs talk to this daemon only (berth reads BERTH_HOST first, then DOCKER_HOST).
   export DOCKER_HOST="unix://$BENCH_SOCK" BERTH_HOST="unix://$BENCH_SOCK"

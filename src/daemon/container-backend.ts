@@ -23,7 +23,13 @@ import {
 import type { ImageService } from "../image/index.ts";
 import { invalidArgument } from "../lib/index.ts";
 import type { Db } from "../metadata/index.ts";
-import { type Containers, createContainer, type StoredContainer } from "./container-create.ts";
+import {
+  type Containers,
+  createContainer,
+  type CreateDeps,
+  type StoredContainer,
+} from "./container-create.ts";
+import { type NetworkView, networkSettingsOf, summaryPorts } from "./container-network.ts";
 
 export interface RuntimeDescription {
   mounts: MountPoint[];
@@ -31,6 +37,7 @@ export interface RuntimeDescription {
   hostnamePath: string;
   hostsPath: string;
   logPath: string;
+  network?: NetworkView;
 }
 
 export interface ContainerBackendDeps {
@@ -50,6 +57,9 @@ export interface ContainerBackendDeps {
   describe?: (container: StoredContainer) => RuntimeDescription;
   /** Called once the row is gone: the runtime frees the container's files and tells waiters. */
   afterRemove?: (container: StoredContainer) => Promise<void>;
+  /** Records NetworkingConfig.EndpointsConfig (--network NAME --ip --network-alias) at create. */
+  configureNetworks?: CreateDeps["configureNetworks"];
+  forgetNetworks?: CreateDeps["forgetNetworks"];
 }
 
 export function createContainerBackend(deps: ContainerBackendDeps): ContainerBackend & { store: Containers } {
@@ -74,6 +84,8 @@ export function createContainerBackend(deps: ContainerBackendDeps): ContainerBac
     runtime: deps.runtime,
     hostCpus: cpus().length,
     cgroupnsMode: deps.cgroupnsMode ?? "host",
+    ...(deps.configureNetworks ? { configureNetworks: deps.configureNetworks } : {}),
+    ...(deps.forgetNetworks ? { forgetNetworks: deps.forgetNetworks } : {}),
   };
   return {
     store,
@@ -155,12 +167,12 @@ function toSummary(
     ImageID: c.imageId,
     Command: commandOf(c),
     Created: Math.floor(Date.parse(c.created) / 1000),
-    Ports: [],
+    Ports: summaryPorts(runtime?.network),
     Labels: c.config.Labels ?? {},
     State: c.state.Status,
     Status: statusText(c.state),
     HostConfig: { NetworkMode: c.hostConfig.NetworkMode ?? "bridge" },
-    NetworkSettings: { Networks: {} },
+    NetworkSettings: { Networks: networkSettingsOf(c, runtime?.network).Networks },
     Mounts: runtime?.mounts ?? [],
   };
   if (size) {
@@ -224,7 +236,7 @@ function toInspect(
     GraphDriver: { Name: "overlayfs", Data: {} },
     Mounts: runtime?.mounts ?? [],
     Config: c.config,
-    NetworkSettings: networkSettings(),
+    NetworkSettings: runtime?.network ? networkSettingsOf(c, runtime.network) : networkSettings(),
   };
   if (size) {
     out.SizeRw = 0;

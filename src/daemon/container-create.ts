@@ -32,6 +32,13 @@ export interface CreateDeps {
   hostCpus: number;
   /** "host" on cgroup v1 (and hybrid) hosts, "private" on cgroup v2, as Docker defaults. */
   cgroupnsMode: "host" | "private";
+  /**
+   * The network service's check and record of the container's networks (throws for an unknown
+   * network); without it only bridge, host, none and container:<ref> are accepted.
+   */
+  configureNetworks?: (id: string, networkMode: string, endpoints: Record<string, unknown>) => void;
+  /** Forgets what configureNetworks recorded (the create failed after it). */
+  forgetNetworks?: (id: string) => void;
 }
 
 const DEFAULT_SHM_SIZE = 64 * 1024 * 1024;
@@ -48,7 +55,11 @@ export async function createContainer(
   const image = deps.images.resolve(imageName);
   const imageConfig = (await deps.images.config(image.id)).config ?? {};
 
-  const hostConfig = normalizeHostConfig(deps, request.HostConfig ?? {});
+  const hostConfig = normalizeHostConfig(
+    deps,
+    request.HostConfig ?? {},
+    deps.configureNetworks !== undefined,
+  );
   for (const bind of hostConfig.Binds ?? []) parseBind(bind); // invalid specs fail the create
   const id = generateId();
   const config = mergeConfig(requestConfig(request), imageConfig);
@@ -72,7 +83,17 @@ export async function createContainer(
     labels: config.Labels ?? {},
     restartCount: 0,
   };
-  insertReservingName(deps.store, record, storedName === undefined);
+  deps.configureNetworks?.(
+    record.id,
+    hostConfig.NetworkMode ?? "bridge",
+    request.NetworkingConfig?.EndpointsConfig ?? {},
+  );
+  try {
+    insertReservingName(deps.store, record, storedName === undefined);
+  } catch (err) {
+    deps.forgetNetworks?.(record.id);
+    throw err;
+  }
   return { Id: id, Warnings: [] };
 }
 
@@ -160,7 +181,7 @@ export function mergeConfig(user: ContainerConfig, image: ImageRunConfig): Conta
 }
 
 /** Checks and fills in HostConfig as moby's verifyContainerSettings + adaptContainerSettings. */
-function normalizeHostConfig(deps: CreateDeps, input: HostConfig): HostConfig {
+function normalizeHostConfig(deps: CreateDeps, input: HostConfig, namedNetworks = false): HostConfig {
   const hc: HostConfig = { ...input };
   const memory = hc.Memory ?? 0;
   validateMemory({
@@ -183,7 +204,7 @@ function normalizeHostConfig(deps: CreateDeps, input: HostConfig): HostConfig {
   hc.RestartPolicy = { Name: policy.Name || "no", MaximumRetryCount: policy.MaximumRetryCount ?? 0 };
   hc.CapAdd = hc.CapAdd ? normalizeCapabilities("CapAdd", hc.CapAdd) : null;
   hc.CapDrop = hc.CapDrop ? normalizeCapabilities("CapDrop", hc.CapDrop) : null;
-  hc.NetworkMode = networkMode(hc.NetworkMode ?? "");
+  hc.NetworkMode = networkMode(hc.NetworkMode ?? "", namedNetworks);
   if ((hc.ShmSize ?? 0) < 0) throw invalidContainerConfig("SHM size can not be less than 0");
   if (!hc.ShmSize) hc.ShmSize = DEFAULT_SHM_SIZE;
   if (hc.OomScoreAdj !== undefined && (hc.OomScoreAdj < -1000 || hc.OomScoreAdj > 1000)) {
@@ -210,15 +231,10 @@ function normalizeHostConfig(deps: CreateDeps, input: HostConfig): HostConfig {
  * Only the modes that need no network stack of ours are accepted: host and none, and the default
  * bridge (recorded; networking beyond none/host arrives with the network issue).
  */
-function networkMode(mode: string): string {
+function networkMode(mode: string, namedNetworks: boolean): string {
   if (mode === "" || mode === "default" || mode === "bridge") return "bridge";
   if (mode === "host" || mode === "none") return mode;
-  if (mode.startsWith("container:")) {
-    throw new EngineError(
-      "not-implemented",
-      "NETWORK_MODE_UNSUPPORTED",
-      `network mode ${mode} is not supported by this berthd yet (only none and host)`,
-    );
-  }
+  if (mode.startsWith("container:") && mode.length > "container:".length) return mode;
+  if (namedNetworks) return mode; // checked by configureNetworks
   throw new EngineError("not-found", "NO_SUCH_NETWORK", `network ${mode} not found`);
 }

@@ -30,6 +30,7 @@ import {
   waitForExit,
 } from "../runtime/index.ts";
 import { mountOverlay, unmount } from "../snapshot/index.ts";
+import type { NetworkService } from "../network/index.ts";
 
 /** What running a container needs: its Docker-shaped Config and HostConfig. */
 export interface RunnableContainer {
@@ -46,6 +47,10 @@ export interface ContainerRuntimeOptions {
   runtime: string;
   images: ImageService;
   log: Logger;
+  /** Container networking (default bridge, ports); without it every container gets lo only. */
+  network?: NetworkService;
+  /** The network namespace of a running container, for `--network container:<ref>`. */
+  containerNetns?: (ref: string) => string;
 }
 
 /** Init binaries Docker users get with --init, in the order they are looked for. */
@@ -115,9 +120,13 @@ export class ContainerRuntime {
     await this.mountRootfs(c, merged);
     try {
       const hostname = c.config.Hostname || c.id.slice(0, 12);
+      const net = await this.attachNetwork(c, hostname);
       writeFileSync(join(dir, "hostname"), `${hostname}\n`);
-      writeFileSync(join(dir, "hosts"), hostsFile(hostname, c.hostConfig.ExtraHosts ?? []));
-      writeFileSync(join(dir, "resolv.conf"), readHostResolvConf());
+      writeFileSync(
+        join(dir, "hosts"),
+        hostsFile(hostname, c.hostConfig.ExtraHosts ?? [], net?.hostsAddress),
+      );
+      writeFileSync(join(dir, "resolv.conf"), net?.resolvConf ?? readHostResolvConf());
       const spec = buildSpec({
         id: c.id,
         image: {
@@ -141,7 +150,7 @@ export class ContainerRuntime {
         ...securityOptions(c.hostConfig.SecurityOpt ?? []),
         ...(c.hostConfig.Init ? { init: findInit() } : {}),
         resources: resourcesOf(c.hostConfig),
-        network: networkOf(c.hostConfig.NetworkMode),
+        network: net?.namespace ?? networkOf(c.hostConfig.NetworkMode),
         rootfs: merged,
         hostsPath: join(dir, "hosts"),
         hostnamePath: join(dir, "hostname"),
@@ -165,6 +174,27 @@ export class ContainerRuntime {
       await this.release(c.id);
       throw err;
     }
+  }
+
+  private async attachNetwork(
+    c: RunnableContainer,
+    hostname: string,
+  ): Promise<{ namespace: string; hostsAddress?: string; resolvConf: string } | undefined> {
+    const network = this.options.network;
+    if (!network) return undefined;
+    const mode = c.hostConfig.NetworkMode ?? "";
+    const joinNetns = mode.startsWith("container:")
+      ? this.options.containerNetns?.(mode.slice(10))
+      : undefined;
+    return network.attach({
+      id: c.id,
+      hostname,
+      networkMode: mode,
+      portBindings: c.hostConfig.PortBindings ?? undefined,
+      exposedPorts: c.config.ExposedPorts ?? undefined,
+      publishAll: c.hostConfig.PublishAllPorts === true,
+      joinNetns,
+    });
   }
 
   /** Resolves when the process has exited (conmon's exit file), however long that takes. */
@@ -250,6 +280,9 @@ export class ContainerRuntime {
     const merged = join(this.dir(id), "merged");
     if (isMountPoint(merged)) await unmount(merged, { lazy: true });
     await forgetMonitor(this.options.execRoot, id);
+    await this.options.network
+      ?.detach(id)
+      .catch((err: unknown) => this.options.log.warn("releasing the container's network", { id, err }));
     rmSync(this.bundle(id), { recursive: true, force: true });
   }
 
@@ -290,7 +323,7 @@ function isMountPoint(path: string): boolean {
     .some((line) => line.split(" ")[4] === path);
 }
 
-function hostsFile(hostname: string, extra: readonly string[]): string {
+function hostsFile(hostname: string, extra: readonly string[], address = "127.0.1.1"): string {
   const lines = [
     "127.0.0.1\tlocalhost",
     "::1\tlocalhost ip6-localhost ip6-loopback",
@@ -298,7 +331,7 @@ function hostsFile(hostname: string, extra: readonly string[]): string {
     "ff00::0\tip6-mcastprefix",
     "ff02::1\tip6-allnodes",
     "ff02::2\tip6-allrouters",
-    `127.0.1.1\t${hostname}`,
+    `${address}\t${hostname}`,
   ];
   for (const entry of extra) {
     const sep = entry.indexOf(":");

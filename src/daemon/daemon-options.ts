@@ -10,6 +10,9 @@ export interface DaemonOptions {
   logLevel: LogLevel;
   configFile: string;
   runtime: string;
+  /** Bridge of the default network (dockerd --bridge) and its gateway address (--bip). */
+  bridge: string;
+  bip: string;
 }
 
 export const DEFAULT_OPTIONS: DaemonOptions = {
@@ -19,6 +22,8 @@ export const DEFAULT_OPTIONS: DaemonOptions = {
   logLevel: "info",
   configFile: "/etc/berth/daemon.json",
   runtime: "runc",
+  bridge: "berth0",
+  bip: "",
 };
 
 // flag name -> option key; daemon.json uses dockerd's key names (hosts, data-root, exec-root, log-level).
@@ -32,6 +37,9 @@ const FLAGS: Record<string, keyof DaemonOptions> = {
   "-l": "logLevel",
   "--config-file": "configFile",
   "--runtime": "runtime",
+  "--bridge": "bridge",
+  "-b": "bridge",
+  "--bip": "bip",
 };
 
 const CONFIG_KEYS: Record<string, keyof DaemonOptions> = {
@@ -40,6 +48,8 @@ const CONFIG_KEYS: Record<string, keyof DaemonOptions> = {
   "exec-root": "execRoot",
   "log-level": "logLevel",
   "default-runtime": "runtime",
+  bridge: "bridge",
+  bip: "bip",
 };
 
 export const USAGE = `Usage:	berthd [OPTIONS]
@@ -47,6 +57,8 @@ export const USAGE = `Usage:	berthd [OPTIONS]
 A container engine that speaks the Docker Engine API
 
 Options:
+  -b, --bridge string        Bridge of the default network (default "berth0")
+      --bip string           Gateway address and prefix of the default bridge (default: a free /16)
       --config-file string   Daemon configuration file (default "/etc/berth/daemon.json")
       --data-root string     Alias of --root
       --exec-root string     Root directory for execution state files (default "/run/berth")

@@ -15,6 +15,7 @@ import {
   pullRoute,
   addSystemRoutes,
   addVolumeRoutes,
+  addNetworkRoutes,
   createApiServer,
   addBuildRoutes,
 } from "../api/server/index.ts";
@@ -26,6 +27,9 @@ import { VolumeService } from "../volume/index.ts";
 import { type DaemonOptions, socketPathOf } from "./daemon-options.ts";
 import { readHostFacts } from "./host-facts.ts";
 import { ContainerStore } from "../container/index.ts";
+import { NetworkService } from "../network/index.ts";
+import { configureNetworks, containerNetns } from "./container-network.ts";
+import { createNetworkBackend } from "./network-backend.ts";
 import { createContainerBackend } from "./container-backend.ts";
 import type { Containers } from "./container-create.ts";
 import { ContainerLifecycle } from "./container-lifecycle.ts";
@@ -107,7 +111,17 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
   addEventRoutes(router, {
     events: (filters, since, until, signal) => events.subscribe(eventFilter(filters), since, until, signal),
   });
+  const network = new NetworkService({
+    db,
+    execRoot,
+    bridge: options.bridge,
+    bip: options.bip,
+    log: log.child({ module: "network" }),
+  });
+  await network.init();
   const containerRuntime = new ContainerRuntime({
+    network,
+    containerNetns: (ref) => containerNetns(containerStore, execRoot, ref),
     volumes,
     root,
     execRoot,
@@ -134,9 +148,12 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     },
     afterRemove: (c) => {
       events.publish("container", "destroy", c.id, { image: c.imageName, name: c.name.slice(1) });
+      network.forget(c.id);
       return lifecycle.removed(c.id);
     },
-    describe: (c) => containerRuntime.describe(c),
+    configureNetworks: (id, mode, endpoints) => configureNetworks(network, id, mode, endpoints),
+    forgetNetworks: (id) => network.forget(id),
+    describe: (c) => ({ ...containerRuntime.describe(c), network: network.view(c.id) }),
   });
   const lifecycle: ContainerLifecycle = new ContainerLifecycle(
     containerStore,
@@ -149,8 +166,18 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
       await containerBackend.removeContainer(id, { force: true, volumes: false });
     },
   );
+  network.containerName = (id) => containerStore.get(id)?.name.slice(1);
+  addNetworkRoutes(router, createNetworkBackend(network, containerStore));
   const runBackend = createContainerRunBackend(containerStore, lifecycle, containerRuntime);
   await lifecycle.restore();
+  await network.reconcile(
+    new Set(
+      containerStore
+        .list()
+        .filter((c) => c.state.Running)
+        .map((c) => c.id),
+    ),
+  );
   lifecycle.events.on("exit", (id: string, exit: ContainerExit) => {
     const c = containerStore.get(id);
     const attributes = c ? { image: c.imageName, name: c.name.slice(1) } : {};
@@ -188,6 +215,7 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
       rmSync(socketPath, { force: true });
       rmSync(pidFile, { force: true });
       lifecycle.close();
+      network.close();
       await volumes.close();
       db.close();
       log.info("berthd stopped");

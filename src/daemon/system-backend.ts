@@ -60,7 +60,7 @@ export function systemInfo(input: SystemFactsInput): SystemInfo {
     Driver: "overlayfs",
     DriverStatus: [["Snapshots keyed by", "layer chain ID"]],
     DockerRootDir: input.root,
-    Plugins: { Volume: [], Network: [], Authorization: [], Log: [] },
+    Plugins: { Volume: [], Network: ["bridge", "host", "null"], Authorization: [], Log: [] },
     MemoryLimit: true,
     SwapLimit: v1,
     CpuCfsPeriod: true,
@@ -112,8 +112,7 @@ export function systemInfo(input: SystemFactsInput): SystemInfo {
     InitCommit: { ID: "" },
     SecurityOptions: ["name=seccomp,profile=builtin"],
     Warnings: [
-      "WARNING: no bridge networking yet: containers get a private network namespace with loopback only (--network none) or the host's (--network host)",
-      "WARNING: not available yet: interactive attach/exec, --mount and anonymous volumes, healthchecks, pull/push",
+      "WARNING: not available yet: interactive attach/exec, --mount and anonymous volumes, healthchecks",
     ],
   };
 }

@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { unmountAllUnder } from "./mount-cleanup.ts";
 import { deleteRuncContainers, killProcessesMentioning } from "./process-cleanup.ts";
 import { runCommand } from "./run-command.ts";
+import { removeTestNetwork, testNetwork, type TestNetwork } from "./network-cleanup.ts";
 import type { RunOptions, RunResult } from "./run-command.ts";
 import { unixRequest, unixStream } from "./unix-http.ts";
 import type { DaemonResponse, RequestBody, StreamResponse } from "./unix-http.ts";
@@ -64,6 +65,8 @@ export interface TestDaemon {
   readonly socket: string;
   /** `unix://<socket>` */
   readonly host: string;
+  /** The daemon's own default bridge and subnet (unless the test passed --bridge itself). */
+  readonly network: TestNetwork;
   /** pid of the current berthd process (changes on restart). */
   readonly pid: number;
   /** How the previous berthd process ended, once one has. */
@@ -159,6 +162,7 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
 
   const startTimeoutMs = options.startTimeoutMs ?? 30_000;
   const stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
+  const network = testNetwork();
   const echo = options.echoLogs ?? process.env.BERTH_TEST_DAEMON_LOG === "1";
   const log = new LogBuffer();
   const argv = [
@@ -174,6 +178,7 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
     "debug",
     "--config-file",
     configFile,
+    ...(options.args?.includes("--bridge") ? [] : network.args),
     ...(options.args ?? []),
   ];
 
@@ -264,6 +269,7 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
 
   const daemon: TestDaemon = {
     dir,
+    network,
     root,
     execRoot,
     socket,
@@ -292,6 +298,7 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
       await deleteRuncContainers(dir);
       await killProcessesMentioning(dir);
       const stuck = await unmountAllUnder(dir);
+      await removeTestNetwork(network.bridge);
       await rm(dir, { recursive: true, force: true, maxRetries: 3 });
       if (stuck.length > 0) throw new Error(`cleanup could not unmount:\n${stuck.join("\n")}`);
     },
@@ -303,6 +310,7 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
     cleanedUp = true;
     await terminate("SIGKILL");
     await unmountAllUnder(dir);
+    await removeTestNetwork(network.bridge);
     await rm(dir, { recursive: true, force: true });
     throw err;
   }

@@ -13,3 +13,4 @@ export * from "./event-routes.ts";
 export * from "./registry-routes.ts";
 export * from "./build-routes.ts";
 export * from "./container-inspect-routes.ts";
+export * from "./network-routes.ts";

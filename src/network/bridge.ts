@@ -1,0 +1,60 @@
+// Linux bridges for berth's networks, driven with iproute2 (one `ip -batch` per step), and the
+// sysctls a NATed bridge needs: IPv4 forwarding, and route_localnet on the bridge so packets
+// DNATed from 127.0.0.1 (a published port reached on the host's loopback) may leave through it.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { runTool } from "./run-tool.ts";
+
+export function bridgeExists(name: string): boolean {
+  return existsSync(`/sys/class/net/${name}`);
+}
+
+/** The bridge with its gateway address, up; made if missing (an existing one is kept as is). */
+export async function ensureBridge(name: string, gatewayCidr: string): Promise<void> {
+  if (!bridgeExists(name)) {
+    await runTool(
+      ["ip", "-batch", "-"],
+      `link add name ${name} type bridge\naddr add ${gatewayCidr} dev ${name}\nlink set ${name} up\n`,
+    );
+  } else {
+    const { stdout } = await runTool(["ip", "-o", "-4", "addr", "show", "dev", name]);
+    if (!stdout.includes(` ${gatewayCidr} `)) await runTool(["ip", "addr", "add", gatewayCidr, "dev", name]);
+    await runTool(["ip", "link", "set", name, "up"]);
+  }
+  writeSysctl(`net/ipv4/conf/${name}/route_localnet`, "1");
+}
+
+export async function deleteBridge(name: string): Promise<void> {
+  if (bridgeExists(name)) await runTool(["ip", "link", "del", name]);
+}
+
+/** The IPv4 address/prefix already on an existing bridge, if any. */
+export async function bridgeAddress(name: string): Promise<string | undefined> {
+  if (!bridgeExists(name)) return undefined;
+  const { stdout } = await runTool(["ip", "-o", "-4", "addr", "show", "dev", name]);
+  return /inet (\S+)/.exec(stdout)?.[1];
+}
+
+/** Destinations of the host's IPv4 routes (to pick subnets that clash with none). */
+export async function hostRoutes(): Promise<string[]> {
+  const { stdout } = await runTool(["ip", "-o", "-4", "route", "show", "table", "all"]);
+  return stdout
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/))
+    .map((f) => (f[0] === "local" || f[0] === "broadcast" || f[0] === "unicast" ? f[1] : f[0]) ?? "")
+    .filter((d) => /^\d+\.\d+\.\d+\.\d+(\/\d+)?$/.test(d))
+    .map((d) => (d.includes("/") ? d : `${d}/32`));
+}
+
+export function enableForwarding(): void {
+  writeSysctl("net/ipv4/ip_forward", "1");
+}
+
+function writeSysctl(key: string, value: string): void {
+  const path = `/proc/sys/${key}`;
+  try {
+    if (readFileSync(path, "utf8").trim() === value) return;
+  } catch {
+    return;
+  }
+  writeFileSync(path, value);
+}

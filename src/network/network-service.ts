@@ -1,0 +1,567 @@
+// Container networking: the default bridge network, each container's namespace, veth, address
+// lease, published ports and firewall rules; all of it undone when the container stops, and
+// reconciled on daemon start (leases and namespaces of containers no longer running go, the
+// rules of the running ones are re-applied).
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { conflict, EngineError, invalidArgument, type Logger, notFound } from "../lib/index.ts";
+import type { Db } from "../metadata/index.ts";
+import { bridgeAddress, enableForwarding, ensureBridge, hostRoutes } from "./bridge.ts";
+import { Firewall, type FirewallPort } from "./firewall.ts";
+import { EmbeddedDns } from "./dns-server.ts";
+import { containerResolvConf, readHostResolvConf, upstreamNameservers } from "./host-resolv.ts";
+import { allocateAddress } from "./ipam.ts";
+import {
+  type Cidr,
+  formatCidr,
+  formatIp,
+  macFor,
+  overlaps,
+  parseCidr,
+  parseIp,
+  tryParseCidr,
+  contains,
+} from "./ipv4.ts";
+import { type EndpointRecord, type NetworkRecord, NetworkStore, type PortMapping } from "./network-store.ts";
+import { type PortBindingInput, portRequests } from "./port-bindings.ts";
+import { PortReservations } from "./port-reservation.ts";
+import {
+  addInterface,
+  createSandbox,
+  destroySandbox,
+  type Interface,
+  listSandboxes,
+  netnsPath,
+  removeInterface,
+} from "./sandbox.ts";
+import { deleteBridge } from "./bridge.ts";
+
+export const DEFAULT_BRIDGE = "berth0";
+export const DEFAULT_NETWORK_NAME = "bridge";
+
+export interface NetworkServiceOptions {
+  db: Db;
+  execRoot: string;
+  /** Bridge of the default network (daemon --bridge). */
+  bridge: string;
+  /** Gateway address/prefix of the default network (daemon --bip), "" to choose a free subnet. */
+  bip: string;
+  log: Logger;
+}
+
+export interface AttachRequest {
+  id: string;
+  hostname: string;
+  networkMode: string;
+  portBindings?: Record<string, PortBindingInput[] | null> | undefined;
+  exposedPorts?: Record<string, unknown> | undefined;
+  publishAll?: boolean | undefined;
+  /** The netns of another container, for `container:<id>` mode (resolved by the daemon). */
+  joinNetns?: string | undefined;
+}
+
+export interface Attachment {
+  /** For the OCI spec: "host", "none" (a fresh namespace by runc), or a namespace path. */
+  namespace: string;
+  /** The address to map the hostname to in /etc/hosts (none: 127.0.1.1 as before). */
+  hostsAddress?: string;
+  resolvConf: string;
+}
+
+export interface CreateNetworkRequest {
+  name: string;
+  subnet?: string | undefined;
+  gateway?: string | undefined;
+  ipRange?: string | undefined;
+  internal: boolean;
+  labels: Record<string, string>;
+  options: Record<string, string>;
+}
+
+export interface EndpointView {
+  network: NetworkRecord;
+  endpoint: EndpointRecord;
+  prefixLen: number;
+}
+
+/** Candidate default subnets, as Docker's default address pools (172.17–31/16, 192.168/20). */
+function defaultCandidates(): string[] {
+  const out: string[] = [];
+  for (let b = 17; b <= 31; b++) out.push(`172.${b}.0.0/16`);
+  for (let c = 0; c < 256; c += 16) out.push(`192.168.${c}.0/20`);
+  return out;
+}
+
+export class NetworkService {
+  readonly store: NetworkStore;
+  readonly firewall: Firewall;
+  private readonly ports = new PortReservations();
+  private readonly lastAllocated = new Map<string, number>();
+  private readonly dns = new EmbeddedDns(() => upstreamNameservers(readHostResolvConf()));
+  /** A container's name without the slash (set by the daemon), for DNS. */
+  containerName: (id: string) => string | undefined = () => undefined;
+
+  constructor(private readonly options: NetworkServiceOptions) {
+    this.store = new NetworkStore(options.db);
+    this.firewall = new Firewall(options.bridge === DEFAULT_BRIDGE ? "BERTH" : `BERTH_${options.bridge}`);
+  }
+
+  /** The default network in the store, its bridge up, forwarding on, the firewall in place. */
+  async init(): Promise<void> {
+    let def = this.defaultNetwork();
+    const wanted = this.options.bip !== "" ? parseCidr(this.options.bip) : undefined;
+    if (wanted === undefined && def === undefined) {
+      const existing = await bridgeAddress(this.options.bridge);
+      const subnet = existing ? parseCidr(existing) : await this.freeSubnet();
+      const gateway = existing ? (existing.split("/")[0] ?? "") : formatIp(subnet.base + 1);
+      def = this.insertDefault(formatCidr(subnet), gateway);
+    } else if (wanted !== undefined) {
+      const subnet = formatCidr(wanted);
+      const gateway = formatIp(wanted.address === wanted.base ? wanted.base + 1 : wanted.address);
+      if (def === undefined) def = this.insertDefault(subnet, gateway);
+      else if (def.subnet !== subnet || def.gateway !== gateway) {
+        this.store.updateNetworkAddress(def.id, subnet, gateway);
+        def = { ...def, subnet, gateway };
+      }
+    }
+    if (def === undefined) throw new Error("unreachable: no default network");
+    enableForwarding();
+    await ensureBridge(def.bridge, `${def.gateway}/${parseCidr(def.subnet).prefix}`);
+    for (const n of this.store.networks().filter((x) => !x.builtin)) {
+      await ensureBridge(n.bridge, `${n.gateway}/${parseCidr(n.subnet).prefix}`);
+      await this.listenDns(n);
+    }
+  }
+
+  /**
+   * After the containers' live restore: endpoints, ports and namespaces of containers that are
+   * not running go; the firewall is rebuilt for the running ones and their ports re-reserved.
+   */
+  async reconcile(running: ReadonlySet<string>): Promise<void> {
+    for (const e of this.store.endpoints()) {
+      if (!running.has(e.containerId)) await this.detach(e.containerId);
+    }
+    for (const p of this.store.ports()) {
+      if (!running.has(p.containerId)) this.store.deletePorts(p.containerId);
+    }
+    for (const id of listSandboxes(this.options.execRoot)) {
+      if (!running.has(id)) await destroySandbox(netnsPath(this.options.execRoot, id), []);
+    }
+    const rules: FirewallPort[] = [];
+    for (const p of this.store.ports()) {
+      await this.ports
+        .reserve(p.proto, p.hostIp, p.hostPort)
+        .catch((err: unknown) =>
+          this.options.log.warn("re-reserving published port", { port: p.hostPort, err }),
+        );
+      const ip = this.store.endpointsOf(p.containerId)[0]?.ip;
+      if (ip) rules.push({ ...p, containerIp: ip });
+    }
+    await this.firewall.applyAll(this.firewallNetworks(), rules);
+  }
+
+  close(): void {
+    this.ports.closeAll();
+    this.dns.closeAll();
+  }
+
+  defaultNetwork(): NetworkRecord | undefined {
+    return this.store.networks().find((n) => n.builtin);
+  }
+
+  networks(): NetworkRecord[] {
+    return this.store.networks();
+  }
+
+  /** By full or unique-prefix id, or name (Docker's network lookup order). */
+  findNetwork(ref: string): NetworkRecord {
+    const all = this.store.networks();
+    const found =
+      all.find((n) => n.id === ref) ??
+      all.find((n) => n.name === ref) ??
+      all.filter((n) => n.id.startsWith(ref)).at(0);
+    if (!found) throw notFound("NO_SUCH_NETWORK", `network ${ref} not found`);
+    return found;
+  }
+
+  /** A container's network as its start needs it. */
+  async attach(req: AttachRequest): Promise<Attachment> {
+    const mode = req.networkMode;
+    const hostResolv = readHostResolvConf();
+    if (mode === "host") return { namespace: "host", resolvConf: hostResolv };
+    if (mode === "none") return { namespace: "none", resolvConf: containerResolvConf(hostResolv) };
+    if (mode.startsWith("container:")) {
+      if (!req.joinNetns)
+        throw invalidArgument("NETWORK_MODE", `cannot join network of container ${mode.slice(10)}`);
+      return { namespace: req.joinNetns, resolvConf: containerResolvConf(hostResolv) };
+    }
+    const primary =
+      mode === "" || mode === "default" || mode === "bridge" ? this.defaultNetwork() : this.findNetwork(mode);
+    if (!primary) throw notFound("NO_SUCH_NETWORK", `network ${mode} not found`);
+    const configs = this.store.configsOf(req.id);
+    const wanted = [
+      primary,
+      ...configs.map((c) => this.findNetwork(c.networkId)).filter((n) => n.id !== primary.id),
+    ];
+    const requests = portRequests(req.portBindings, req.exposedPorts, req.publishAll === true);
+    const path = netnsPath(this.options.execRoot, req.id);
+    const endpoints: EndpointRecord[] = [];
+    const reserved: PortMapping[] = [];
+    try {
+      const interfaces: Interface[] = [];
+      for (const [i, network] of wanted.entries()) {
+        const cfg = configs.find((c) => c.networkId === network.id);
+        const ip = cfg?.ip === "" ? undefined : cfg?.ip;
+        const endpoint = this.lease(network, req.id, `eth${i}`, ip, cfg?.aliases ?? []);
+        endpoints.push(endpoint);
+        interfaces.push(this.interfaceOf(network, endpoint, i === 0));
+      }
+      for (const r of requests) {
+        const hostPort = await this.ports.reserve(r.proto, r.hostIp, r.hostPort);
+        reserved.push({
+          containerId: req.id,
+          proto: r.proto,
+          containerPort: r.containerPort,
+          hostIp: r.hostIp,
+          hostPort,
+        });
+      }
+      await createSandbox(path, interfaces);
+      const ip = endpoints[0]?.ip ?? "";
+      if (reserved.length > 0) {
+        this.store.insertPorts(reserved);
+        await this.firewall.addPorts(reserved.map((p) => ({ ...p, containerIp: ip })));
+      }
+    } catch (err) {
+      for (const p of reserved) this.ports.release(p.proto, p.hostIp, p.hostPort);
+      this.store.deletePorts(req.id);
+      for (const e of endpoints) this.store.deleteEndpoint(e.networkId, req.id);
+      if (existsSync(path)) await destroySandbox(path, endpoints).catch(() => undefined);
+      if (err instanceof Error && "code" in err && err.code === "PORT_ALLOCATED") {
+        const name = this.containerName(req.id) ?? req.hostname;
+        throw conflict(
+          "PORT_ALLOCATED",
+          `driver failed programming external connectivity on endpoint ${name} (${endpoints[0]?.endpointId ?? ""}): ${err.message}`,
+        );
+      }
+      throw err;
+    }
+    // User-defined networks resolve names through the embedded DNS on the gateway address.
+    const dnsServer = primary.builtin ? undefined : [primary.gateway];
+    return {
+      namespace: path,
+      hostsAddress: endpoints[0]?.ip ?? "",
+      resolvConf: containerResolvConf(hostResolv, dnsServer),
+    };
+  }
+
+  private interfaceOf(network: NetworkRecord, endpoint: EndpointRecord, first: boolean): Interface {
+    return {
+      ifname: endpoint.ifname,
+      hostVeth: endpoint.hostVeth,
+      bridge: network.bridge,
+      mac: endpoint.mac,
+      address: `${endpoint.ip}/${parseCidr(network.subnet).prefix}`,
+      ...(network.internal || !first ? {} : { defaultGateway: network.gateway }),
+    };
+  }
+
+  /** Records a create-time EndpointsConfig entry (`--network N --ip --network-alias`). */
+  configure(containerId: string, networkRef: string, ip: string, aliases: readonly string[]): void {
+    if (["host", "none", "default"].includes(networkRef) || networkRef.startsWith("container:")) return;
+    const network = this.findNetwork(networkRef);
+    if (ip !== "") {
+      if (network.builtin) {
+        throw invalidArgument(
+          "USER_SPECIFIED_IP",
+          "user specified IP address is supported on user defined networks only",
+        );
+      }
+      const parsed = parseIp(ip);
+      if (parsed === undefined || !contains(parseCidr(network.subnet), parsed)) {
+        throw invalidArgument(
+          "IP_OUT_OF_RANGE",
+          `no configured subnet or ip-range contain the IP address ${ip}`,
+        );
+      }
+    }
+    this.store.setConfig({ containerId, networkId: network.id, ip, aliases: [...aliases] });
+  }
+
+  /** Forgets a removed container's network wishes. */
+  forget(containerId: string): void {
+    this.store.deleteConfigs(containerId);
+  }
+
+  /** `network connect`: recorded for the next start; a running container gets the interface now. */
+  async connect(
+    networkRef: string,
+    containerId: string,
+    running: boolean,
+    ip: string,
+    aliases: readonly string[],
+  ): Promise<void> {
+    const network = this.findNetwork(networkRef);
+    const name = this.containerName(containerId) ?? containerId;
+    if (this.store.endpointsOf(containerId).some((e) => e.networkId === network.id)) {
+      throw new EngineError(
+        "forbidden",
+        "ENDPOINT_EXISTS",
+        `endpoint with name ${name} already exists in network ${network.name}`,
+      );
+    }
+    this.configure(containerId, network.id, ip, aliases);
+    const path = netnsPath(this.options.execRoot, containerId);
+    if (!running || !existsSync(path)) return;
+    const index = this.store.endpointsOf(containerId).length;
+    const endpoint = this.lease(network, containerId, `eth${index}`, ip === "" ? undefined : ip, [
+      ...aliases,
+    ]);
+    try {
+      await addInterface(path, this.interfaceOf(network, endpoint, false));
+    } catch (err) {
+      this.store.deleteEndpoint(network.id, containerId);
+      this.store.deleteConfigs(containerId, network.id);
+      throw err;
+    }
+  }
+
+  async disconnect(networkRef: string, containerId: string): Promise<void> {
+    const network = this.findNetwork(networkRef);
+    const endpoint = this.store.endpointsOf(containerId).find((e) => e.networkId === network.id);
+    const config = this.store.configsOf(containerId).find((c) => c.networkId === network.id);
+    if (!endpoint && !config) {
+      throw new EngineError(
+        "forbidden",
+        "NOT_CONNECTED",
+        `container ${containerId} is not connected to network ${network.name}`,
+      );
+    }
+    if (endpoint) {
+      await removeInterface(endpoint);
+      this.store.deleteEndpoint(network.id, containerId);
+    }
+    this.store.deleteConfigs(containerId, network.id);
+  }
+
+  /** POST /networks/create for bridge networks. */
+  async createNetwork(req: CreateNetworkRequest): Promise<NetworkRecord> {
+    const all = this.store.networks();
+    if (all.some((n) => n.name === req.name)) {
+      throw conflict("NETWORK_EXISTS", `network with name ${req.name} already exists`);
+    }
+    let subnet: Cidr;
+    if (req.subnet) {
+      const parsed = tryParseCidr(req.subnet);
+      if (!parsed) throw invalidArgument("INVALID_CIDR", `invalid CIDR address: ${req.subnet}`);
+      subnet = parsed;
+      if (all.some((n) => overlaps(parseCidr(n.subnet), parsed))) {
+        throw new EngineError(
+          "forbidden",
+          "POOL_OVERLAP",
+          "Pool overlaps with other one on this address space",
+        );
+      }
+    } else subnet = await this.freeSubnet();
+    let gateway = subnet.base + 1;
+    if (req.gateway) {
+      const g = parseIp(req.gateway);
+      if (g === undefined || !contains(subnet, g)) {
+        throw invalidArgument("INVALID_GATEWAY", `no matching subnet for gateway ${req.gateway}`);
+      }
+      gateway = g;
+    }
+    if (req.ipRange) {
+      const r = tryParseCidr(req.ipRange);
+      if (!r || !contains(subnet, r.base) || r.prefix < subnet.prefix) {
+        throw invalidArgument("INVALID_IP_RANGE", `no matching subnet for range ${req.ipRange}`);
+      }
+    }
+    const id = randomBytes(32).toString("hex");
+    const bridge = req.options["com.docker.network.bridge.name"] ?? `br-${id.slice(0, 12)}`;
+    if (bridge.length > 15 || !/^[A-Za-z0-9_.-]+$/.test(bridge)) {
+      throw invalidArgument("INVALID_BRIDGE_NAME", `invalid bridge name: ${bridge}`);
+    }
+    if (all.some((n) => n.bridge === bridge)) {
+      throw conflict("BRIDGE_EXISTS", `bridge name ${bridge} is already in use by another network`);
+    }
+    const record: NetworkRecord = {
+      id,
+      name: req.name,
+      created: new Date().toISOString(),
+      bridge,
+      subnet: formatCidr(subnet),
+      gateway: formatIp(gateway),
+      ipRange: req.ipRange ?? "",
+      internal: req.internal,
+      builtin: false,
+      labels: req.labels,
+      options: req.options,
+    };
+    this.store.insertNetwork(record);
+    try {
+      await ensureBridge(bridge, `${record.gateway}/${subnet.prefix}`);
+      await this.firewall.applyNetworks(this.firewallNetworks());
+      await this.listenDns(record);
+    } catch (err) {
+      this.store.deleteNetwork(id);
+      this.dns.close(record.gateway);
+      await deleteBridge(bridge).catch(() => undefined);
+      await this.firewall.applyNetworks(this.firewallNetworks()).catch(() => undefined);
+      throw err;
+    }
+    return record;
+  }
+
+  async removeNetwork(ref: string): Promise<void> {
+    const network = this.findNetwork(ref);
+    if (network.builtin) {
+      throw new EngineError(
+        "forbidden",
+        "PREDEFINED_NETWORK",
+        `${network.name} is a pre-defined network and cannot be removed`,
+      );
+    }
+    if (this.store.endpoints(network.id).length > 0) {
+      throw new EngineError(
+        "forbidden",
+        "NETWORK_IN_USE",
+        `error while removing network: network ${network.name} id ${network.id} has active endpoints`,
+      );
+    }
+    this.store.deleteNetworkConfigs(network.id);
+    this.store.deleteNetwork(network.id);
+    this.dns.close(network.gateway);
+    await deleteBridge(network.bridge);
+    await this.firewall.applyNetworks(this.firewallNetworks());
+  }
+
+  private async listenDns(network: NetworkRecord): Promise<void> {
+    await this.dns.listen(network.gateway, (name) => {
+      const ips = this.store
+        .endpoints(network.id)
+        .filter((e) => e.aliases.some((a) => a.toLowerCase() === name))
+        .map((e) => e.ip);
+      return ips.length > 0 ? ips : undefined;
+    });
+  }
+
+  /** Everything attach made, undone (idempotent). */
+  async detach(id: string): Promise<void> {
+    const endpoints = this.store.endpointsOf(id);
+    const ports = this.store.ports(id);
+    const ip = endpoints[0]?.ip;
+    if (ip !== undefined && ports.length > 0) {
+      await this.firewall
+        .removePorts(ports.map((p) => ({ ...p, containerIp: ip })))
+        .catch((err: unknown) => this.options.log.warn("removing port rules", { id, err }));
+    }
+    for (const p of ports) this.ports.release(p.proto, p.hostIp, p.hostPort);
+    this.store.deletePorts(id);
+    const path = netnsPath(this.options.execRoot, id);
+    if (existsSync(path) || endpoints.length > 0) await destroySandbox(path, endpoints);
+    for (const e of endpoints) this.store.deleteEndpoint(e.networkId, id);
+  }
+
+  /** The container's endpoints and published ports, for inspect and ps. */
+  view(id: string): { endpoints: EndpointView[]; ports: PortMapping[]; sandbox: string } {
+    const networks = new Map(this.store.networks().map((n) => [n.id, n]));
+    const endpoints: EndpointView[] = [];
+    for (const e of this.store.endpointsOf(id)) {
+      const network = networks.get(e.networkId);
+      if (network) endpoints.push({ network, endpoint: e, prefixLen: parseCidr(network.subnet).prefix });
+    }
+    const sandbox = netnsPath(this.options.execRoot, id);
+    return { endpoints, ports: this.store.ports(id), sandbox: existsSync(sandbox) ? sandbox : "" };
+  }
+
+  private lease(
+    network: NetworkRecord,
+    containerId: string,
+    ifname: string,
+    requested?: string,
+    aliases: string[] = [],
+  ): EndpointRecord {
+    const subnet = parseCidr(network.subnet);
+    const range = network.ipRange ? parseCidr(network.ipRange) : undefined;
+    const used = new Set(this.store.endpoints(network.id).map((e) => parseIp(e.ip) ?? 0));
+    const ip = allocateAddress(
+      { subnet, gateway: parseIp(network.gateway) ?? 0, ...(range ? { range } : {}) },
+      used,
+      requested,
+      this.lastAllocated.get(network.id),
+    );
+    this.lastAllocated.set(network.id, ip);
+    const endpoint: EndpointRecord = {
+      networkId: network.id,
+      containerId,
+      endpointId: randomBytes(32).toString("hex"),
+      ip: formatIp(ip),
+      mac: macFor(ip),
+      ifname,
+      hostVeth: `veth${containerId.slice(0, 7)}${network.id.slice(0, 4)}`,
+      // DNS names on user networks: the container's name, its aliases and its short id.
+      aliases: network.builtin
+        ? aliases
+        : [
+            ...new Set(
+              [this.containerName(containerId) ?? "", ...aliases, containerId.slice(0, 12)].filter(Boolean),
+            ),
+          ],
+    };
+    this.store.insertEndpoint(endpoint);
+    return endpoint;
+  }
+
+  private insertDefault(subnet: string, gateway: string): NetworkRecord {
+    const record: NetworkRecord = {
+      id: randomBytes(32).toString("hex"),
+      name: DEFAULT_NETWORK_NAME,
+      created: new Date().toISOString(),
+      bridge: this.options.bridge,
+      subnet,
+      gateway,
+      ipRange: "",
+      internal: false,
+      builtin: true,
+      labels: {},
+      options: {
+        "com.docker.network.bridge.default_bridge": "true",
+        "com.docker.network.bridge.enable_icc": "true",
+        "com.docker.network.bridge.enable_ip_masquerade": "true",
+        "com.docker.network.bridge.host_binding_ipv4": "0.0.0.0",
+        "com.docker.network.bridge.name": this.options.bridge,
+        "com.docker.network.driver.mtu": "1500",
+      },
+    };
+    this.store.insertNetwork(record);
+    return record;
+  }
+
+  /** The first candidate pool that overlaps no host route and no berth network. */
+  private async freeSubnet(): Promise<Cidr> {
+    const taken: Cidr[] = [
+      ...(await hostRoutes()).filter((r) => !r.startsWith("0.0.0.0/0")).flatMap((r) => tryParseCidr(r) ?? []),
+      ...this.store.networks().map((n) => parseCidr(n.subnet)),
+    ];
+    for (const text of defaultCandidates()) {
+      const c = parseCidr(text);
+      if (!taken.some((t) => t.prefix > 0 && overlaps(t, c))) return c;
+    }
+    throw conflict(
+      "NO_FREE_SUBNET",
+      "could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network",
+    );
+  }
+
+  firewallNetworks(): { bridge: string; subnet: string; internal: boolean }[] {
+    return this.store.networks().map((n) => ({ bridge: n.bridge, subnet: n.subnet, internal: n.internal }));
+  }
+}
+
+/** Whether `path` is a live mount of a namespace file (for tests and reconcile). */
+export function isNetnsMounted(path: string): boolean {
+  return readFileSync("/proc/self/mountinfo", "utf8")
+    .split("\n")
+    .some((l) => l.split(" ")[4] === path);
+}

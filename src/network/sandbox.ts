@@ -1,0 +1,111 @@
+// A container's network namespace, made by berthd before `runc create` and handed to runc by
+// path (oci-runtime-spec config-linux.md "Namespaces": a `path` joins an existing namespace).
+// The namespace is kept alive by a bind mount of its nsfs file under <exec-root>/netns/<id>
+// (what `ip netns add` does under /run/netns), made with util-linux `unshare --net=<file>`.
+//
+// Cost matters (every `docker run`): creating the namespace and configuring its first
+// interface is ONE process, `unshare --net=<file> ip -batch -`, which, inside the new namespace,
+// brings lo up and creates the veth pair with its peer placed straight into berthd's own
+// namespace; a second `ip -batch` (in the host namespace) enslaves that peer to the bridge.
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { runTool } from "./run-tool.ts";
+
+export interface Interface {
+  /** Name inside the container (eth0, eth1, ...). */
+  ifname: string;
+  hostVeth: string;
+  bridge: string;
+  mac: string;
+  /** "10.1.0.2/24" */
+  address: string;
+  /** Default route via this gateway (the first non-internal network only). */
+  defaultGateway?: string;
+}
+
+export function netnsDir(execRoot: string): string {
+  return join(execRoot, "netns");
+}
+
+export function netnsPath(execRoot: string, id: string): string {
+  return join(netnsDir(execRoot), id);
+}
+
+function insideCommands(i: Interface): string {
+  const ownNs = `/proc/${process.pid}/ns/net`;
+  return [
+    `link add ${i.ifname} address ${i.mac} type veth peer name ${i.hostVeth} netns ${ownNs}`,
+    `addr add ${i.address} dev ${i.ifname}`,
+    `link set ${i.ifname} up`,
+    ...(i.defaultGateway ? [`route add default via ${i.defaultGateway} dev ${i.ifname} onlink`] : []),
+  ].join("\n");
+}
+
+/** A new namespace at `path` with lo up and the given interfaces. */
+export async function createSandbox(path: string, interfaces: readonly Interface[]): Promise<void> {
+  mkdirSync(join(path, ".."), { recursive: true, mode: 0o711 });
+  writeFileSync(path, "");
+  try {
+    const batch = ["link set lo up", ...interfaces.map(insideCommands)].join("\n") + "\n";
+    await runTool(["unshare", `--net=${path}`, "ip", "-batch", "-"], batch);
+    if (interfaces.length > 0) await enslave(interfaces);
+  } catch (err) {
+    await destroySandbox(path, interfaces).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Adds an interface to a live namespace (`network connect`). */
+export async function addInterface(path: string, i: Interface): Promise<void> {
+  await runTool(["nsenter", `--net=${path}`, "ip", "-batch", "-"], insideCommands(i) + "\n");
+  try {
+    await enslave([i]);
+  } catch (err) {
+    await deleteVeths([i.hostVeth]);
+    throw err;
+  }
+}
+
+export async function removeInterface(i: { hostVeth: string }): Promise<void> {
+  await deleteVeths([i.hostVeth]);
+}
+
+async function enslave(interfaces: readonly Interface[]): Promise<void> {
+  await runTool(
+    ["ip", "-batch", "-"],
+    interfaces.map((i) => `link set ${i.hostVeth} master ${i.bridge} up`).join("\n") + "\n",
+  );
+}
+
+/**
+ * Deleting the host ends of the veths is synchronous (the namespace's own teardown is deferred
+ * by the kernel, and a restart must be able to reuse the names); then the bind mount goes.
+ */
+export async function destroySandbox(
+  path: string,
+  interfaces: readonly { hostVeth: string }[],
+): Promise<void> {
+  await Promise.all([deleteVeths(interfaces.map((i) => i.hostVeth)), unmountNetns(path)]);
+}
+
+async function deleteVeths(names: readonly string[]): Promise<void> {
+  if (names.length === 0) return;
+  // -force: carry on past veths already gone (the namespace died with them).
+  await runTool(["ip", "-force", "-batch", "-"], names.map((n) => `link del ${n}`).join("\n") + "\n").catch(
+    () => undefined,
+  );
+}
+
+async function unmountNetns(path: string): Promise<void> {
+  await runTool(["umount", "-l", path]).catch(() => undefined);
+  rmSync(path, { force: true });
+}
+
+/** Namespace files left under <exec-root>/netns (for reconcile after a crash). */
+export function listSandboxes(execRoot: string): string[] {
+  try {
+    return readdirSync(netnsDir(execRoot));
+  } catch {
+    return [];
+  }
+}
