@@ -9,6 +9,7 @@ test("daemon.json registry keys", () => {
       "insecure-registries": ["reg:5000"],
       "registry-mirrors": ["https://m1"],
       "registry-mirror-map": { "reg:5000": ["http://127.0.0.1:6000"] },
+      "blocked-registries": ["docker.io"],
     },
     "daemon.json",
   );
@@ -16,6 +17,7 @@ test("daemon.json registry keys", () => {
     insecureRegistries: ["reg:5000"],
     mirrors: { "docker.io": ["https://m1"], "reg:5000": ["http://127.0.0.1:6000"] },
     certsDir: DEFAULT_CERTS_DIR,
+    blocked: ["docker.io"],
   });
   assert.throws(() => registryConfigOf({ "insecure-registries": "x" }, "daemon.json"), /array of strings/);
 });

@@ -4,6 +4,7 @@
 // and berth's additions:
 //   "registry-mirror-map": {"host:port": ["http://127.0.0.1:5001"]}  mirrors of any registry
 //   "registry-certs-dir": "/etc/berth/certs.d"           Docker's certs.d layout (<host>/ca.crt)
+//   "blocked-registries": ["docker.io"]                  never contacted (air-gapped hosts, tests)
 import { readFileSync } from "node:fs";
 import { invalidArgument } from "../lib/index.ts";
 import type { RegistryHostsConfig } from "../registry/client/index.ts";
@@ -52,5 +53,6 @@ export function registryConfigOf(o: Record<string, unknown>, source: string): Re
     insecureRegistries: strings("insecure-registries"),
     mirrors,
     certsDir: typeof certsDir === "string" ? certsDir : DEFAULT_CERTS_DIR,
+    blocked: strings("blocked-registries"),
   };
 }

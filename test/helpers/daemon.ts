@@ -31,7 +31,10 @@ export interface StartDaemonOptions {
   args?: string[];
   /** Extra environment for berthd. */
   env?: NodeJS.ProcessEnv;
-  /** Content of the daemon.json passed with --config-file (default `{}`: no host config read). */
+  /**
+   * Content of the daemon.json passed with --config-file. Tests never reach the internet: Docker
+   * Hub is always in "blocked-registries", so a missing image fails at once without a lookup.
+   */
   config?: Record<string, unknown>;
   /** How long to wait for GET /_ping to answer OK (default 30 s). */
   startTimeoutMs?: number;
@@ -158,7 +161,8 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
   const dockerConfig = join(dir, "docker-config");
   await mkdir(dockerConfig);
   await writeFile(join(dockerConfig, "config.json"), "{}\n");
-  await writeFile(configFile, `${JSON.stringify(options.config ?? {})}\n`);
+  const config = { ...options.config, "blocked-registries": ["docker.io"] };
+  await writeFile(configFile, `${JSON.stringify(config)}\n`);
 
   const startTimeoutMs = options.startTimeoutMs ?? 30_000;
   const stopTimeoutMs = options.stopTimeoutMs ?? 15_000;

@@ -245,7 +245,7 @@ describe("docker build (classic builder)", () => {
       ],
       [{ Dockerfile: "FROM busybox\nRUNN x\n" }, /unknown instruction: RUNN \(did you mean run\?\)/],
       [{ Dockerfile: "FROM busybox\nENV\n" }, /ENV requires at least one argument|line 2/],
-      [{ Dockerfile: "FROM nosuchimage:1\n" }, /pull access denied for nosuchimage/],
+      [{ Dockerfile: "FROM nosuchimage:1\n" }, /registry docker.io is blocked/],
       [
         { Dockerfile: "FROM busybox\nCOPY ../outside /x\n" },
         /forbidden path outside the build context|outside/,

@@ -39,3 +39,11 @@ test("certs.d CA files are read per host:port", () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a blocked registry is refused before any connection", () => {
+  assert.throws(
+    () => endpointsFor("docker.io", { ...base, blocked: ["docker.io"] }),
+    /registry docker.io is blocked by this daemon's configuration/,
+  );
+  assert.equal(endpointsFor("reg.local:5000", { ...base, blocked: ["docker.io"] }).length, 1);
+});

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isIP } from "node:net";
+import { EngineError } from "../../lib/index.ts";
 
 export const DOCKER_HUB_DOMAIN = "docker.io";
 export const DOCKER_HUB_ENDPOINT = "registry-1.docker.io";
@@ -18,6 +19,11 @@ export interface RegistryHostsConfig {
   mirrors: Readonly<Record<string, readonly string[]>>;
   /** Docker's certs.d: `<certsDir>/<host[:port]>/ca.crt`. */
   certsDir: string;
+  /**
+   * Registry domains never contacted (daemon.json `blocked-registries`, as podman's registries.conf
+   * `blocked`): an air-gapped host, or a test daemon that must not reach the internet.
+   */
+  blocked?: readonly string[];
 }
 
 export interface Endpoint {
@@ -31,6 +37,13 @@ export interface Endpoint {
 }
 
 export function endpointsFor(domain: string, config: RegistryHostsConfig): Endpoint[] {
+  if (config.blocked?.includes(domain) === true) {
+    throw new EngineError(
+      "forbidden",
+      "REGISTRY_BLOCKED",
+      `registry ${domain} is blocked by this daemon's configuration ("blocked-registries")`,
+    );
+  }
   const out: Endpoint[] = [];
   for (const m of config.mirrors[domain] ?? []) {
     const url = new URL(/^[a-z]+:\/\//.test(m) ? m : `https://${m}`);
