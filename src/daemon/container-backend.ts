@@ -311,13 +311,12 @@ function listPredicate(filters: Filters, all: readonly StoredContainer[], images
         break;
       }
       case "health": {
-        // No healthchecks run yet: every container reports "none".
         for (const v of values) {
           if (!["starting", "healthy", "unhealthy", "none"].includes(v)) {
             throw invalidArgument("INVALID_FILTER", `Unrecognised filter value for health: ${v}`);
           }
         }
-        checks.push(() => values.includes("none"));
+        checks.push((c) => values.includes(c.state.Health?.Status ?? "none"));
         break;
       }
     }

@@ -16,6 +16,7 @@ import {
   validateMemory,
   validateRestartPolicy,
   parseBind,
+  validateHealthcheck,
 } from "../container/index.ts";
 import { EngineError } from "../lib/index.ts";
 import type { ImageService } from "../image/index.ts";
@@ -50,6 +51,7 @@ export async function createContainer(
 
   const hostConfig = normalizeHostConfig(deps, request.HostConfig ?? {});
   for (const bind of hostConfig.Binds ?? []) parseBind(bind); // invalid specs fail the create
+  validateHealthcheck(request.Healthcheck);
   const id = generateId();
   const config = mergeConfig(requestConfig(request), imageConfig);
   config.Image = imageName;

@@ -19,7 +19,7 @@ const notRunning = (name: string): EngineError =>
   conflict("CONTAINER_NOT_RUNNING", `Container ${name} is not running`);
 
 export class ContainerLifecycle {
-  /** "exit" and "removed" events, with the container id. */
+  /** "exit", "removed", "running", "paused", "unpaused" and "readopted" events, with the container id. */
   readonly events = new EventEmitter();
   private readonly watching = new Map<string, AbortController>();
   private readonly rotators = new Map<string, LogRotator>();
@@ -65,6 +65,7 @@ export class ContainerLifecycle {
       StartedAt: new Date().toISOString(),
     });
     this.watch(c.id);
+    this.events.emit("running", c.id);
   }
 
   /** SIGTERM (or the image's stop signal), then SIGKILL after the timeout, as `docker stop`. */
@@ -100,14 +101,18 @@ export class ContainerLifecycle {
     if (!c.state.Running) throw notRunning(c.id);
     if (c.state.Paused) throw conflict("CONTAINER_PAUSED", `Container ${c.id} is already paused`);
     await this.runtime.pause(c.id);
-    this.setState(c.id, { ...c.state, Status: "paused", Paused: true });
+    const now = this.store.resolve(c.id);
+    this.setState(c.id, { ...now.state, Status: "paused", Paused: true });
+    this.events.emit("paused", c.id);
   }
 
   async unpause(ref: string): Promise<void> {
     const c = this.store.resolve(ref);
     if (!c.state.Paused) throw conflict("CONTAINER_NOT_PAUSED", `Container ${c.id} is not paused`);
     await this.runtime.resume(c.id);
-    this.setState(c.id, { ...c.state, Status: "running", Paused: false });
+    const now = this.store.resolve(c.id);
+    this.setState(c.id, { ...now.state, Status: "running", Paused: false });
+    this.events.emit("unpaused", c.id);
   }
 
   /** `docker wait`: the exit code once the condition holds. */
@@ -168,6 +173,7 @@ export class ContainerLifecycle {
       if (m?.status === "monitored") {
         this.log.info("re-adopted running container", { id: c.id });
         this.watch(c.id);
+        this.events.emit("readopted", c.id);
       } else if (m?.status === "exited" && m.exit) {
         await this.recordExit(c.id, m.exit);
       } else {

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ContainerConfig, HostConfig, MountPoint } from "../api/types/index.ts";
-import { parseBind } from "../container/index.ts";
+import { HEALTH_OUTPUT_MAX, parseBind } from "../container/index.ts";
 import type { ImageService } from "../image/index.ts";
 import type { VolumeService } from "../volume/index.ts";
 import type { RuntimeDescription } from "./container-backend.ts";
@@ -28,6 +28,8 @@ import {
   specToJson,
   startContainer,
   waitForExit,
+  type ProbeOutcome,
+  runProbe,
 } from "../runtime/index.ts";
 import { mountOverlay, unmount } from "../snapshot/index.ts";
 
@@ -181,6 +183,19 @@ export class ContainerRuntime {
 
   resume(id: string): Promise<void> {
     return this.runc.resume(id);
+  }
+
+  /** Runs a healthcheck probe in the running container (output capped as Docker's 4 KiB). */
+  probe(id: string, argv: readonly string[], timeoutMs: number): Promise<ProbeOutcome> {
+    return runProbe({
+      runtime: this.options.runtime,
+      execRoot: this.options.execRoot,
+      id,
+      bundle: this.bundle(id),
+      argv,
+      timeoutMs,
+      maxOutput: HEALTH_OUTPUT_MAX,
+    });
   }
 
   pids(id: string): Promise<number[]> {

@@ -25,6 +25,7 @@ import { ContainerStore } from "../container/index.ts";
 import { createContainerBackend } from "./container-backend.ts";
 import type { Containers } from "./container-create.ts";
 import { ContainerLifecycle } from "./container-lifecycle.ts";
+import { HealthMonitor } from "./health-monitor.ts";
 import { createContainerRunBackend } from "./container-run-backend.ts";
 import { ContainerRuntime } from "./container-runtime.ts";
 import { eventFilter } from "./event-filter.ts";
@@ -135,6 +136,21 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     },
   );
   const runBackend = createContainerRunBackend(containerStore, lifecycle, containerRuntime);
+  const health = new HealthMonitor(containerStore, containerRuntime, log.child({ module: "health" }));
+  lifecycle.events.on("running", (id: string) => health.started(id));
+  lifecycle.events.on("readopted", (id: string) => health.resume(id));
+  lifecycle.events.on("unpaused", (id: string) => health.resume(id));
+  lifecycle.events.on("paused", (id: string) => health.stopped(id));
+  lifecycle.events.on("exit", (id: string) => health.stopped(id));
+  health.events.on("status", (id: string, status: string) => {
+    const c = containerStore.get(id);
+    if (!c) return;
+    events.publish("container", `health_status: ${status}`, id, {
+      ...(c.config.Labels ?? {}),
+      image: c.imageName,
+      name: c.name.slice(1),
+    });
+  });
   await lifecycle.restore();
   lifecycle.events.on("exit", (id: string, exit: ContainerExit) => {
     const c = containerStore.get(id);
@@ -154,6 +170,7 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
       await closeServer(server);
       rmSync(socketPath, { force: true });
       rmSync(pidFile, { force: true });
+      health.close();
       lifecycle.close();
       await volumes.close();
       db.close();
