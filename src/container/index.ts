@@ -8,3 +8,5 @@ export * from "./errors.ts";
 export * from "./host-limits.ts";
 export * from "./bind-spec.ts";
 export * from "./health.ts";
+export * from "./mount-spec.ts";
+export * from "./container-volumes.ts";

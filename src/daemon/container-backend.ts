@@ -23,7 +23,12 @@ import {
 import type { ImageService } from "../image/index.ts";
 import { invalidArgument } from "../lib/index.ts";
 import type { Db } from "../metadata/index.ts";
-import { type Containers, createContainer, type StoredContainer } from "./container-create.ts";
+import {
+  type Containers,
+  type CreateDeps,
+  createContainer,
+  type StoredContainer,
+} from "./container-create.ts";
 
 export interface RuntimeDescription {
   mounts: MountPoint[];
@@ -49,20 +54,22 @@ export interface ContainerBackendDeps {
   /** Where the runtime keeps a container's files and mounts, for ps and inspect. */
   describe?: (container: StoredContainer) => RuntimeDescription;
   /** Called once the row is gone: the runtime frees the container's files and tells waiters. */
-  afterRemove?: (container: StoredContainer) => Promise<void>;
+  afterRemove?: (container: StoredContainer, removeVolumes: boolean) => Promise<void>;
+  /** Mount checks and volumes at create (see ContainerMounts). */
+  mounts?: CreateDeps["mounts"];
 }
 
 export function createContainerBackend(deps: ContainerBackendDeps): ContainerBackend & { store: Containers } {
   const store: Containers = deps.store ?? new ContainerStore(deps.db);
   // moby's SetRemovalInProgress: a second rm of the same container while one runs is refused.
   const removing = new Set<string>();
-  const remove = async (c: StoredContainer, force: boolean): Promise<boolean> => {
+  const remove = async (c: StoredContainer, force: boolean, removeVolumes = false): Promise<boolean> => {
     if (removing.has(c.id)) throw containerRemovalInProgress(c.name.slice(1));
     removing.add(c.id);
     try {
       await deps.beforeRemove?.(c, force);
       const deleted = store.delete(c.id);
-      await deps.afterRemove?.(c);
+      await deps.afterRemove?.(c, removeVolumes);
       return deleted;
     } finally {
       removing.delete(c.id);
@@ -74,6 +81,7 @@ export function createContainerBackend(deps: ContainerBackendDeps): ContainerBac
     runtime: deps.runtime,
     hostCpus: cpus().length,
     cgroupnsMode: deps.cgroupnsMode ?? "host",
+    ...(deps.mounts ? { mounts: deps.mounts } : {}),
   };
   return {
     store,
@@ -93,7 +101,7 @@ export function createContainerBackend(deps: ContainerBackendDeps): ContainerBac
     async removeContainer(ref, options) {
       const c = store.resolve(ref);
       if (!isStopped(c.state) && !options.force) throw containerRunning(c.name);
-      await remove(c, options.force);
+      await remove(c, options.force, options.volumes);
     },
     async renameContainer(ref, newName) {
       if (newName === "") throw invalidContainerConfig("Neither old nor new names may be empty");

@@ -33,6 +33,11 @@ export interface CreateDeps {
   hostCpus: number;
   /** "host" on cgroup v1 (and hybrid) hosts, "private" on cgroup v2, as Docker defaults. */
   cgroupnsMode: "host" | "private";
+  /** Checks mounts and creates/holds the container's volumes; `discard` undoes it. */
+  mounts?: {
+    prepareCreate(c: StoredContainer): Promise<void>;
+    discard(c: StoredContainer): Promise<void>;
+  };
 }
 
 const DEFAULT_SHM_SIZE = 64 * 1024 * 1024;
@@ -74,7 +79,13 @@ export async function createContainer(
     labels: config.Labels ?? {},
     restartCount: 0,
   };
-  insertReservingName(deps.store, record, storedName === undefined);
+  await deps.mounts?.prepareCreate(record);
+  try {
+    insertReservingName(deps.store, record, storedName === undefined);
+  } catch (err) {
+    await deps.mounts?.discard(record);
+    throw err;
+  }
   return { Id: id, Warnings: [] };
 }
 

@@ -48,6 +48,14 @@ export interface ContainerRuntimeOptions {
   runtime: string;
   images: ImageService;
   log: Logger;
+  /** Every mount kind (--mount, anonymous volumes, --volumes-from); only `-v` binds without it. */
+  mounts?: {
+    prepareStart(
+      c: RunnableContainer,
+      rootfs: string,
+    ): Promise<{ binds: BindMount[]; tmpfs: Record<string, string> }>;
+    describe(c: RunnableContainer): MountPoint[];
+  };
 }
 
 /** Init binaries Docker users get with --init, in the order they are looked for. */
@@ -84,18 +92,20 @@ export class ContainerRuntime {
   /** Where a container's files and mounts are, in inspect's shape (paths exist once started). */
   describe(c: RunnableContainer): RuntimeDescription {
     const dir = this.dir(c.id);
-    const mounts = (c.hostConfig.Binds ?? []).map((b): MountPoint => {
-      const spec = parseBind(b);
-      return {
-        Type: spec.isVolume ? "volume" : "bind",
-        ...(spec.isVolume ? { Name: spec.source, Driver: "local" } : {}),
-        Source: spec.isVolume ? this.options.volumes.mountpoint(spec.source) : spec.source,
-        Destination: spec.destination,
-        Mode: spec.readOnly ? "ro" : "",
-        RW: !spec.readOnly,
-        Propagation: spec.isVolume ? "" : (spec.propagation ?? "rprivate"),
-      };
-    });
+    const mounts =
+      this.options.mounts?.describe(c) ??
+      (c.hostConfig.Binds ?? []).map((b): MountPoint => {
+        const spec = parseBind(b);
+        return {
+          Type: spec.isVolume ? "volume" : "bind",
+          ...(spec.isVolume ? { Name: spec.source, Driver: "local" } : {}),
+          Source: spec.isVolume ? this.options.volumes.mountpoint(spec.source) : spec.source,
+          Destination: spec.destination,
+          Mode: spec.readOnly ? "ro" : "",
+          RW: !spec.readOnly,
+          Propagation: spec.isVolume ? "" : (spec.propagation ?? "rprivate"),
+        };
+      });
     return {
       mounts,
       resolvConfPath: join(dir, "resolv.conf"),
@@ -119,6 +129,10 @@ export class ContainerRuntime {
       writeFileSync(join(dir, "hostname"), `${hostname}\n`);
       writeFileSync(join(dir, "hosts"), hostsFile(hostname, c.hostConfig.ExtraHosts ?? []));
       writeFileSync(join(dir, "resolv.conf"), readHostResolvConf());
+      const prepared = this.options.mounts
+        ? await this.options.mounts.prepareStart(c, merged)
+        : { binds: await this.prepareBinds(c, merged), tmpfs: {} };
+      const tmpfs = { ...(c.hostConfig.Tmpfs ?? {}), ...prepared.tmpfs };
       const spec = buildSpec({
         id: c.id,
         image: {
@@ -135,7 +149,7 @@ export class ContainerRuntime {
         privileged: c.hostConfig.Privileged === true,
         capAdd: c.hostConfig.CapAdd ?? [],
         capDrop: c.hostConfig.CapDrop ?? [],
-        ...(c.hostConfig.Tmpfs ? { tmpfs: c.hostConfig.Tmpfs } : {}),
+        ...(Object.keys(tmpfs).length > 0 ? { tmpfs } : {}),
         ...(c.hostConfig.ShmSize ? { shmSize: c.hostConfig.ShmSize } : {}),
         ...(c.hostConfig.Sysctls ? { sysctls: c.hostConfig.Sysctls } : {}),
         ulimits: (c.hostConfig.Ulimits ?? []).map((u) => `${u.Name}=${u.Soft}:${u.Hard}`),
@@ -147,7 +161,7 @@ export class ContainerRuntime {
         hostsPath: join(dir, "hosts"),
         hostnamePath: join(dir, "hostname"),
         resolvConfPath: join(dir, "resolv.conf"),
-        binds: await this.prepareBinds(c, merged),
+        binds: prepared.binds,
         ...readUserDb(merged),
         host: this.host,
       });

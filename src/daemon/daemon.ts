@@ -26,6 +26,7 @@ import { createContainerBackend } from "./container-backend.ts";
 import type { Containers } from "./container-create.ts";
 import { ContainerLifecycle } from "./container-lifecycle.ts";
 import { HealthMonitor } from "./health-monitor.ts";
+import { ContainerMounts } from "./container-mounts.ts";
 import { createContainerRunBackend } from "./container-run-backend.ts";
 import { ContainerRuntime } from "./container-runtime.ts";
 import { eventFilter } from "./event-filter.ts";
@@ -93,7 +94,14 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
   addEventRoutes(router, {
     events: (filters, since, until, signal) => events.subscribe(eventFilter(filters), since, until, signal),
   });
+  const containerMounts = new ContainerMounts({
+    db,
+    volumes,
+    resolve: (ref) => containerStore.resolve(ref),
+    log: log.child({ module: "mounts" }),
+  });
   const containerRuntime = new ContainerRuntime({
+    mounts: containerMounts,
     volumes,
     root,
     execRoot,
@@ -111,6 +119,7 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     images,
     runtime: options.runtime,
     store: containerStore,
+    mounts: containerMounts,
     beforeRemove: async (c, force) => {
       if (c.state.Running && force) {
         const exited = lifecycle.nextExit(c.id);
@@ -118,9 +127,10 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
         await exited;
       }
     },
-    afterRemove: (c) => {
+    afterRemove: async (c, removeVolumes) => {
       events.publish("container", "destroy", c.id, { image: c.imageName, name: c.name.slice(1) });
-      return lifecycle.removed(c.id);
+      await lifecycle.removed(c.id);
+      await containerMounts.removed(c, removeVolumes);
     },
     describe: (c) => containerRuntime.describe(c),
   });
@@ -132,7 +142,7 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     log.child({ module: "lifecycle" }),
     async (id) => {
       await runBackend.attachedDrained(id);
-      await containerBackend.removeContainer(id, { force: true, volumes: false });
+      await containerBackend.removeContainer(id, { force: true, volumes: true }); // --rm takes anonymous volumes
     },
   );
   const runBackend = createContainerRunBackend(containerStore, lifecycle, containerRuntime);
@@ -151,6 +161,13 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
       name: c.name.slice(1),
     });
   });
+  for (const c of containerStore.list()) {
+    try {
+      containerMounts.hold(c);
+    } catch (err) {
+      log.warn("volumes of a container not held", { id: c.id, err });
+    }
+  }
   await lifecycle.restore();
   lifecycle.events.on("exit", (id: string, exit: ContainerExit) => {
     const c = containerStore.get(id);

@@ -113,7 +113,7 @@ export function systemInfo(input: SystemFactsInput): SystemInfo {
     SecurityOptions: ["name=seccomp,profile=builtin"],
     Warnings: [
       "WARNING: no bridge networking yet: containers get a private network namespace with loopback only (--network none) or the host's (--network host)",
-      "WARNING: not available yet: interactive attach/exec, --mount and anonymous volumes, pull/push, build",
+      "WARNING: not available yet: interactive attach/exec, pull/push, build",
     ],
   };
 }
