@@ -21,6 +21,7 @@ import {
 import { EngineError } from "../lib/index.ts";
 import type { ImageService } from "../image/index.ts";
 import type { ImageRunConfig } from "../oci/index.ts";
+import { logLimits } from "./container-log-config.ts";
 
 export type StoredContainer = ContainerRecord<ContainerConfig, HostConfig>;
 export type Containers = ContainerStore<ContainerConfig, HostConfig>;
@@ -207,6 +208,7 @@ function normalizeHostConfig(deps: CreateDeps, input: HostConfig): HostConfig {
   }
   hc.Runtime = deps.runtime;
   if (!hc.LogConfig?.Type) hc.LogConfig = { Type: "json-file", Config: hc.LogConfig?.Config ?? {} };
+  logLimits(hc.LogConfig); // unknown drivers and options are refused with Docker's words
   if (!hc.IpcMode) hc.IpcMode = "private";
   if (!hc.CgroupnsMode) hc.CgroupnsMode = deps.cgroupnsMode;
   hc.ConsoleSize ??= [0, 0];

@@ -199,7 +199,7 @@ export class ContainerLifecycle {
     const controller = new AbortController();
     this.watching.set(id, controller);
     this.rotators.get(id)?.close();
-    this.rotators.set(id, this.runtime.watchLogs(id));
+    this.rotators.set(id, this.runtime.watchLogs(id, this.store.get(id)?.hostConfig.LogConfig));
     this.runtime
       .waitExit(id, controller.signal)
       .then((exit) => this.recordExit(id, exit))

@@ -32,6 +32,7 @@ import {
   runProbe,
 } from "../runtime/index.ts";
 import { mountOverlay, unmount } from "../snapshot/index.ts";
+import { logLimits } from "./container-log-config.ts";
 
 /** What running a container needs: its Docker-shaped Config and HostConfig. */
 export interface RunnableContainer {
@@ -220,12 +221,15 @@ export class ContainerRuntime {
    * Rotates the container's log Docker-style (default 4 files of 64 MiB) while it runs, so a
    * chatty container never fills the disk and nothing written is lost.
    */
-  watchLogs(id: string): LogRotator {
+  watchLogs(id: string, logConfig?: HostConfig["LogConfig"]): LogRotator {
+    // The user's max-size/max-file (checked at create); defaults otherwise. `none` still keeps a
+    // bounded file: attached clients read the output from it.
+    const limits = logConfig ? logLimits(logConfig) : undefined;
     return watchLogRotation({
       path: this.logPath(id),
       ctlPath: conmonCtlPath(this.bundle(id)),
-      maxSize: DEFAULT_LOG_MAX_SIZE,
-      maxFiles: DEFAULT_LOG_MAX_FILES,
+      maxSize: limits?.maxSize ?? DEFAULT_LOG_MAX_SIZE,
+      maxFiles: limits?.maxFiles ?? DEFAULT_LOG_MAX_FILES,
       onError: (err) => this.options.log.warn("log rotation failed", { id, err }),
     });
   }
