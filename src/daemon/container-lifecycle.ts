@@ -34,8 +34,8 @@ export class ContainerLifecycle {
     private readonly execRoot: string,
     private readonly runtimeName: string,
     private readonly log: Logger,
-    /** Removes a container (used for --rm once it exits). */
-    private readonly autoRemove: (id: string) => Promise<void>,
+    /** Removes a container (used for --rm once it exits, or when its start failed). */
+    private readonly autoRemove: (id: string, startFailed?: boolean) => Promise<void>,
   ) {
     this.events.setMaxListeners(0);
   }
@@ -45,7 +45,17 @@ export class ContainerLifecycle {
     if (c.state.Running) throw notModified("container already started");
     this.manuallyStopped.delete(c.id);
     this.cancelRestart(c.id);
-    await this.run(c.id);
+    try {
+      await this.run(c.id);
+    } catch (err) {
+      // moby removes an AutoRemove container whose start failed (`docker run --rm` waits for it).
+      if (c.hostConfig.AutoRemove) {
+        await this.autoRemove(c.id, true).catch((e: unknown) =>
+          this.log.warn("auto-remove failed", { id: c.id, err: e }),
+        );
+      }
+      throw err;
+    }
   }
 
   private async run(id: string): Promise<void> {

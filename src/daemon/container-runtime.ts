@@ -30,6 +30,8 @@ import {
   waitForExit,
   type ProbeOutcome,
   runProbe,
+  listHostDevices,
+  readDevice,
 } from "../runtime/index.ts";
 import { mountOverlay, unmount } from "../snapshot/index.ts";
 import { logLimits } from "./container-log-config.ts";
@@ -148,6 +150,10 @@ export class ContainerRuntime {
         ...(c.config.Domainname ? { domainname: c.config.Domainname } : {}),
         readOnly: c.hostConfig.ReadonlyRootfs === true,
         privileged: c.hostConfig.Privileged === true,
+        devices: (c.hostConfig.Devices ?? []).flatMap((d) =>
+          readDevice(d.PathOnHost, d.PathInContainer, d.CgroupPermissions),
+        ),
+        ...(c.hostConfig.Privileged === true ? { hostDevices: listHostDevices() } : {}),
         capAdd: c.hostConfig.CapAdd ?? [],
         capDrop: c.hostConfig.CapDrop ?? [],
         ...(Object.keys(tmpfs).length > 0 ? { tmpfs } : {}),

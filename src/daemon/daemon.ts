@@ -140,8 +140,9 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     execRoot,
     options.runtime,
     log.child({ module: "lifecycle" }),
-    async (id) => {
-      await runBackend.attachedDrained(id);
+    async (id, startFailed) => {
+      // A start that failed produced no output to drain; attached readers end with the client.
+      if (!startFailed) await runBackend.attachedDrained(id);
       await containerBackend.removeContainer(id, { force: true, volumes: true }); // --rm takes anonymous volumes
     },
   );
