@@ -55,6 +55,8 @@ export interface ContainerBackendDeps {
   describe?: (container: StoredContainer) => RuntimeDescription;
   /** Called once the row is gone: the runtime frees the container's files and tells waiters. */
   afterRemove?: (container: StoredContainer, removeVolumes: boolean) => Promise<void>;
+  /** Bytes the container wrote to its own layer (SizeRw). */
+  sizeRw?: (container: StoredContainer) => Promise<number>;
   /** Mount checks and volumes at create (see ContainerMounts). */
   mounts?: CreateDeps["mounts"];
 }
@@ -92,11 +94,20 @@ export function createContainerBackend(deps: ContainerBackendDeps): ContainerBac
       const showAll = options.all || options.limit > 0;
       let out = all.filter((c) => (showAll || c.state.Running) && predicate(c));
       if (options.limit > 0) out = out.slice(0, options.limit);
-      return out.map((c) => toSummary(c, deps.images, options.size, deps.describe?.(c)));
+      const summaries = out.map((c) => toSummary(c, deps.images, options.size, deps.describe?.(c)));
+      if (options.size && deps.sizeRw) {
+        for (const [i, c] of out.entries()) {
+          const s = summaries[i];
+          if (s) s.SizeRw = await deps.sizeRw(c);
+        }
+      }
+      return summaries;
     },
     async inspectContainer(ref, size) {
       const c = store.resolve(ref);
-      return toInspect(c, deps.images, size, deps.describe?.(c));
+      const out = toInspect(c, deps.images, size, deps.describe?.(c));
+      if (size && deps.sizeRw) out.SizeRw = await deps.sizeRw(c);
+      return out;
     },
     async removeContainer(ref, options) {
       const c = store.resolve(ref);
@@ -115,12 +126,17 @@ export function createContainerBackend(deps: ContainerBackendDeps): ContainerBac
     async pruneContainers(filters) {
       const matches = prunePredicate(filters);
       const deleted: string[] = [];
+      let reclaimed = 0;
       for (const c of store.list()) {
         if (!isStopped(c.state) || !matches(c)) continue;
         if (removing.has(c.id)) continue;
-        if (await remove(c, false)) deleted.push(c.id);
+        const size = (await deps.sizeRw?.(c)) ?? 0;
+        if (await remove(c, false)) {
+          deleted.push(c.id);
+          reclaimed += size;
+        }
       }
-      return { ContainersDeleted: deleted, SpaceReclaimed: 0 };
+      return { ContainersDeleted: deleted, SpaceReclaimed: reclaimed };
     },
   };
 }

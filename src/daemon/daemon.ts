@@ -11,6 +11,7 @@ import {
   addContainerRunRoutes,
   addImageRoutes,
   addSystemRoutes,
+  addEmptyPruneRoutes,
   addVolumeRoutes,
   createApiServer,
 } from "../api/server/index.ts";
@@ -43,6 +44,7 @@ import { listenOnSocket } from "./listen-socket.ts";
 import { openLockedMetadataDb } from "./root-lock.ts";
 import { type SystemFactsInput, systemInfo, systemVersion } from "./system-backend.ts";
 import { createVolumeBackend, volumesWithUsage } from "./volume-backend.ts";
+import { dirSize } from "../volume/index.ts";
 
 export interface RunningDaemon {
   close(): Promise<void>;
@@ -86,6 +88,15 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     dataUsage: async (types) => {
       const usage = await imageBackend.dataUsage(types);
       if (types.size === 0 || types.has("volume")) usage.Volumes = await volumesWithUsage(volumes);
+      if (types.size === 0 || types.has("container")) {
+        // Every container with the size of its writable layer (docker system df -v).
+        usage.Containers = await containerBackend.listContainers({
+          all: true,
+          size: true,
+          limit: -1,
+          filters: new Map(),
+        });
+      }
       return usage;
     },
   });
@@ -133,6 +144,7 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
       await containerMounts.removed(c, removeVolumes);
     },
     describe: (c) => containerRuntime.describe(c),
+    sizeRw: (c) => dirSize(join(containerRuntime.dir(c.id), "upper")),
   });
   const lifecycle: ContainerLifecycle = new ContainerLifecycle(
     containerStore,
@@ -178,6 +190,7 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
   addContainerRoutes(router, publishContainerEvents(containerBackend, containerStore, events));
   addContainerRunRoutes(router, publishRunEvents(runBackend, containerStore, events));
 
+  addEmptyPruneRoutes(router);
   const server = createApiServer(router, log.child({ module: "api" }));
   const socketPath = socketPathOf(options.host);
   await listenOnSocket(server, socketPath);

@@ -10,3 +10,4 @@ export * from "./volume-routes.ts";
 export * from "./container-routes.ts";
 export * from "./container-run-routes.ts";
 export * from "./event-routes.ts";
+export * from "./empty-prune-routes.ts";

@@ -35,6 +35,11 @@ export class Router {
     return this;
   }
 
+  /** True if exactly this method and template were added. */
+  has(method: string, template: string): boolean {
+    return this.routes.some((r) => r.method === method && r.template === template);
+  }
+
   /** Returns the matching route, "method" when only the method differs, or null. */
   match(method: string, path: string): RouteMatch | "method" | null {
     let pathMatched = false;
