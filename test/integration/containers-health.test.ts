@@ -178,6 +178,39 @@ describe("healthchecks", () => {
     assert.match(String(bad.body), /Interval in Healthcheck cannot be less than 1ms/);
   });
 
+  it("berth run takes the same health, --mount, --log-driver and --device flags", async () => {
+    const run = await daemon.berth([
+      "run",
+      "-d",
+      "--name",
+      "berthhc",
+      "--health-cmd",
+      "true",
+      "--health-interval",
+      "100ms",
+      "--mount",
+      "type=tmpfs,dst=/t,tmpfs-size=1m",
+      "--log-driver",
+      "local",
+      "--log-opt",
+      "max-size=1m",
+      "--device",
+      "/dev/fuse:/dev/f:r",
+      "busybox",
+      "sleep",
+      "1000",
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    await waitHealth("berthhc", "healthy");
+    const fmt =
+      "{{.HostConfig.LogConfig.Type}} {{(index .Mounts 0).Type}} {{(index .HostConfig.Devices 0).PathInContainer}}";
+    const cfg = await daemon.docker(["inspect", "--format", fmt, "berthhc"]);
+    assert.equal(cfg.stdout.trim(), "local tmpfs /dev/f");
+    const off = await daemon.berth(["create", "--no-healthcheck", "--health-cmd", "true", "busybox"]);
+    assert.equal(off.code, 125);
+    assert.match(off.stderr, /--no-healthcheck conflicts with --health-\* options/);
+  });
+
   it("probing resumes for containers re-adopted after a daemon kill -9", async () => {
     await run("survivor", "--health-cmd", "true", ...FAST, "busybox", "sleep", "1000");
     await waitHealth("survivor", "healthy");
