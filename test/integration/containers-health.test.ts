@@ -178,6 +178,18 @@ describe("healthchecks", () => {
     assert.match(String(bad.body), /Interval in Healthcheck cannot be less than 1ms/);
   });
 
+  it("pause stops probing (reads unhealthy, as moby), unpause resumes it", async () => {
+    await run("napper", "--health-cmd", "true", ...FAST, "busybox", "sleep", "1000");
+    await waitHealth("napper", "healthy");
+    assert.equal((await daemon.docker(["pause", "napper"])).code, 0);
+    const paused = await health("napper");
+    assert.equal(paused?.Status, "unhealthy");
+    await new Promise((r) => setTimeout(r, 400));
+    assert.deepEqual(await health("napper"), paused, "probed while paused");
+    assert.equal((await daemon.docker(["unpause", "napper"])).code, 0);
+    await waitHealth("napper", "healthy");
+  });
+
   it("berth run takes the same health, --mount, --log-driver and --device flags", async () => {
     const run = await daemon.berth([
       "run",
