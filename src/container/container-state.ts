@@ -1,6 +1,7 @@
 // A container's lifecycle state as Docker reports it (swagger ContainerState), and the one-line
 // Status text of `docker ps` (moby container/state.go String()).
 import { humanDuration } from "../lib/index.ts";
+import { type Health, healthText } from "./health.ts";
 
 export type ContainerStatus =
   "created" | "running" | "paused" | "restarting" | "removing" | "exited" | "dead";
@@ -30,6 +31,8 @@ export interface ContainerState {
   Error: string;
   StartedAt: string;
   FinishedAt: string;
+  /** Present only for containers with a healthcheck. */
+  Health?: Health;
 }
 
 export function initialState(): ContainerState {
@@ -59,6 +62,7 @@ export function statusText(state: ContainerState, now = Date.now()): string {
   if (state.Running) {
     if (state.Paused) return `Up ${since(state.StartedAt)} (Paused)`;
     if (state.Restarting) return `Restarting (${state.ExitCode}) ${since(state.FinishedAt)} ago`;
+    if (state.Health) return `Up ${since(state.StartedAt)} (${healthText(state.Health)})`;
     return `Up ${since(state.StartedAt)}`;
   }
   if (state.Status === "removing") return "Removal In Progress";

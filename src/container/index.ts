@@ -7,3 +7,6 @@ export * from "./container-store.ts";
 export * from "./errors.ts";
 export * from "./host-limits.ts";
 export * from "./bind-spec.ts";
+export * from "./health.ts";
+export * from "./mount-spec.ts";
+export * from "./container-volumes.ts";

@@ -56,23 +56,27 @@ export interface ContainerBackendDeps {
   /** Where the runtime keeps a container's files and mounts, for ps and inspect. */
   describe?: (container: StoredContainer) => RuntimeDescription;
   /** Called once the row is gone: the runtime frees the container's files and tells waiters. */
-  afterRemove?: (container: StoredContainer) => Promise<void>;
+  afterRemove?: (container: StoredContainer, removeVolumes: boolean) => Promise<void>;
   /** Records NetworkingConfig.EndpointsConfig (--network NAME --ip --network-alias) at create. */
   configureNetworks?: CreateDeps["configureNetworks"];
   forgetNetworks?: CreateDeps["forgetNetworks"];
+  /** Bytes the container wrote to its own layer (SizeRw). */
+  sizeRw?: (container: StoredContainer) => Promise<number>;
+  /** Mount checks and volumes at create (see ContainerMounts). */
+  mounts?: CreateDeps["mounts"];
 }
 
 export function createContainerBackend(deps: ContainerBackendDeps): ContainerBackend & { store: Containers } {
   const store: Containers = deps.store ?? new ContainerStore(deps.db);
   // moby's SetRemovalInProgress: a second rm of the same container while one runs is refused.
   const removing = new Set<string>();
-  const remove = async (c: StoredContainer, force: boolean): Promise<boolean> => {
+  const remove = async (c: StoredContainer, force: boolean, removeVolumes = false): Promise<boolean> => {
     if (removing.has(c.id)) throw containerRemovalInProgress(c.name.slice(1));
     removing.add(c.id);
     try {
       await deps.beforeRemove?.(c, force);
       const deleted = store.delete(c.id);
-      await deps.afterRemove?.(c);
+      await deps.afterRemove?.(c, removeVolumes);
       return deleted;
     } finally {
       removing.delete(c.id);
@@ -86,6 +90,7 @@ export function createContainerBackend(deps: ContainerBackendDeps): ContainerBac
     cgroupnsMode: deps.cgroupnsMode ?? "host",
     ...(deps.configureNetworks ? { configureNetworks: deps.configureNetworks } : {}),
     ...(deps.forgetNetworks ? { forgetNetworks: deps.forgetNetworks } : {}),
+    ...(deps.mounts ? { mounts: deps.mounts } : {}),
   };
   return {
     store,
@@ -96,16 +101,25 @@ export function createContainerBackend(deps: ContainerBackendDeps): ContainerBac
       const showAll = options.all || options.limit > 0;
       let out = all.filter((c) => (showAll || c.state.Running) && predicate(c));
       if (options.limit > 0) out = out.slice(0, options.limit);
-      return out.map((c) => toSummary(c, deps.images, options.size, deps.describe?.(c)));
+      const summaries = out.map((c) => toSummary(c, deps.images, options.size, deps.describe?.(c)));
+      if (options.size && deps.sizeRw) {
+        for (const [i, c] of out.entries()) {
+          const s = summaries[i];
+          if (s) s.SizeRw = await deps.sizeRw(c);
+        }
+      }
+      return summaries;
     },
     async inspectContainer(ref, size) {
       const c = store.resolve(ref);
-      return toInspect(c, deps.images, size, deps.describe?.(c));
+      const out = toInspect(c, deps.images, size, deps.describe?.(c));
+      if (size && deps.sizeRw) out.SizeRw = await deps.sizeRw(c);
+      return out;
     },
     async removeContainer(ref, options) {
       const c = store.resolve(ref);
       if (!isStopped(c.state) && !options.force) throw containerRunning(c.name);
-      await remove(c, options.force);
+      await remove(c, options.force, options.volumes);
     },
     async renameContainer(ref, newName) {
       if (newName === "") throw invalidContainerConfig("Neither old nor new names may be empty");
@@ -119,12 +133,17 @@ export function createContainerBackend(deps: ContainerBackendDeps): ContainerBac
     async pruneContainers(filters) {
       const matches = prunePredicate(filters);
       const deleted: string[] = [];
+      let reclaimed = 0;
       for (const c of store.list()) {
         if (!isStopped(c.state) || !matches(c)) continue;
         if (removing.has(c.id)) continue;
-        if (await remove(c, false)) deleted.push(c.id);
+        const size = (await deps.sizeRw?.(c)) ?? 0;
+        if (await remove(c, false)) {
+          deleted.push(c.id);
+          reclaimed += size;
+        }
       }
-      return { ContainersDeleted: deleted, SpaceReclaimed: 0 };
+      return { ContainersDeleted: deleted, SpaceReclaimed: reclaimed };
     },
   };
 }
@@ -323,13 +342,12 @@ function listPredicate(filters: Filters, all: readonly StoredContainer[], images
         break;
       }
       case "health": {
-        // No healthchecks run yet: every container reports "none".
         for (const v of values) {
           if (!["starting", "healthy", "unhealthy", "none"].includes(v)) {
             throw invalidArgument("INVALID_FILTER", `Unrecognised filter value for health: ${v}`);
           }
         }
-        checks.push(() => values.includes("none"));
+        checks.push((c) => values.includes(c.state.Health?.Status ?? "none"));
         break;
       }
     }

@@ -16,10 +16,12 @@ import {
   validateMemory,
   validateRestartPolicy,
   parseBind,
+  validateHealthcheck,
 } from "../container/index.ts";
 import { EngineError } from "../lib/index.ts";
 import type { ImageService } from "../image/index.ts";
 import type { ImageRunConfig } from "../oci/index.ts";
+import { logLimits } from "./container-log-config.ts";
 
 export type StoredContainer = ContainerRecord<ContainerConfig, HostConfig>;
 export type Containers = ContainerStore<ContainerConfig, HostConfig>;
@@ -39,6 +41,11 @@ export interface CreateDeps {
   configureNetworks?: (id: string, networkMode: string, endpoints: Record<string, unknown>) => void;
   /** Forgets what configureNetworks recorded (the create failed after it). */
   forgetNetworks?: (id: string) => void;
+  /** Checks mounts and creates/holds the container's volumes; `discard` undoes it. */
+  mounts?: {
+    prepareCreate(c: StoredContainer): Promise<void>;
+    discard(c: StoredContainer): Promise<void>;
+  };
 }
 
 const DEFAULT_SHM_SIZE = 64 * 1024 * 1024;
@@ -61,6 +68,7 @@ export async function createContainer(
     deps.configureNetworks !== undefined,
   );
   for (const bind of hostConfig.Binds ?? []) parseBind(bind); // invalid specs fail the create
+  validateHealthcheck(request.Healthcheck);
   const id = generateId();
   const config = mergeConfig(requestConfig(request), imageConfig);
   config.Image = imageName;
@@ -83,15 +91,22 @@ export async function createContainer(
     labels: config.Labels ?? {},
     restartCount: 0,
   };
-  deps.configureNetworks?.(
-    record.id,
-    hostConfig.NetworkMode ?? "bridge",
-    request.NetworkingConfig?.EndpointsConfig ?? {},
-  );
+  await deps.mounts?.prepareCreate(record);
+  try {
+    deps.configureNetworks?.(
+      record.id,
+      hostConfig.NetworkMode ?? "bridge",
+      request.NetworkingConfig?.EndpointsConfig ?? {},
+    );
+  } catch (err) {
+    await deps.mounts?.discard(record);
+    throw err;
+  }
   try {
     insertReservingName(deps.store, record, storedName === undefined);
   } catch (err) {
     deps.forgetNetworks?.(record.id);
+    await deps.mounts?.discard(record);
     throw err;
   }
   return { Id: id, Warnings: [] };
@@ -215,6 +230,7 @@ function normalizeHostConfig(deps: CreateDeps, input: HostConfig, namedNetworks 
   }
   hc.Runtime = deps.runtime;
   if (!hc.LogConfig?.Type) hc.LogConfig = { Type: "json-file", Config: hc.LogConfig?.Config ?? {} };
+  logLimits(hc.LogConfig); // unknown drivers and options are refused with Docker's words
   if (!hc.IpcMode) hc.IpcMode = "private";
   if (!hc.CgroupnsMode) hc.CgroupnsMode = deps.cgroupnsMode;
   hc.ConsoleSize ??= [0, 0];

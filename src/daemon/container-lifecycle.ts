@@ -19,7 +19,7 @@ const notRunning = (name: string): EngineError =>
   conflict("CONTAINER_NOT_RUNNING", `Container ${name} is not running`);
 
 export class ContainerLifecycle {
-  /** "exit" and "removed" events, with the container id. */
+  /** "exit", "removed", "running", "paused", "unpaused" and "readopted" events, with the container id. */
   readonly events = new EventEmitter();
   private readonly watching = new Map<string, AbortController>();
   private readonly rotators = new Map<string, LogRotator>();
@@ -34,8 +34,8 @@ export class ContainerLifecycle {
     private readonly execRoot: string,
     private readonly runtimeName: string,
     private readonly log: Logger,
-    /** Removes a container (used for --rm once it exits). */
-    private readonly autoRemove: (id: string) => Promise<void>,
+    /** Removes a container (used for --rm once it exits, or when its start failed). */
+    private readonly autoRemove: (id: string, startFailed?: boolean) => Promise<void>,
   ) {
     this.events.setMaxListeners(0);
   }
@@ -45,7 +45,17 @@ export class ContainerLifecycle {
     if (c.state.Running) throw notModified("container already started");
     this.manuallyStopped.delete(c.id);
     this.cancelRestart(c.id);
-    await this.run(c.id);
+    try {
+      await this.run(c.id);
+    } catch (err) {
+      // moby removes an AutoRemove container whose start failed (`docker run --rm` waits for it).
+      if (c.hostConfig.AutoRemove) {
+        await this.autoRemove(c.id, true).catch((e: unknown) =>
+          this.log.warn("auto-remove failed", { id: c.id, err: e }),
+        );
+      }
+      throw err;
+    }
   }
 
   private async run(id: string): Promise<void> {
@@ -65,6 +75,7 @@ export class ContainerLifecycle {
       StartedAt: new Date().toISOString(),
     });
     this.watch(c.id);
+    this.events.emit("running", c.id);
   }
 
   /** SIGTERM (or the image's stop signal), then SIGKILL after the timeout, as `docker stop`. */
@@ -100,14 +111,18 @@ export class ContainerLifecycle {
     if (!c.state.Running) throw notRunning(c.id);
     if (c.state.Paused) throw conflict("CONTAINER_PAUSED", `Container ${c.id} is already paused`);
     await this.runtime.pause(c.id);
-    this.setState(c.id, { ...c.state, Status: "paused", Paused: true });
+    const now = this.store.resolve(c.id);
+    this.setState(c.id, { ...now.state, Status: "paused", Paused: true });
+    this.events.emit("paused", c.id);
   }
 
   async unpause(ref: string): Promise<void> {
     const c = this.store.resolve(ref);
     if (!c.state.Paused) throw conflict("CONTAINER_NOT_PAUSED", `Container ${c.id} is not paused`);
     await this.runtime.resume(c.id);
-    this.setState(c.id, { ...c.state, Status: "running", Paused: false });
+    const now = this.store.resolve(c.id);
+    this.setState(c.id, { ...now.state, Status: "running", Paused: false });
+    this.events.emit("unpaused", c.id);
   }
 
   /** `docker wait`: the exit code once the condition holds. */
@@ -168,6 +183,7 @@ export class ContainerLifecycle {
       if (m?.status === "monitored") {
         this.log.info("re-adopted running container", { id: c.id });
         this.watch(c.id);
+        this.events.emit("readopted", c.id);
       } else if (m?.status === "exited" && m.exit) {
         await this.recordExit(c.id, m.exit);
       } else {
@@ -193,7 +209,7 @@ export class ContainerLifecycle {
     const controller = new AbortController();
     this.watching.set(id, controller);
     this.rotators.get(id)?.close();
-    this.rotators.set(id, this.runtime.watchLogs(id));
+    this.rotators.set(id, this.runtime.watchLogs(id, this.store.get(id)?.hostConfig.LogConfig));
     this.runtime
       .waitExit(id, controller.signal)
       .then((exit) => this.recordExit(id, exit))

@@ -5,7 +5,6 @@ import type { ContainerStore } from "../container/index.ts";
 import { conflict, invalidArgument } from "../lib/index.ts";
 import {
   type LogMessage,
-  DEFAULT_LOG_MAX_FILES,
   apiTimeToLogTime,
   encodeLogFrames,
   readLogBatches,
@@ -13,6 +12,7 @@ import {
 } from "../runtime/index.ts";
 import type { ContainerLifecycle } from "./container-lifecycle.ts";
 import { containerTop } from "./container-top.ts";
+import { assertReadableLogs, logFilesOf } from "./container-log-config.ts";
 import type { ContainerRuntime } from "./container-runtime.ts";
 
 interface TtyConfig {
@@ -20,7 +20,7 @@ interface TtyConfig {
 }
 
 export function createContainerRunBackend(
-  store: ContainerStore<TtyConfig, unknown>,
+  store: ContainerStore<TtyConfig, { LogConfig?: { Type: string; Config?: Record<string, string> | null } }>,
   lifecycle: ContainerLifecycle,
   runtime: ContainerRuntime,
 ): ContainerRunBackend & { attachedDrained(id: string): Promise<void> } {
@@ -69,19 +69,23 @@ export function createContainerRunBackend(
 
     async containerLogs(ref, request, signal): Promise<LogStream> {
       const c = store.resolve(ref);
+      assertReadableLogs(c.hostConfig.LogConfig);
       const tty = c.config.Tty === true;
       // Following a running container ends when it exits; a stopped one has nothing to wait for.
       const exited = c.state.Running ? lifecycle.nextExit(c.id).then(() => undefined) : Promise.resolve();
-      const batches = readLogBatches(rotatedLogPaths(runtime.logPath(c.id), DEFAULT_LOG_MAX_FILES), {
-        follow: request.follow,
-        stdout: request.stdout,
-        stderr: request.stderr,
-        tail: request.tail,
-        ...timeBound("since", request.since),
-        ...timeBound("until", request.until),
-        exited,
-        signal,
-      });
+      const batches = readLogBatches(
+        rotatedLogPaths(runtime.logPath(c.id), logFilesOf(c.hostConfig.LogConfig)),
+        {
+          follow: request.follow,
+          stdout: request.stdout,
+          stderr: request.stderr,
+          tail: request.tail,
+          ...timeBound("since", request.since),
+          ...timeBound("until", request.until),
+          exited,
+          signal,
+        },
+      );
       return { tty, chunks: framed(batches, tty, request.timestamps) };
     },
 
@@ -93,14 +97,17 @@ export function createContainerRunBackend(
       const exited = lifecycle.nextExit(c.id).then(() => undefined);
       const now = Date.now();
       const since = apiTimeToLogTime(`${Math.floor(now / 1000)}.${String(now % 1000).padStart(3, "0")}`);
-      const batches = readLogBatches(rotatedLogPaths(runtime.logPath(c.id), DEFAULT_LOG_MAX_FILES), {
-        follow: request.stream,
-        stdout: request.stdout,
-        stderr: request.stderr,
-        ...(request.logs || since === undefined ? {} : { since }),
-        exited,
-        signal,
-      });
+      const batches = readLogBatches(
+        rotatedLogPaths(runtime.logPath(c.id), logFilesOf(c.hostConfig.LogConfig)),
+        {
+          follow: request.stream,
+          stdout: request.stdout,
+          stderr: request.stderr,
+          ...(request.logs || since === undefined ? {} : { since }),
+          exited,
+          signal,
+        },
+      );
       return { tty, chunks: track(c.id, framed(batches, tty, false)) };
     },
   };

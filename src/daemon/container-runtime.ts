@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ContainerConfig, HostConfig, MountPoint } from "../api/types/index.ts";
-import { parseBind } from "../container/index.ts";
+import { HEALTH_OUTPUT_MAX, parseBind } from "../container/index.ts";
 import type { ImageService } from "../image/index.ts";
 import type { VolumeService } from "../volume/index.ts";
 import type { RuntimeDescription } from "./container-backend.ts";
@@ -28,9 +28,14 @@ import {
   specToJson,
   startContainer,
   waitForExit,
+  type ProbeOutcome,
+  runProbe,
+  listHostDevices,
+  readDevice,
 } from "../runtime/index.ts";
 import { mountOverlay, unmount } from "../snapshot/index.ts";
 import type { NetworkService } from "../network/index.ts";
+import { logLimits } from "./container-log-config.ts";
 
 /** What running a container needs: its Docker-shaped Config and HostConfig. */
 export interface RunnableContainer {
@@ -51,6 +56,14 @@ export interface ContainerRuntimeOptions {
   network?: NetworkService;
   /** The network namespace of a running container, for `--network container:<ref>`. */
   containerNetns?: (ref: string) => string;
+  /** Every mount kind (--mount, anonymous volumes, --volumes-from); only `-v` binds without it. */
+  mounts?: {
+    prepareStart(
+      c: RunnableContainer,
+      rootfs: string,
+    ): Promise<{ binds: BindMount[]; tmpfs: Record<string, string> }>;
+    describe(c: RunnableContainer): MountPoint[];
+  };
 }
 
 /** Init binaries Docker users get with --init, in the order they are looked for. */
@@ -88,18 +101,20 @@ export class ContainerRuntime {
   /** Where a container's files and mounts are, in inspect's shape (paths exist once started). */
   describe(c: RunnableContainer): RuntimeDescription {
     const dir = this.dir(c.id);
-    const mounts = (c.hostConfig.Binds ?? []).map((b): MountPoint => {
-      const spec = parseBind(b);
-      return {
-        Type: spec.isVolume ? "volume" : "bind",
-        ...(spec.isVolume ? { Name: spec.source, Driver: "local" } : {}),
-        Source: spec.isVolume ? this.options.volumes.mountpoint(spec.source) : spec.source,
-        Destination: spec.destination,
-        Mode: spec.readOnly ? "ro" : "",
-        RW: !spec.readOnly,
-        Propagation: spec.isVolume ? "" : (spec.propagation ?? "rprivate"),
-      };
-    });
+    const mounts =
+      this.options.mounts?.describe(c) ??
+      (c.hostConfig.Binds ?? []).map((b): MountPoint => {
+        const spec = parseBind(b);
+        return {
+          Type: spec.isVolume ? "volume" : "bind",
+          ...(spec.isVolume ? { Name: spec.source, Driver: "local" } : {}),
+          Source: spec.isVolume ? this.options.volumes.mountpoint(spec.source) : spec.source,
+          Destination: spec.destination,
+          Mode: spec.readOnly ? "ro" : "",
+          RW: !spec.readOnly,
+          Propagation: spec.isVolume ? "" : (spec.propagation ?? "rprivate"),
+        };
+      });
     return {
       mounts,
       resolvConfPath: join(dir, "resolv.conf"),
@@ -127,6 +142,10 @@ export class ContainerRuntime {
         hostsFile(hostname, c.hostConfig.ExtraHosts ?? [], net?.hostsAddress),
       );
       writeFileSync(join(dir, "resolv.conf"), net?.resolvConf ?? readHostResolvConf());
+      const prepared = this.options.mounts
+        ? await this.options.mounts.prepareStart(c, merged)
+        : { binds: await this.prepareBinds(c, merged), tmpfs: {} };
+      const tmpfs = { ...(c.hostConfig.Tmpfs ?? {}), ...prepared.tmpfs };
       const spec = buildSpec({
         id: c.id,
         image: {
@@ -141,9 +160,13 @@ export class ContainerRuntime {
         ...(c.config.Domainname ? { domainname: c.config.Domainname } : {}),
         readOnly: c.hostConfig.ReadonlyRootfs === true,
         privileged: c.hostConfig.Privileged === true,
+        devices: (c.hostConfig.Devices ?? []).flatMap((d) =>
+          readDevice(d.PathOnHost, d.PathInContainer, d.CgroupPermissions),
+        ),
+        ...(c.hostConfig.Privileged === true ? { hostDevices: listHostDevices() } : {}),
         capAdd: c.hostConfig.CapAdd ?? [],
         capDrop: c.hostConfig.CapDrop ?? [],
-        ...(c.hostConfig.Tmpfs ? { tmpfs: c.hostConfig.Tmpfs } : {}),
+        ...(Object.keys(tmpfs).length > 0 ? { tmpfs } : {}),
         ...(c.hostConfig.ShmSize ? { shmSize: c.hostConfig.ShmSize } : {}),
         ...(c.hostConfig.Sysctls ? { sysctls: c.hostConfig.Sysctls } : {}),
         ulimits: (c.hostConfig.Ulimits ?? []).map((u) => `${u.Name}=${u.Soft}:${u.Hard}`),
@@ -155,7 +178,7 @@ export class ContainerRuntime {
         hostsPath: join(dir, "hosts"),
         hostnamePath: join(dir, "hostname"),
         resolvConfPath: join(dir, "resolv.conf"),
-        binds: await this.prepareBinds(c, merged),
+        binds: prepared.binds,
         ...readUserDb(merged),
         host: this.host,
       });
@@ -214,6 +237,19 @@ export class ContainerRuntime {
     return this.runc.resume(id);
   }
 
+  /** Runs a healthcheck probe in the running container (output capped as Docker's 4 KiB). */
+  probe(id: string, argv: readonly string[], timeoutMs: number): Promise<ProbeOutcome> {
+    return runProbe({
+      runtime: this.options.runtime,
+      execRoot: this.options.execRoot,
+      id,
+      bundle: this.bundle(id),
+      argv,
+      timeoutMs,
+      maxOutput: HEALTH_OUTPUT_MAX,
+    });
+  }
+
   pids(id: string): Promise<number[]> {
     return this.runc.pids(id);
   }
@@ -222,12 +258,15 @@ export class ContainerRuntime {
    * Rotates the container's log Docker-style (default 4 files of 64 MiB) while it runs, so a
    * chatty container never fills the disk and nothing written is lost.
    */
-  watchLogs(id: string): LogRotator {
+  watchLogs(id: string, logConfig?: HostConfig["LogConfig"]): LogRotator {
+    // The user's max-size/max-file (checked at create); defaults otherwise. `none` still keeps a
+    // bounded file: attached clients read the output from it.
+    const limits = logConfig ? logLimits(logConfig) : undefined;
     return watchLogRotation({
       path: this.logPath(id),
       ctlPath: conmonCtlPath(this.bundle(id)),
-      maxSize: DEFAULT_LOG_MAX_SIZE,
-      maxFiles: DEFAULT_LOG_MAX_FILES,
+      maxSize: limits?.maxSize ?? DEFAULT_LOG_MAX_SIZE,
+      maxFiles: limits?.maxFiles ?? DEFAULT_LOG_MAX_FILES,
       onError: (err) => this.options.log.warn("log rotation failed", { id, err }),
     });
   }

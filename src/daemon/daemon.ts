@@ -33,6 +33,8 @@ import { createNetworkBackend } from "./network-backend.ts";
 import { createContainerBackend } from "./container-backend.ts";
 import type { Containers } from "./container-create.ts";
 import { ContainerLifecycle } from "./container-lifecycle.ts";
+import { HealthMonitor } from "./health-monitor.ts";
+import { ContainerMounts } from "./container-mounts.ts";
 import { createContainerRunBackend } from "./container-run-backend.ts";
 import { createContainerInspectBackend } from "./container-inspect-backend.ts";
 import { ContainerRuntime } from "./container-runtime.ts";
@@ -52,6 +54,7 @@ import { openLockedMetadataDb } from "./root-lock.ts";
 import { type SystemFactsInput, systemInfo, systemVersion } from "./system-backend.ts";
 import { createVolumeBackend, volumesWithUsage } from "./volume-backend.ts";
 import { createRegistryBackend } from "./registry-backend.ts";
+import { dirSize } from "../volume/index.ts";
 
 export interface RunningDaemon {
   close(): Promise<void>;
@@ -96,6 +99,15 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
       const usage = await imageBackend.dataUsage(types);
       if (types.size === 0 || types.has("volume")) usage.Volumes = await volumesWithUsage(volumes);
       if (types.size === 0 || types.has("build-cache")) usage.BuildCache = buildBackend.cacheUsage();
+      if (types.size === 0 || types.has("container")) {
+        // Every container with the size of its writable layer (docker system df -v).
+        usage.Containers = await containerBackend.listContainers({
+          all: true,
+          size: true,
+          limit: -1,
+          filters: new Map(),
+        });
+      }
       return usage;
     },
   });
@@ -119,9 +131,16 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     log: log.child({ module: "network" }),
   });
   await network.init();
+  const containerMounts = new ContainerMounts({
+    db,
+    volumes,
+    resolve: (ref) => containerStore.resolve(ref),
+    log: log.child({ module: "mounts" }),
+  });
   const containerRuntime = new ContainerRuntime({
     network,
     containerNetns: (ref) => containerNetns(containerStore, execRoot, ref),
+    mounts: containerMounts,
     volumes,
     root,
     execRoot,
@@ -139,6 +158,7 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     images,
     runtime: options.runtime,
     store: containerStore,
+    mounts: containerMounts,
     beforeRemove: async (c, force) => {
       if (c.state.Running && force) {
         const exited = lifecycle.nextExit(c.id);
@@ -146,14 +166,16 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
         await exited;
       }
     },
-    afterRemove: (c) => {
+    afterRemove: async (c, removeVolumes) => {
       events.publish("container", "destroy", c.id, { image: c.imageName, name: c.name.slice(1) });
       network.forget(c.id);
-      return lifecycle.removed(c.id);
+      await lifecycle.removed(c.id);
+      await containerMounts.removed(c, removeVolumes);
     },
     configureNetworks: (id, mode, endpoints) => configureNetworks(network, id, mode, endpoints),
     forgetNetworks: (id) => network.forget(id),
     describe: (c) => ({ ...containerRuntime.describe(c), network: network.view(c.id) }),
+    sizeRw: (c) => dirSize(join(containerRuntime.dir(c.id), "upper")),
   });
   const lifecycle: ContainerLifecycle = new ContainerLifecycle(
     containerStore,
@@ -161,14 +183,37 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     execRoot,
     options.runtime,
     log.child({ module: "lifecycle" }),
-    async (id) => {
-      await runBackend.attachedDrained(id);
-      await containerBackend.removeContainer(id, { force: true, volumes: false });
+    async (id, startFailed) => {
+      // A start that failed produced no output to drain; attached readers end with the client.
+      if (!startFailed) await runBackend.attachedDrained(id);
+      await containerBackend.removeContainer(id, { force: true, volumes: true }); // --rm takes anonymous volumes
     },
   );
   network.containerName = (id) => containerStore.get(id)?.name.slice(1);
   addNetworkRoutes(router, createNetworkBackend(network, containerStore));
   const runBackend = createContainerRunBackend(containerStore, lifecycle, containerRuntime);
+  const health = new HealthMonitor(containerStore, containerRuntime, log.child({ module: "health" }));
+  lifecycle.events.on("running", (id: string) => health.started(id));
+  lifecycle.events.on("readopted", (id: string) => health.resume(id));
+  lifecycle.events.on("unpaused", (id: string) => health.resume(id));
+  lifecycle.events.on("paused", (id: string) => health.stopped(id));
+  lifecycle.events.on("exit", (id: string) => health.stopped(id));
+  health.events.on("status", (id: string, status: string) => {
+    const c = containerStore.get(id);
+    if (!c) return;
+    events.publish("container", `health_status: ${status}`, id, {
+      ...(c.config.Labels ?? {}),
+      image: c.imageName,
+      name: c.name.slice(1),
+    });
+  });
+  for (const c of containerStore.list()) {
+    try {
+      containerMounts.hold(c);
+    } catch (err) {
+      log.warn("volumes of a container not held", { id: c.id, err });
+    }
+  }
   await lifecycle.restore();
   await network.reconcile(
     new Set(
@@ -214,6 +259,7 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
       await closeServer(server);
       rmSync(socketPath, { force: true });
       rmSync(pidFile, { force: true });
+      health.close();
       lifecycle.close();
       network.close();
       await volumes.close();

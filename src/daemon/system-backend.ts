@@ -111,8 +111,6 @@ export function systemInfo(input: SystemFactsInput): SystemInfo {
     RuncCommit: { ID: "" },
     InitCommit: { ID: "" },
     SecurityOptions: ["name=seccomp,profile=builtin"],
-    Warnings: [
-      "WARNING: not available yet: interactive attach/exec, --mount and anonymous volumes, healthchecks",
-    ],
+    Warnings: ["WARNING: not available yet: interactive attach/exec"],
   };
 }

@@ -53,6 +53,8 @@ export class VolumeService {
   private readonly log: Logger | undefined;
   /** name -> ids of the containers using it. */
   private readonly refs = new Map<string, Set<string>>();
+  /** name -> ids of the containers referencing it from create to removal (Docker's volume users). */
+  private readonly holders = new Map<string, Set<string>>();
   /** name -> users of its mount (only volumes with a `type` option are mounted). */
   private readonly mounts = new Map<string, number>();
   // Mounting, unmounting and removal of volumes are serialised: they are rare and short.
@@ -121,7 +123,21 @@ export class VolumeService {
 
   /** Ids of the containers using the volume. */
   usedBy(name: string): string[] {
-    return [...(this.refs.get(name) ?? [])];
+    return [...new Set([...(this.holders.get(name) ?? []), ...(this.refs.get(name) ?? [])])];
+  }
+
+  /** A container references the volume until it is removed: `volume rm` and prune refuse it. */
+  hold(name: string, containerId: string): void {
+    const users = this.holders.get(name) ?? new Set<string>();
+    users.add(containerId);
+    this.holders.set(name, users);
+  }
+
+  unhold(name: string, containerId: string): void {
+    const users = this.holders.get(name);
+    if (users === undefined) return;
+    users.delete(containerId);
+    if (users.size === 0) this.holders.delete(name);
   }
 
   /**

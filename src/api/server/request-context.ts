@@ -8,6 +8,38 @@ import { compareApiVersions } from "../types/index.ts";
 
 /** JSON request bodies larger than this are refused (a 100 MB JSON body must not exhaust memory). */
 export const MAX_JSON_BODY = 4 * 1024 * 1024;
+/** Past this much, an oversized body is no longer read away: the connection is cut. */
+const DISCARD_LIMIT = 256 * 1024 * 1024;
+
+/**
+ * Reads a request body up to `limit` bytes. Past it the rest is read away (not kept) so the
+ * client, which may still be sending chunked data, gets the 400 instead of a reset; only past
+ * `discardLimit` is the connection cut.
+ */
+function readBody(
+  req: NodeJS.ReadableStream & { destroy(): void },
+  limit: number,
+  discardLimit: number,
+): Promise<{ chunks: Buffer[]; size: number; tooLarge: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (): void => resolve({ chunks, size, tooLarge: size > limit });
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+      else if (chunks.length > 0) chunks.length = 0;
+      if (size > discardLimit) {
+        req.removeAllListeners("data");
+        req.destroy();
+        done();
+      }
+    });
+    req.once("end", done);
+    req.once("error", reject);
+    req.once("close", done);
+  });
+}
 
 export class RequestContext {
   constructor(
@@ -61,16 +93,8 @@ export class RequestContext {
   }
 
   async readJson<T>(limit = MAX_JSON_BODY): Promise<T | undefined> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of this.req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > limit) {
-        this.req.destroy();
-        throw invalidArgument("BODY_TOO_LARGE", `request body too large: limit is ${limit} bytes`);
-      }
-      chunks.push(chunk);
-    }
+    const { chunks, size, tooLarge } = await readBody(this.req, limit, DISCARD_LIMIT);
+    if (tooLarge) throw invalidArgument("BODY_TOO_LARGE", `request body too large: limit is ${limit} bytes`);
     if (size === 0) return undefined;
     try {
       return JSON.parse(Buffer.concat(chunks).toString("utf8")) as T;

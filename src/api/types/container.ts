@@ -156,6 +156,11 @@ export interface ContainerStateWire {
   Error: string;
   StartedAt: string;
   FinishedAt: string;
+  Health?: {
+    Status: "starting" | "healthy" | "unhealthy";
+    FailingStreak: number;
+    Log: { Start: string; End: string; ExitCode: number; Output: string }[];
+  };
 }
 
 export interface ContainerSummary {

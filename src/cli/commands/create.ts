@@ -12,6 +12,7 @@ import { command, type CliContext } from "../cli-context.ts";
 import { type FlagValues, UsageError } from "../flags.ts";
 import { ramInBytes } from "../humanize.ts";
 import { withPull } from "../image-pull.ts";
+import { applyExtraFlags, EXTRA_CREATE_FLAGS } from "./create-extra-flags.ts";
 
 export const CREATE_FLAGS = {
   pull: {
@@ -77,6 +78,7 @@ export const CREATE_FLAGS = {
   },
   volume: { type: "list", short: "v", valueName: "list", description: "Bind mount a volume" },
   workdir: { type: "string", short: "w", description: "Working directory inside the container" },
+  ...EXTRA_CREATE_FLAGS,
 } as const;
 
 type CreateFlags = FlagValues<typeof CREATE_FLAGS>;
@@ -167,6 +169,7 @@ export function buildCreateRequest(flags: CreateFlags, image: string, cmd: strin
   if (flags.entrypoint !== "") request.Entrypoint = [flags.entrypoint];
   if (flags["stop-signal"] !== "") request.StopSignal = flags["stop-signal"];
   if (flags["stop-timeout"] !== 0) request.StopTimeout = flags["stop-timeout"];
+  applyExtraFlags(flags, request);
   return request;
 }
 

@@ -31,6 +31,7 @@ import { rmCommand } from "./rm.ts";
 import { rmiCommand } from "./rmi.ts";
 import { saveCommand } from "./save.ts";
 import { systemDfCommand } from "./system-df.ts";
+import { systemPruneCommand } from "./system-prune.ts";
 import { tagCommand } from "./tag.ts";
 import { versionCommand } from "./version.ts";
 import { volumeCreateCommand } from "./volume-create.ts";
@@ -65,6 +66,7 @@ export const COMMANDS: readonly Command[] = [
   rmiCommand,
   saveCommand,
   systemDfCommand,
+  systemPruneCommand,
   tagCommand,
   versionCommand,
   volumeCreateCommand,

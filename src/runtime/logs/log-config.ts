@@ -1,10 +1,10 @@
-// --log-driver and --log-opt. All three drivers Docker users pick by default map onto conmon's
+// --log-driver and --log-opt. The drivers Docker (and podman) users pick map onto conmon's
 // k8s-file (the on-disk format is ours to choose, `docker logs` output is the same) or no log.
 // Rotation is on by default, unlike Docker's json-file: 4 files × 64 MiB keep 100 MB of output
 // readable while bounding disk use.
 import { invalidLogConfig } from "../../lib/index.ts";
 
-export type LogDriver = "json-file" | "local" | "none";
+export type LogDriver = "json-file" | "local" | "k8s-file" | "none";
 
 export interface LogConfig {
   readonly driver: LogDriver;
@@ -32,7 +32,7 @@ export function parseLogConfig(
   opts: Readonly<Record<string, string>> = {},
 ): LogConfig {
   const name = driver === undefined || driver === "" ? "json-file" : driver;
-  if (name !== "json-file" && name !== "local" && name !== "none") {
+  if (name !== "json-file" && name !== "local" && name !== "k8s-file" && name !== "none") {
     throw invalidLogConfig(`logger: no log driver named '${name}' is registered`);
   }
   let maxSize = DEFAULT_LOG_MAX_SIZE;

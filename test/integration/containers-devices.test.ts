@@ -1,0 +1,59 @@
+// --device through the real docker CLI: the node appears in the container with the host's
+// major/minor, the cgroup rule limits access to the given permissions, and a missing host
+// device is refused with Docker's message.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { makeBusyboxImage } from "../helpers/busybox.ts";
+import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
+
+describe("devices", () => {
+  let daemon: TestDaemon;
+  before(async () => {
+    daemon = await startDaemon();
+    const archive = join(daemon.dir, "busybox.tar");
+    await makeBusyboxImage(archive);
+    assert.equal((await daemon.docker(["load", "-i", archive])).code, 0);
+  });
+  after(async () => {
+    const ids = (await daemon.docker(["ps", "-aq"])).stdout.split(/\s+/).filter(Boolean);
+    if (ids.length > 0) await daemon.docker(["rm", "-f", ...ids]);
+    await daemon.cleanup();
+  });
+
+  it("adds the node with its cgroup permissions", async () => {
+    const script = [
+      "stat -c '%t:%T %F' /dev/k",
+      "dd if=/dev/k of=/dev/null count=0 2>/dev/null && echo read-ok",
+      "(echo x > /dev/k) 2>/dev/null || echo write-denied",
+    ].join("; ");
+    const out = await daemon.docker([
+      "run",
+      "--rm",
+      "--device",
+      "/dev/fuse:/dev/k:r",
+      "busybox",
+      "sh",
+      "-c",
+      script,
+    ]);
+    assert.equal(out.code, 0, out.stderr);
+    assert.equal(out.stdout, "a:e5 character special file\nread-ok\nwrite-denied\n");
+    const without = await daemon.docker(["run", "--rm", "busybox", "test", "-e", "/dev/k"]);
+    assert.equal(without.code, 1);
+  });
+
+  it("refuses a missing host device", async () => {
+    const out = await daemon.docker(["run", "--rm", "--device", "/dev/nope", "busybox", "true"]);
+    assert.notEqual(out.code, 0);
+    assert.match(
+      out.stderr,
+      /error gathering device information while adding custom device "\/dev\/nope": no such file or directory/,
+    );
+  });
+
+  it("privileged containers see the host's devices", async () => {
+    const out = await daemon.docker(["run", "--rm", "--privileged", "busybox", "test", "-c", "/dev/kmsg"]);
+    assert.equal(out.code, 0, out.stderr);
+  });
+});
