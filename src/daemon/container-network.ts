@@ -56,8 +56,8 @@ export function networkSettingsOf(
   for (const e of view?.endpoints ?? []) {
     networks[e.network.name] = {
       IPAMConfig: null,
-      Links: null,
-      Aliases: e.endpoint.aliases.length > 0 ? e.endpoint.aliases : null,
+      Links: [],
+      Aliases: e.endpoint.aliases,
       MacAddress: e.endpoint.mac,
       DriverOpts: null,
       GwPriority: 0,
@@ -69,7 +69,7 @@ export function networkSettingsOf(
       IPv6Gateway: "",
       GlobalIPv6Address: "",
       GlobalIPv6PrefixLen: 0,
-      DNSNames: null,
+      DNSNames: e.network.builtin ? [] : e.endpoint.aliases,
     };
   }
   const mode = c.hostConfig.NetworkMode ?? "bridge";
@@ -102,8 +102,8 @@ export function networkSettingsOf(
 function emptyEndpoint(): Record<string, unknown> {
   return {
     IPAMConfig: null,
-    Links: null,
-    Aliases: null,
+    Links: [],
+    Aliases: [],
     MacAddress: "",
     DriverOpts: null,
     GwPriority: 0,
@@ -115,7 +115,7 @@ function emptyEndpoint(): Record<string, unknown> {
     IPv6Gateway: "",
     GlobalIPv6Address: "",
     GlobalIPv6PrefixLen: 0,
-    DNSNames: null,
+    DNSNames: [],
   };
 }
 
