@@ -70,7 +70,7 @@ export function networkSettingsOf(
       IPv6Gateway: "",
       GlobalIPv6Address: "",
       GlobalIPv6PrefixLen: 0,
-      DNSNames: [],
+      DNSNames: e.network.builtin ? [] : e.endpoint.aliases,
     };
   }
   const mode = c.hostConfig.NetworkMode ?? "bridge";

@@ -310,6 +310,10 @@ export class ContainerRuntime {
   }
 
   private async releaseNow(id: string): Promise<void> {
+    // Started before the first await: a start racing this release waits for it (NetworkService).
+    const network = this.options.network
+      ?.detach(id)
+      .catch((err: unknown) => this.options.log.warn("releasing the container's network", { id, err }));
     for (const name of this.options.volumes.list().map((v) => v.name)) {
       await this.options.volumes.release(name, id);
     }
@@ -319,9 +323,7 @@ export class ContainerRuntime {
     const merged = join(this.dir(id), "merged");
     if (isMountPoint(merged)) await unmount(merged, { lazy: true });
     await forgetMonitor(this.options.execRoot, id);
-    await this.options.network
-      ?.detach(id)
-      .catch((err: unknown) => this.options.log.warn("releasing the container's network", { id, err }));
+    await network;
     rmSync(this.bundle(id), { recursive: true, force: true });
   }
 

@@ -97,6 +97,7 @@ export class NetworkService {
   readonly firewall: Firewall;
   private readonly ports = new PortReservations();
   private readonly lastAllocated = new Map<string, number>();
+  private readonly detaching = new Map<string, Promise<void>>();
   private readonly dns = new EmbeddedDns(() => upstreamNameservers(readHostResolvConf()));
   /** A container's name without the slash (set by the daemon), for DNS. */
   containerName: (id: string) => string | undefined = () => undefined;
@@ -186,6 +187,9 @@ export class NetworkService {
 
   /** A container's network as its start needs it. */
   async attach(req: AttachRequest): Promise<Attachment> {
+    // A start right after an exit may overtake the exit's release (the state says "exited"
+    // before the release is done): the old veth, lease and namespace must be gone first.
+    await this.detaching.get(req.id);
     const mode = req.networkMode;
     const hostResolv = readHostResolvConf();
     if (mode === "host") return { namespace: "host", resolvConf: hostResolv };
@@ -447,7 +451,18 @@ export class NetworkService {
   }
 
   /** Everything attach made, undone (idempotent). */
-  async detach(id: string): Promise<void> {
+  detach(id: string): Promise<void> {
+    const previous = this.detaching.get(id) ?? Promise.resolve();
+    const run = previous.then(() => this.detachNow(id));
+    const settled = run.catch(() => undefined);
+    this.detaching.set(id, settled);
+    void settled.then(() => {
+      if (this.detaching.get(id) === settled) this.detaching.delete(id);
+    });
+    return run;
+  }
+
+  private async detachNow(id: string): Promise<void> {
     const endpoints = this.store.endpointsOf(id);
     const ports = this.store.ports(id);
     const ip = endpoints[0]?.ip;

@@ -39,8 +39,17 @@ function netnsFiles(daemon: TestDaemon): string[] {
 }
 
 async function httpGet(url: string): Promise<string> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
-  return res.text();
+  // The server may still be starting inside the container: retry refused connections briefly.
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      return await res.text();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
 }
 
 describe("default bridge network", () => {
@@ -161,6 +170,30 @@ describe("default bridge network", () => {
     ]);
     assert.equal(out.stdout, "hello from berth\n", out.stderr);
     assert.equal(await httpGet(`http://127.0.0.1:${hostPort}/`), "hello from berth\n");
+  });
+
+  it("berth run -p publishes a port too", async () => {
+    const run = await daemon.berth([
+      "run",
+      "-d",
+      "--name",
+      "bweb",
+      "-v",
+      `${www}:/www`,
+      "-p",
+      "127.0.0.1:0:80",
+      "busybox",
+      "httpd",
+      "-f",
+      "-p",
+      "80",
+      "-h",
+      "/www",
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const port = (await daemon.docker(["port", "bweb", "80/tcp"])).stdout.trim();
+    assert.equal(await httpGet(`http://${port}/`), "hello from berth\n");
+    await daemon.docker(["rm", "-f", "bweb"]);
   });
 
   it("refuses a port already in use with Docker's message and leaves nothing behind", async () => {

@@ -13,6 +13,7 @@ import { type FlagValues, UsageError } from "../flags.ts";
 import { ramInBytes } from "../humanize.ts";
 import { withPull } from "../image-pull.ts";
 import { applyExtraFlags, EXTRA_CREATE_FLAGS } from "./create-extra-flags.ts";
+import { parsePortSpecs } from "../port-spec.ts";
 
 export const CREATE_FLAGS = {
   pull: {
@@ -57,7 +58,20 @@ export const CREATE_FLAGS = {
   network: {
     type: "string",
     valueName: "network",
-    description: "Connect a container to a network (none and host only, for now)",
+    description: "Connect a container to a network",
+  },
+  publish: {
+    type: "list",
+    short: "p",
+    valueName: "list",
+    description: "Publish a container's port(s) to the host",
+  },
+  "publish-all": { type: "bool", short: "P", description: "Publish all exposed ports to random ports" },
+  ip: { type: "string", description: "IPv4 address (e.g., 172.30.100.104)" },
+  "network-alias": {
+    type: "list",
+    valueName: "list",
+    description: "Add network-scoped alias for the container",
   },
   privileged: { type: "bool", description: "Give extended privileges to this container" },
   "read-only": { type: "bool", description: "Mount the container's root filesystem as read only" },
@@ -124,11 +138,11 @@ export async function createFromFlags(
 
 export function buildCreateRequest(flags: CreateFlags, image: string, cmd: string[]): ContainerCreateRequest {
   const network = flags.network || "default";
-  if (!["default", "bridge", "none", "host"].includes(network)) {
-    throw new UsageError(
-      `berth: network ${network} is not supported yet: only --network none and --network host (and the default)`,
-      125,
-    );
+  let ports: ReturnType<typeof parsePortSpecs>;
+  try {
+    ports = parsePortSpecs(flags.publish);
+  } catch (err) {
+    throw new UsageError(`berth: ${(err as Error).message}`, 125);
   }
   const env = [...flags["env-file"].flatMap(readEnvFile), ...flags.env].map(expandEnv);
   const labels: Record<string, string> = {};
@@ -149,6 +163,8 @@ export function buildCreateRequest(flags: CreateFlags, image: string, cmd: strin
     Tmpfs: flags.tmpfs.length > 0 ? parseTmpfs(flags.tmpfs) : null,
     Ulimits: flags.ulimit.length > 0 ? flags.ulimit.map(parseUlimit) : null,
     ...(flags.init ? { Init: true } : {}),
+    ...(flags.publish.length > 0 ? { PortBindings: ports.bindings } : {}),
+    ...(flags["publish-all"] ? { PublishAllPorts: true } : {}),
   };
   const request: ContainerCreateRequest = {
     Hostname: flags.hostname,
@@ -166,6 +182,17 @@ export function buildCreateRequest(flags: CreateFlags, image: string, cmd: strin
     Labels: labels,
     HostConfig: hostConfig,
   };
+  if (flags.publish.length > 0) request.ExposedPorts = ports.exposed;
+  if (flags.ip !== "" || flags["network-alias"].length > 0) {
+    request.NetworkingConfig = {
+      EndpointsConfig: {
+        [network]: {
+          ...(flags.ip !== "" ? { IPAMConfig: { IPv4Address: flags.ip } } : {}),
+          ...(flags["network-alias"].length > 0 ? { Aliases: flags["network-alias"] } : {}),
+        },
+      },
+    };
+  }
   if (flags.entrypoint !== "") request.Entrypoint = [flags.entrypoint];
   if (flags["stop-signal"] !== "") request.StopSignal = flags["stop-signal"];
   if (flags["stop-timeout"] !== 0) request.StopTimeout = flags["stop-timeout"];
