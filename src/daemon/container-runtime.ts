@@ -126,6 +126,9 @@ export class ContainerRuntime {
 
   /** Mounts the rootfs, writes the /etc files and the spec, and starts the process. */
   async start(c: RunnableContainer): Promise<{ pid: number }> {
+    // The last exit's release may still run (restart right after a kill): its `runc delete` and
+    // unmount would hit the new container.
+    await this.released.get(c.id);
     this.released.delete(c.id);
     const dir = this.dir(c.id);
     const merged = join(dir, "merged");

@@ -102,7 +102,8 @@ describe("running containers", () => {
   });
 
   it("kill, restart and forced removal of a running container", async () => {
-    assert.equal((await daemon.docker(["start", "ticker"])).code, 0);
+    const start = await daemon.docker(["start", "ticker"]);
+    assert.equal(start.code, 0, start.stderr);
     const kill = await daemon.docker(["kill", "ticker"]);
     assert.equal(kill.code, 0, kill.stderr);
     assert.equal((await daemon.docker(["wait", "ticker"])).stdout.trim(), "137");

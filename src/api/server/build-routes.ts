@@ -140,6 +140,9 @@ export function addBuildRoutes(router: Router, backend: BuildBackend): void {
   });
   router.add("POST", "/build/prune", async (ctx) => {
     const filters = parseFilters(ctx.query.get("filters"), [
+      // `docker system prune --filter label=…` sends its filters to every prune endpoint.
+      "label",
+      "label!",
       "until",
       "id",
       "parent",
