@@ -494,16 +494,17 @@ describe("berth registry serve", () => {
       sock.on("close", () => done());
       sock.on("error", fail);
     });
-    // The server sees the cut asynchronously: poll the session's offset with a deadline.
+    // The server sees the cut asynchronously, and the kernel may drop the last segments sent
+    // before the reset: poll until the session's offset holds still, then resume from it.
     let offset = -1;
-    for (const deadline = Date.now() + 5000; Date.now() < deadline;) {
+    for (let previous = -2, deadline = Date.now() + 5000; Date.now() < deadline; previous = offset) {
       const status = await fetch(`${reg.url}${loc}`);
       assert.equal(status.status, 204);
       offset = Number((status.headers.get("range") ?? "0-0").split("-")[1]) + 1;
-      if (offset === 100 << 10) break;
-      await new Promise((r) => setTimeout(r, 20));
+      if (offset > 1 && offset === previous) break;
+      await new Promise((r) => setTimeout(r, 50));
     }
-    assert.equal(offset, 100 << 10);
+    assert.ok(offset > 1 && offset <= 100 << 10, `kept ${offset} bytes of the cut chunk`);
     const res = await fetch(`${reg.url}${loc}?digest=${sha(data)}`, {
       method: "PUT",
       headers: { "Content-Range": `${offset}-${data.length - 1}` },

@@ -40,10 +40,20 @@ test("certs.d CA files are read per host:port", () => {
   }
 });
 
-test("a blocked registry is refused before any connection", () => {
+test("a blocked registry is refused before any connection, or reached through its mirrors only", () => {
   assert.throws(
     () => endpointsFor("docker.io", { ...base, blocked: ["docker.io"] }),
     /registry docker.io is blocked by this daemon's configuration/,
   );
   assert.equal(endpointsFor("reg.local:5000", { ...base, blocked: ["docker.io"] }).length, 1);
+  const viaMirror = endpointsFor("docker.io", {
+    ...base,
+    blocked: ["docker.io"],
+    mirrors: { "docker.io": ["http://127.0.0.1:5001"] },
+  });
+  assert.deepEqual(
+    viaMirror.map((e) => [e.host, e.mirror]),
+    [["127.0.0.1:5001", true]],
+    "only the mirror",
+  );
 });

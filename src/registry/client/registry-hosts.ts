@@ -20,8 +20,9 @@ export interface RegistryHostsConfig {
   /** Docker's certs.d: `<certsDir>/<host[:port]>/ca.crt`. */
   certsDir: string;
   /**
-   * Registry domains never contacted (daemon.json `blocked-registries`, as podman's registries.conf
-   * `blocked`): an air-gapped host, or a test daemon that must not reach the internet.
+   * Registry domains whose own endpoint is never contacted (daemon.json `blocked-registries`, as
+   * podman's registries.conf `blocked`): only their mirrors are used, and without mirrors a pull
+   * fails at once. For air-gapped hosts, and test daemons that must not reach the internet.
    */
   blocked?: readonly string[];
 }
@@ -37,7 +38,8 @@ export interface Endpoint {
 }
 
 export function endpointsFor(domain: string, config: RegistryHostsConfig): Endpoint[] {
-  if (config.blocked?.includes(domain) === true) {
+  const blocked = config.blocked?.includes(domain) === true;
+  if (blocked && (config.mirrors[domain] ?? []).length === 0) {
     throw new EngineError(
       "forbidden",
       "REGISTRY_BLOCKED",
@@ -52,6 +54,8 @@ export function endpointsFor(domain: string, config: RegistryHostsConfig): Endpo
       url.protocol === "http:" ? ["http"] : isInsecure(host, config) ? ["https", "http"] : ["https"];
     out.push({ host, schemes, ca: caFor(host, config.certsDir), mirror: true });
   }
+  // A blocked registry is reached through its mirrors only (an air-gapped host's own mirror).
+  if (blocked) return out;
   const host = domain === DOCKER_HUB_DOMAIN ? DOCKER_HUB_ENDPOINT : domain;
   out.push({
     host,
