@@ -9,6 +9,7 @@ import {
   addContainerRoutes,
   addEventRoutes,
   addContainerRunRoutes,
+  addExecRoutes,
   addImageRoutes,
   addRegistryRoutes,
   pullRoute,
@@ -44,6 +45,7 @@ import { openLockedMetadataDb } from "./root-lock.ts";
 import { type SystemFactsInput, systemInfo, systemVersion } from "./system-backend.ts";
 import { createVolumeBackend, volumesWithUsage } from "./volume-backend.ts";
 import { createRegistryBackend } from "./registry-backend.ts";
+import { ExecService } from "./container-exec.ts";
 
 export interface RunningDaemon {
   close(): Promise<void>;
@@ -153,6 +155,16 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
   });
   addContainerRoutes(router, publishContainerEvents(containerBackend, containerStore, events));
   addContainerRunRoutes(router, publishRunEvents(runBackend, containerStore, events));
+  const execs = new ExecService({
+    store: containerStore,
+    runtime: containerRuntime,
+    runtimeName: options.runtime,
+    execRoot,
+    events,
+    log: log.child({ module: "exec" }),
+  });
+  addExecRoutes(router, execs);
+  lifecycle.events.on("removed", (id: string) => execs.forgetContainer(id));
 
   const server = createApiServer(router, log.child({ module: "api" }));
   const socketPath = socketPathOf(options.host);

@@ -11,3 +11,4 @@ export * from "./container-routes.ts";
 export * from "./container-run-routes.ts";
 export * from "./event-routes.ts";
 export * from "./registry-routes.ts";
+export * from "./exec-routes.ts";

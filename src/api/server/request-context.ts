@@ -5,6 +5,7 @@ import type { Socket } from "node:net";
 import { Duplex } from "node:stream";
 import { invalidArgument } from "../../lib/index.ts";
 import { compareApiVersions } from "../types/index.ts";
+import { readUpgradeBody } from "./upgrade-body.ts";
 
 /** JSON request bodies larger than this are refused (a 100 MB JSON body must not exhaust memory). */
 export const MAX_JSON_BODY = 4 * 1024 * 1024;
@@ -63,7 +64,10 @@ export class RequestContext {
   async readJson<T>(limit = MAX_JSON_BODY): Promise<T | undefined> {
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of this.req as AsyncIterable<Buffer>) {
+    const upgraded = this.upgradeSocket
+      ? [await readUpgradeBody(this.upgradeSocket, Number(this.req.headers["content-length"] ?? 0), limit)]
+      : undefined;
+    for await (const chunk of upgraded ?? (this.req as AsyncIterable<Buffer>)) {
       size += chunk.length;
       if (size > limit) {
         this.req.destroy();

@@ -12,3 +12,4 @@ export {
 } from "./adopt.ts";
 export { execRootLayout, monitorPaths, type ExecRootLayout, type MonitorPaths } from "./paths.ts";
 export { forgetMonitor } from "./forget.ts";
+export { lastRuntimeError, logOffset } from "./runtime-log.ts";
