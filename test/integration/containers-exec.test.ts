@@ -227,8 +227,38 @@ sys.exit(os.waitstatus_to_exitcode(status))
       timeout: 30_000,
     });
     assert.equal(r.status, 4, `${r.stdout}\n${r.stderr}`);
-    assert.match(r.stdout, /hi2\r\n/);
-    assert.match(r.stdout, /^33 111\r$/m, "the terminal has the client's size");
+    assert.match(r.stdout, /\r?\nhi2\r+\n/);
+    assert.match(r.stdout, /^33 111\r+$/m, "the terminal has the client's size");
+  });
+
+  it("berth exec: output, exit code, -i, -e/-w/-u, -d", async () => {
+    const r = await daemon.berth(["exec", "ex", "sh", "-c", "echo out; echo err >&2; exit 3"]);
+    assert.equal(r.stdout, "out\n");
+    assert.equal(r.stderr, "err\n");
+    assert.equal(r.code, 3);
+    const i = await daemon.berth(["exec", "-i", "ex", "sh", "-c", "cat; echo end"], { input: "piped\n" });
+    assert.equal(i.stdout, "piped\nend\n");
+    const f = await daemon.berth([
+      "exec",
+      "-e",
+      "X=y",
+      "-w",
+      "/tmp",
+      "-u",
+      "nobody",
+      "ex",
+      "sh",
+      "-c",
+      "echo $X $(pwd) $(id -u)",
+    ]);
+    assert.equal(f.stdout, "y /tmp 65534\n");
+    const t = await daemon.berth(["exec", "-t", "ex", "sh", "-c", "test -t 1 && echo tty"]);
+    assert.equal(t.stdout, "tty\r\n");
+    assert.equal((await daemon.berth(["exec", "-d", "ex", "true"])).code, 0);
+    assert.equal((await daemon.docker(["create", "--name", "idle", "busybox", "true"])).code, 0);
+    const bad = await daemon.berth(["exec", "idle", "true"]);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /is not running/);
   });
 
   it("collects finished exec records: thousands of execs do not grow the table", async () => {

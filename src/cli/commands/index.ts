@@ -10,6 +10,7 @@ import {
   waitCommand,
 } from "./container-lifecycle.ts";
 import { topCommand } from "./top.ts";
+import { execCommand } from "./exec.ts";
 import { logsCommand } from "./logs.ts";
 import { runCommand } from "./run.ts";
 import { containerInspectCommand, inspectCommand } from "./container-inspect.ts";
@@ -40,6 +41,7 @@ import { pushCommand } from "./push.ts";
 import { loginCommand, logoutCommand } from "./login.ts";
 
 export const COMMANDS: readonly Command[] = [
+  execCommand,
   pauseCommand,
   topCommand,
   unpauseCommand,
