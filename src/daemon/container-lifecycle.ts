@@ -65,6 +65,7 @@ export class ContainerLifecycle {
       StartedAt: new Date().toISOString(),
     });
     this.watch(c.id);
+    this.events.emit("start", c.id);
   }
 
   /** SIGTERM (or the image's stop signal), then SIGKILL after the timeout, as `docker stop`. */

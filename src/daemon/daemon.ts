@@ -10,6 +10,7 @@ import {
   addEventRoutes,
   addContainerRunRoutes,
   addExecRoutes,
+  addContainerResizeRoute,
   addImageRoutes,
   addRegistryRoutes,
   pullRoute,
@@ -46,6 +47,7 @@ import { type SystemFactsInput, systemInfo, systemVersion } from "./system-backe
 import { createVolumeBackend, volumesWithUsage } from "./volume-backend.ts";
 import { createRegistryBackend } from "./registry-backend.ts";
 import { ExecService } from "./container-exec.ts";
+import { createContainerResizeBackend } from "./container-resize.ts";
 
 export interface RunningDaemon {
   close(): Promise<void>;
@@ -165,6 +167,10 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
   });
   addExecRoutes(router, execs);
   lifecycle.events.on("removed", (id: string) => execs.forgetContainer(id));
+  addContainerResizeRoute(
+    router,
+    createContainerResizeBackend(containerStore, (id) => containerRuntime.bundle(id)),
+  );
 
   const server = createApiServer(router, log.child({ module: "api" }));
   const socketPath = socketPathOf(options.host);

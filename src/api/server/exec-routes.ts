@@ -96,7 +96,7 @@ export function addExecRoutes(router: Router, backend: ExecBackend): void {
 }
 
 /** h and w as Docker checks them: integers in 0..65535 (struct winsize holds uint16). */
-function ttySize(value: string | null, name: string): number {
+export function ttySize(value: string | null, name: string): number {
   const n = Number(value ?? "");
   if (value === null || value === "" || !Number.isInteger(n) || n < 0 || n > MAX_TTY_SIZE) {
     throw invalidArgument("INVALID_TTY_SIZE", `invalid ${name} for TTY resize: ${value ?? ""}`);

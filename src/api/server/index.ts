@@ -12,3 +12,4 @@ export * from "./container-run-routes.ts";
 export * from "./event-routes.ts";
 export * from "./registry-routes.ts";
 export * from "./exec-routes.ts";
+export * from "./container-resize-routes.ts";
