@@ -10,7 +10,7 @@ import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { Logger } from "../lib/index.ts";
 import { ATTACH_MAX_PACKET, connectAttachSocket } from "../runtime/index.ts";
-import { DEFAULT_DETACH_KEYS, DetachMatcher, parseDetachKeys } from "./detach-keys.ts";
+import { DEFAULT_DETACH_KEYS, DetachMatcher, parseDetachKeys } from "../lib/index.ts";
 
 export interface AttachInputOptions {
   id: string;
@@ -50,28 +50,22 @@ export function attachInput(client: Duplex, o: AttachInputOptions): void {
     const target = conn;
     target.on("error", () => undefined);
     target.resume(); // conmon's copies of the output: the log has them
+    const writer = packetWriter(target, client);
     client.on("data", (chunk: Buffer) => {
       let data = chunk;
       if (matcher !== undefined) {
         const r = matcher.feed(chunk);
         data = r.pass;
         if (r.detach) {
-          for (let at = 0; at < data.length; at += ATTACH_MAX_PACKET)
-            target.write(data.subarray(at, at + ATTACH_MAX_PACKET));
+          writer.write(data);
           o.onDetach();
-          finish();
+          writer.end(finish);
           return;
         }
       }
-      let ok = true;
-      for (let at = 0; at < data.length; at += ATTACH_MAX_PACKET)
-        ok = target.write(data.subarray(at, at + ATTACH_MAX_PACKET));
-      if (!ok) {
-        client.pause();
-        target.once("drain", () => client.resume());
-      }
+      writer.write(data);
     });
-    client.on("end", () => target.end());
+    client.on("end", () => writer.end());
     client.resume();
   };
   const onStart = (id: string): void => {
@@ -80,4 +74,51 @@ export function attachInput(client: Duplex, o: AttachInputOptions): void {
   client.on("close", finish);
   if (o.running()) connect();
   else o.events.on("start", onStart);
+}
+
+/** Queued packets above which the client is paused. */
+const HIGH_WATER_PACKETS = 64;
+
+/**
+ * Writes to the SOCK_SEQPACKET attach socket one packet at a time, each at most
+ * ATTACH_MAX_PACKET: a Writable batches queued chunks into one writev(2), which on a seqpacket
+ * socket is one packet, and conmon cuts packets longer than its buffer.
+ */
+function packetWriter(
+  target: Socket,
+  client: Duplex,
+): { write(data: Buffer): void; end(then?: () => void): void } {
+  const queue: Buffer[] = [];
+  let writing = false;
+  let ending: (() => void) | undefined;
+  const pump = (): void => {
+    if (writing) return;
+    const next = queue.shift();
+    if (next === undefined) {
+      if (ending !== undefined) {
+        const then = ending;
+        ending = undefined;
+        target.end(then);
+      }
+      return;
+    }
+    if (queue.length < HIGH_WATER_PACKETS / 2) client.resume();
+    writing = true;
+    target.write(next, () => {
+      writing = false;
+      pump();
+    });
+  };
+  return {
+    write(data) {
+      for (let at = 0; at < data.length; at += ATTACH_MAX_PACKET)
+        queue.push(data.subarray(at, at + ATTACH_MAX_PACKET));
+      if (queue.length > HIGH_WATER_PACKETS) client.pause();
+      pump();
+    },
+    end(then = () => undefined) {
+      ending = then;
+      pump();
+    },
+  };
 }

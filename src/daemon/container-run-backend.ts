@@ -14,7 +14,7 @@ import {
 import type { ContainerLifecycle } from "./container-lifecycle.ts";
 import { containerTop } from "./container-top.ts";
 import { attachInput } from "./container-attach-input.ts";
-import { DEFAULT_DETACH_KEYS, parseDetachKeys } from "./detach-keys.ts";
+import { DEFAULT_DETACH_KEYS, parseDetachKeys } from "../lib/index.ts";
 import type { ContainerRuntime } from "./container-runtime.ts";
 
 interface TtyConfig {

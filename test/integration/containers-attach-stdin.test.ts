@@ -8,6 +8,8 @@ import { after, before, describe, it } from "node:test";
 import { makeBusyboxImage } from "../helpers/busybox.ts";
 import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
 
+const BERTH = join(import.meta.dirname, "..", "..", "bin", "berth");
+
 /**
  * Runs `docker <args>` on a pseudo-terminal of 33x111, types each of `keys` once `expect` (the
  * entry before it) has shown up on the screen, and returns the screen and the exit code.
@@ -23,7 +25,7 @@ args, steps = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 pid, fd = pty.fork()
 if pid == 0:
     fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 33, 111, 0, 0))
-    os.execvp("docker", ["docker"] + args)
+    os.execvp(args[0], args)
 out = b""
 def read_until(token, limit):
     global out
@@ -46,7 +48,8 @@ _, status = os.waitpid(pid, 0)
 sys.stdout.write(out.decode("utf8", "replace"))
 sys.exit(os.waitstatus_to_exitcode(status))
 `;
-  const r = spawnSync("python3", ["-c", script, JSON.stringify(args), JSON.stringify(steps)], {
+  const argv = args[0] === "berth" ? [process.execPath, BERTH, ...args.slice(1)] : ["docker", ...args];
+  const r = spawnSync("python3", ["-c", script, JSON.stringify(argv), JSON.stringify(steps)], {
     env: { ...process.env, DOCKER_HOST: daemon.host, DOCKER_CONFIG: join(daemon.dir, "docker-config") },
     encoding: "utf8",
     timeout: 60_000,
@@ -141,6 +144,40 @@ describe("attach with stdin", () => {
     assert.equal(first.stdout, "got-one\n");
     const second = await daemon.docker(["start", "-ai", "sai"], { input: "two\n" });
     assert.equal(second.stdout, "got-two\n");
+  });
+
+  it("berth run -i/-it, start -ai and attach", async () => {
+    const r = await daemon.berth(["run", "--rm", "-i", "busybox", "sh", "-c", "cat; exit 3"], {
+      input: "piped\n",
+    });
+    assert.equal(r.stdout, "piped\n");
+    assert.equal(r.code, 3);
+    const t = onTerminal(
+      daemon,
+      ["berth", "run", "--rm", "-it", "busybox", "sh"],
+      [["# ", "stty size; exit 5\r"]],
+    );
+    assert.equal(t.code, 5, t.screen);
+    assert.match(t.screen, /^33 111\r+$/m);
+    assert.equal(
+      (await daemon.docker(["create", "-i", "--name", "bsai", "busybox", "sh", "-c", "read x; echo b-$x"]))
+        .code,
+      0,
+    );
+    const s = await daemon.berth(["start", "-ai", "bsai"], { input: "in\n" });
+    assert.equal(s.stdout, "b-in\n");
+    assert.equal((await daemon.docker(["run", "-dit", "--name", "bat", "busybox", "sh"])).code, 0);
+    const a = onTerminal(
+      daemon,
+      ["berth", "attach", "bat"],
+      [
+        ["", "echo x$((3*3))\r"],
+        ["x9", "\x10\x11"],
+      ],
+    );
+    assert.match(a.screen, /x9/);
+    assert.match(a.screen, /read escape sequence/);
+    assert.match((await daemon.docker(["inspect", "-f", "{{.State.Running}}", "bat"])).stdout, /true/);
   });
 
   it("resizes the container's pty; refuses bad sizes and stopped containers", async () => {

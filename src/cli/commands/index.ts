@@ -11,6 +11,7 @@ import {
 } from "./container-lifecycle.ts";
 import { topCommand } from "./top.ts";
 import { execCommand } from "./exec.ts";
+import { attachCommand } from "./attach.ts";
 import { logsCommand } from "./logs.ts";
 import { runCommand } from "./run.ts";
 import { containerInspectCommand, inspectCommand } from "./container-inspect.ts";
@@ -42,6 +43,7 @@ import { loginCommand, logoutCommand } from "./login.ts";
 
 export const COMMANDS: readonly Command[] = [
   execCommand,
+  attachCommand,
   pauseCommand,
   topCommand,
   unpauseCommand,

@@ -1,7 +1,7 @@
 // Detach keys (`--detach-keys`, default ctrl-p,ctrl-q): the key list as Docker parses it
 // (moby/term ToBytes: comma-separated single characters or ctrl-<a-z@[\]^_>), and a matcher
 // over the bytes a client types that holds back a partial sequence until it is decided.
-import { invalidArgument } from "../lib/index.ts";
+import { invalidArgument } from "./errors.ts";
 
 export const DEFAULT_DETACH_KEYS = "ctrl-p,ctrl-q";
 
