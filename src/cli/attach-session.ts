@@ -63,7 +63,7 @@ export async function attachContainer(ctx: CliContext, id: string, o: AttachOpti
     .finally(() => {
       if (raw) ctx.stdin.setRawMode(false);
       if (terminal) ctx.stdout.off("resize", resize);
-      ctx.stdin.pause();
+      if (o.stdin) ctx.stdin.pause();
     })
     .then(() => ({ detached }));
   return { done, resize };

@@ -88,6 +88,9 @@ export class ExecService implements ExecBackend {
   createExec(containerRef: string, request: ExecCreateRequest): Promise<{ Id: string }> {
     const c = this.runningContainer(containerRef);
     const cmd = request.Cmd ?? [];
+    const strings = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === "string");
+    if (!strings(cmd) || (request.Env != null && !strings(request.Env)))
+      throw invalidArgument("INVALID_EXEC_CONFIG", "Cmd and Env must be arrays of strings");
     if (cmd.length === 0) throw invalidArgument("NO_EXEC_COMMAND", "No exec command specified");
     const id = randomBytes(32).toString("hex");
     const exec: ExecInstance = {

@@ -149,6 +149,8 @@ describe("docker exec", () => {
     assert.equal((await daemon.request("POST", `/exec/${id}/resize?h=10&w=99999999`)).status, 400);
     const noCmd = await daemon.request("POST", `/containers/ex/exec`, { Cmd: [] });
     assert.equal(noCmd.status, 400);
+    const strCmd = await daemon.request("POST", `/containers/ex/exec`, { Cmd: "ls" });
+    assert.equal(strCmd.status, 400);
     const noCtr = await daemon.request("POST", `/containers/nosuch/exec`, { Cmd: ["true"] });
     assert.equal(noCtr.status, 404);
   });

@@ -85,7 +85,8 @@ export const execCommand = command({
     } finally {
       if (rawInput) ctx.stdin.setRawMode(false);
       if (terminal) ctx.stdout.off("resize", onResize);
-      ctx.stdin.pause();
+      // Touching process.stdin sets up a handle: only when it was used.
+      if (flags.interactive) ctx.stdin.pause();
     }
     const inspect = await ctx.client.json<{ ExitCode: number | null }>("GET", `/exec/${id}/json`);
     return inspect.ExitCode ?? 0;
