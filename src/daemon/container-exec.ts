@@ -6,7 +6,7 @@
 // dropped past a per-container cap and when the container is removed.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { constants } from "node:os";
 import { join } from "node:path";
 import type {
@@ -66,6 +66,10 @@ export interface ExecServiceOptions {
 
 export class ExecService implements ExecBackend {
   private readonly execs = new Map<string, ExecInstance>();
+  private readonly specs = new Map<
+    string,
+    { mtimeMs: number; size: number; spec: ReturnType<typeof parseSpecJson> }
+  >();
   private readonly runc: Runc;
   private readonly allCapabilities: string[];
   private idleCounter = 0;
@@ -173,7 +177,7 @@ export class ExecService implements ExecBackend {
     const runtimeLog = monitorPaths(this.options.execRoot, c.id).runtimeLog;
     let offset = 0;
     try {
-      const config = parseSpecJson(readFileSync(join(bundle, "config.json"), "utf8"));
+      const config = this.containerSpec(join(bundle, "config.json"), c.id);
       const rootfs = this.options.runtime.dir(c.id);
       const process = execProcessSpec({
         container: config.process,
@@ -269,8 +273,19 @@ export class ExecService implements ExecBackend {
     return { tty: false, stdin: child.stdin, stdout: child.stdout, stderr: child.stderr, exited };
   }
 
+  /** The container's config.json, parsed once per start (a restart rewrites it). */
+  private containerSpec(path: string, containerId: string): ReturnType<typeof parseSpecJson> {
+    const { mtimeMs, size } = statSync(path);
+    const cached = this.specs.get(containerId);
+    if (cached !== undefined && cached.mtimeMs === mtimeMs && cached.size === size) return cached.spec;
+    const spec = parseSpecJson(readFileSync(path, "utf8"));
+    this.specs.set(containerId, { mtimeMs, size, spec });
+    return spec;
+  }
+
   /** A removed container's exec records go with it. */
   forgetContainer(containerId: string): void {
+    this.specs.delete(containerId);
     for (const [id, e] of this.execs) if (e.containerId === containerId && !e.running) this.execs.delete(id);
   }
 
