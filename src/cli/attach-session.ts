@@ -12,7 +12,11 @@ export interface AttachOptions {
   stdin: boolean;
   tty: boolean;
   detachKeys?: string;
+  /** --sig-proxy: signals we get are sent to the container (not with a TTY: keys do that). */
+  sigProxy?: boolean;
 }
+
+const PROXIED_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"];
 
 export interface AttachSession {
   /** Resolves when the output has ended; `detached` when the user typed the detach keys. */
@@ -36,6 +40,11 @@ export async function attachContainer(ctx: CliContext, id: string, o: AttachOpti
     ctx.client.call("POST", `/containers/${id}/resize`, { query }).catch(() => undefined);
   };
   let detached = false;
+  const proxy = o.sigProxy === true && !o.tty;
+  const forward = (signal: NodeJS.Signals): void => {
+    ctx.client.call("POST", `/containers/${id}/kill`, { query: { signal } }).catch(() => undefined);
+  };
+  if (proxy) for (const signal of PROXIED_SIGNALS) process.on(signal, forward);
   if (terminal) ctx.stdout.on("resize", resize);
   if (raw) ctx.stdin.setRawMode(true);
   if (o.stdin) {
@@ -63,6 +72,7 @@ export async function attachContainer(ctx: CliContext, id: string, o: AttachOpti
     .finally(() => {
       if (raw) ctx.stdin.setRawMode(false);
       if (terminal) ctx.stdout.off("resize", resize);
+      if (proxy) for (const signal of PROXIED_SIGNALS) process.off(signal, forward);
       if (o.stdin) ctx.stdin.pause();
     })
     .then(() => ({ detached }));

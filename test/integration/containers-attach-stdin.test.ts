@@ -2,7 +2,7 @@
 // `start -ai` and `attach` with the detach keys, driven through real pseudo-terminals
 // (python3's pty module), and resize of the container's pty.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { makeBusyboxImage } from "../helpers/busybox.ts";
@@ -178,6 +178,37 @@ describe("attach with stdin", () => {
     assert.match(a.screen, /x9/);
     assert.match(a.screen, /read escape sequence/);
     assert.match((await daemon.docker(["inspect", "-f", "{{.State.Running}}", "bat"])).stdout, /true/);
+  });
+
+  it("berth run proxies the signals it gets to the container (--sig-proxy)", async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        BERTH,
+        "run",
+        "--rm",
+        "busybox",
+        "sh",
+        "-c",
+        "trap 'echo got-term; exit 7' TERM; echo ready; while :; do sleep 0.05; done",
+      ],
+      { env: { ...process.env, DOCKER_HOST: daemon.host }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let out = "";
+    const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no output: ${out}`)), 20_000);
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        if (out.includes("ready")) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    child.kill("SIGTERM");
+    assert.equal(await exited, 7, out);
+    assert.match(out, /got-term/);
   });
 
   it("resizes the container's pty; refuses bad sizes and stopped containers", async () => {

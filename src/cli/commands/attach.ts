@@ -14,7 +14,7 @@ interface Inspected {
 export async function attachAndWait(
   ctx: CliContext,
   name: string,
-  o: { stdin: boolean; start: boolean; detachKeys?: string },
+  o: { stdin: boolean; start: boolean; detachKeys?: string; sigProxy?: boolean },
 ): Promise<number> {
   const c = await ctx.client.json<Inspected>("GET", `/containers/${encodeURIComponent(name)}/json`);
   if (!o.start && !c.State.Running) {
@@ -30,6 +30,7 @@ export async function attachAndWait(
     stdin: o.stdin && c.Config.OpenStdin === true,
     tty,
     ...(o.detachKeys ? { detachKeys: o.detachKeys } : {}),
+    sigProxy: o.sigProxy !== false,
   });
   const exit = ctx.client.json<{ StatusCode: number }>("POST", `/containers/${c.Id}/wait`, {
     query: { condition: "next-exit" },
@@ -56,8 +57,14 @@ export const attachCommand = command({
     flags: {
       "detach-keys": { type: "string", description: "Override the key sequence for detaching a container" },
       "no-stdin": { type: "bool", description: "Do not attach STDIN" },
+      "sig-proxy": { type: "bool", default: true, description: "Proxy all received signals to the process" },
     },
   },
   run: (ctx, flags, [name = ""]) =>
-    attachAndWait(ctx, name, { stdin: !flags["no-stdin"], start: false, detachKeys: flags["detach-keys"] }),
+    attachAndWait(ctx, name, {
+      stdin: !flags["no-stdin"],
+      start: false,
+      detachKeys: flags["detach-keys"],
+      sigProxy: flags["sig-proxy"],
+    }),
 });

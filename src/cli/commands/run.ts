@@ -17,6 +17,7 @@ export const runCommand = command({
       ...CREATE_FLAGS,
       detach: { type: "bool", short: "d", description: "Run container in background and print container ID" },
       "detach-keys": { type: "string", description: "Override the key sequence for detaching a container" },
+      "sig-proxy": { type: "bool", default: true, description: "Proxy received signals to the process" },
       rm: {
         type: "bool",
         description: "Automatically remove the container and its associated anonymous volumes when it exits",
@@ -35,6 +36,7 @@ export const runCommand = command({
       stdin: flags.interactive,
       tty: flags.tty,
       detachKeys: flags["detach-keys"],
+      sigProxy: flags["sig-proxy"],
     });
     // Registered before start, so a container that exits at once is not missed.
     const exit = ctx.client.json<{ StatusCode: number }>("POST", path("wait"), {
