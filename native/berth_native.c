@@ -12,6 +12,10 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <termios.h>
 #include <unistd.h>
 
 #define PATH_BUF 4096
@@ -208,6 +212,82 @@ static napi_value js_syncfs(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// --- terminals and unix sockets for exec/attach (Node has no pty and no SOCK_SEQPACKET) ---
+
+// unixConnect(path, seqpacket): a connected unix socket (SOCK_SEQPACKET when seqpacket, as
+// conmon's attach socket is); returns its fd.
+static napi_value js_unix_connect(napi_env env, napi_callback_info info) {
+  napi_value argv[2], result;
+  bool seqpacket = false;
+  struct sockaddr_un addr = {.sun_family = AF_UNIX};
+  if (!get_args(env, info, 2, argv) ||
+      !get_string(env, argv[0], addr.sun_path, sizeof addr.sun_path, "path must be a short string"))
+    return NULL;
+  CHECK(napi_get_value_bool(env, argv[1], &seqpacket));
+  int fd = socket(AF_UNIX, (seqpacket ? SOCK_SEQPACKET : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+  if (fd < 0) return throw_errno(env, errno, "socket", addr.sun_path);
+  if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+    int err = errno;
+    close(fd);
+    return throw_errno(env, err, "connect", addr.sun_path);
+  }
+  CHECK(napi_create_int32(env, fd, &result));
+  return result;
+}
+
+// openpty(): [master, slave] of a new pseudo-terminal, both close-on-exec and the master
+// non-blocking (read through a libuv tty handle). The slave becomes runc's stdio for exec -t.
+static napi_value js_openpty(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value result, m_v, s_v;
+  int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master < 0) return throw_errno(env, errno, "posix_openpt", "/dev/ptmx");
+  char name[128];
+  if (grantpt(master) != 0 || unlockpt(master) != 0 || ptsname_r(master, name, sizeof name) != 0) {
+    int err = errno;
+    close(master);
+    return throw_errno(env, err, "unlockpt", "/dev/ptmx");
+  }
+  int slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (slave < 0) {
+    int err = errno;
+    close(master);
+    return throw_errno(env, err, "open", name);
+  }
+  CHECK(napi_create_array_with_length(env, 2, &result));
+  CHECK(napi_create_int32(env, master, &m_v));
+  CHECK(napi_create_int32(env, slave, &s_v));
+  CHECK(napi_set_element(env, result, 0, m_v));
+  CHECK(napi_set_element(env, result, 1, s_v));
+  return result;
+}
+
+// setWinsize(fd, rows, cols): TIOCSWINSZ on a terminal (the pty master); the kernel sends
+// SIGWINCH to the foreground process group on the other side.
+static napi_value js_set_winsize(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  uint32_t fd, rows, cols;
+  if (!get_args(env, info, 3, argv) || !get_u32(env, argv[0], &fd, "fd must be a number") ||
+      !get_u32(env, argv[1], &rows, "rows must be a number") ||
+      !get_u32(env, argv[2], &cols, "cols must be a number"))
+    return NULL;
+  struct winsize ws = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
+  if (ioctl((int)fd, TIOCSWINSZ, &ws) != 0) return throw_errno(env, errno, "ioctl", "TIOCSWINSZ");
+  return NULL;
+}
+
+// dupCloexec(fd): a second descriptor of the same open file (a pty master read and written by
+// separate Node handles).
+static napi_value js_dup_cloexec(napi_env env, napi_callback_info info) {
+  napi_value argv[1], result;
+  uint32_t fd;
+  if (!get_args(env, info, 1, argv) || !get_u32(env, argv[0], &fd, "fd must be a number")) return NULL;
+  int copy = fcntl((int)fd, F_DUPFD_CLOEXEC, 0);
+  if (copy < 0) return throw_errno(env, errno, "fcntl", "F_DUPFD_CLOEXEC");
+  CHECK(napi_create_int32(env, copy, &result));
+  return result;
+}
+
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   napi_property_descriptor props[] = {
       {"mknod", NULL, js_mknod, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -215,6 +295,10 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"lgetxattr", NULL, js_lgetxattr, NULL, NULL, NULL, napi_enumerable, NULL},
       {"llistxattr", NULL, js_llistxattr, NULL, NULL, NULL, napi_enumerable, NULL},
       {"syncfs", NULL, js_syncfs, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"unixConnect", NULL, js_unix_connect, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"openpty", NULL, js_openpty, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setWinsize", NULL, js_set_winsize, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"dupCloexec", NULL, js_dup_cloexec, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;

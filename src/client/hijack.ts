@@ -5,13 +5,25 @@ import type { Duplex } from "node:stream";
 import { API_VERSION } from "../api/types/index.ts";
 import { ApiError, readAll } from "./engine-client.ts";
 
-export function hijack(socketPath: string, path: string, query: URLSearchParams): Promise<Duplex> {
+/** `body` (exec start's JSON) is sent with the upgrade request. */
+export function hijack(
+  socketPath: string,
+  path: string,
+  query: URLSearchParams,
+  body?: unknown,
+): Promise<Duplex> {
   return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : JSON.stringify(body);
     const req = httpRequest({
       socketPath,
       method: "POST",
       path: `/v${API_VERSION}${path}?${query.toString()}`,
-      headers: { Connection: "Upgrade", Upgrade: "tcp", "Content-Type": "text/plain" },
+      headers: {
+        Connection: "Upgrade",
+        Upgrade: "tcp",
+        "Content-Type": data === undefined ? "text/plain" : "application/json",
+        ...(data === undefined ? {} : { "Content-Length": String(Buffer.byteLength(data)) }),
+      },
     });
     req.on("upgrade", (_res, socket, head) => {
       if (head.length > 0) socket.unshift(head);
@@ -30,6 +42,6 @@ export function hijack(socketPath: string, path: string, query: URLSearchParams)
       });
     });
     req.on("error", reject);
-    req.end();
+    req.end(data);
   });
 }

@@ -76,6 +76,7 @@ export class ContainerLifecycle {
     });
     this.watch(c.id);
     this.events.emit("running", c.id);
+    this.events.emit("start", c.id);
   }
 
   /** SIGTERM (or the image's stop signal), then SIGKILL after the timeout, as `docker stop`. */

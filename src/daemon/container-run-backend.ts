@@ -13,10 +13,13 @@ import {
 import type { ContainerLifecycle } from "./container-lifecycle.ts";
 import { containerTop } from "./container-top.ts";
 import { assertReadableLogs, logFilesOf } from "./container-log-config.ts";
+import { attachInput } from "./container-attach-input.ts";
+import { DEFAULT_DETACH_KEYS, parseDetachKeys } from "../lib/index.ts";
 import type { ContainerRuntime } from "./container-runtime.ts";
 
 interface TtyConfig {
   Tty?: boolean;
+  OpenStdin?: boolean;
 }
 
 export function createContainerRunBackend(
@@ -87,6 +90,23 @@ export function createContainerRunBackend(
         },
       );
       return { tty, chunks: framed(batches, tty, request.timestamps) };
+    },
+
+    attachInput(ref, detachKeys) {
+      const c = store.resolve(ref);
+      if (c.config.OpenStdin !== true) return undefined;
+      const tty = c.config.Tty === true;
+      if (tty) parseDetachKeys(detachKeys || DEFAULT_DETACH_KEYS); // a bad value is this request's 400
+      return (client, onDetach) =>
+        attachInput(client, {
+          id: c.id,
+          bundle: runtime.bundle(c.id),
+          tty,
+          detachKeys,
+          running: () => store.get(c.id)?.state.Running === true,
+          events: lifecycle.events,
+          onDetach,
+        });
     },
 
     async attachOutput(ref, request, signal): Promise<LogStream> {

@@ -194,6 +194,7 @@ export class ContainerRuntime {
         logPath: this.logPath(c.id),
         terminal: c.config.Tty === true,
         stdin: c.config.OpenStdin === true,
+        leaveStdinOpen: c.config.Tty === true || c.config.StdinOnce !== true,
       });
       return { pid: started.pid };
     } catch (err) {

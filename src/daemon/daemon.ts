@@ -10,6 +10,8 @@ import {
   addEventRoutes,
   addContainerRunRoutes,
   addContainerInspectRoutes,
+  addExecRoutes,
+  addContainerResizeRoute,
   addImageRoutes,
   addRegistryRoutes,
   pullRoute,
@@ -55,6 +57,8 @@ import { type SystemFactsInput, systemInfo, systemVersion } from "./system-backe
 import { createVolumeBackend, volumesWithUsage } from "./volume-backend.ts";
 import { createRegistryBackend } from "./registry-backend.ts";
 import { dirSize } from "../volume/index.ts";
+import { ExecService } from "./container-exec.ts";
+import { createContainerResizeBackend } from "./container-resize.ts";
 
 export interface RunningDaemon {
   close(): Promise<void>;
@@ -247,6 +251,20 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
   addContainerInspectRoutes(
     router,
     createContainerInspectBackend({ store: containerStore, images, runtime: containerRuntime, events }),
+  );
+  const execs = new ExecService({
+    store: containerStore,
+    runtime: containerRuntime,
+    runtimeName: options.runtime,
+    execRoot,
+    events,
+    log: log.child({ module: "exec" }),
+  });
+  addExecRoutes(router, execs);
+  lifecycle.events.on("removed", (id: string) => execs.forgetContainer(id));
+  addContainerResizeRoute(
+    router,
+    createContainerResizeBackend(containerStore, (id) => containerRuntime.bundle(id)),
   );
 
   const server = createApiServer(router, log.child({ module: "api" }));

@@ -5,3 +5,4 @@ export * from "./mutex.ts";
 export * from "./decompress-stream.ts";
 export * from "./native.ts";
 export * from "./human-duration.ts";
+export * from "./detach-keys.ts";

@@ -20,6 +20,14 @@ export interface NativeBinding {
   llistxattr(path: string): string[];
   /** syncfs(2) on the filesystem that holds path. */
   syncfs(path: string): void;
+  /** A unix socket connected to path (SOCK_SEQPACKET when `seqpacket`). */
+  unixConnect(path: string, seqpacket: boolean): number;
+  /** A new pseudo-terminal: [master, slave], close-on-exec. */
+  openpty(): [number, number];
+  /** TIOCSWINSZ on a terminal fd. */
+  setWinsize(fd: number, rows: number, cols: number): void;
+  /** fcntl(F_DUPFD_CLOEXEC). */
+  dupCloexec(fd: number): number;
 }
 
 /** File type bits for `mknod`'s mode (from <sys/stat.h>). */

@@ -1,5 +1,6 @@
 // Running containers: start, stop, restart, kill, wait, logs and (output-only) attach
 // (swagger.yaml tag "Container"). Handlers parse the request and call the backend.
+import type { Duplex } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { invalidArgument } from "../../lib/index.ts";
 import type { RequestContext } from "./request-context.ts";
@@ -40,6 +41,11 @@ export interface ContainerRunBackend {
     request: { logs: boolean; stream: boolean; stdout: boolean; stderr: boolean },
     signal: AbortSignal,
   ): Promise<LogStream>;
+  /**
+   * Stdin for an attach with stdin=1 (undefined when the container has no open stdin): checks
+   * the detach keys before the connection is taken over, then feeds the client's bytes in.
+   */
+  attachInput?(ref: string, detachKeys: string): ((client: Duplex, onDetach: () => void) => void) | undefined;
 }
 
 const WAIT_CONDITIONS = ["not-running", "next-exit", "removed"] as const;
@@ -128,10 +134,15 @@ export function addContainerRunRoutes(router: Router, backend: ContainerRunBacke
       },
       abort.signal,
     );
+    const input = ctx.boolQuery("stdin")
+      ? backend.attachInput?.(ctx.param("id"), ctx.query.get("detachKeys") ?? "")
+      : undefined;
     const socket = ctx.hijack(contentType(stream.tty));
     socket.on("close", () => abort.abort());
     socket.on("error", () => abort.abort());
-    socket.resume(); // stdin is not forwarded yet; keep reading so a client's writes never block
+    // Without stdin, keep reading so a client's writes never block.
+    if (input === undefined) socket.resume();
+    else input(socket, () => abort.abort());
     for await (const chunk of stream.chunks) if (!socket.write(chunk)) await onceDrained(socket);
     socket.end();
   });

@@ -14,3 +14,5 @@ export * from "./registry-routes.ts";
 export * from "./build-routes.ts";
 export * from "./container-inspect-routes.ts";
 export * from "./network-routes.ts";
+export * from "./exec-routes.ts";
+export * from "./container-resize-routes.ts";

@@ -5,6 +5,7 @@ import type { Socket } from "node:net";
 import { Duplex } from "node:stream";
 import { invalidArgument } from "../../lib/index.ts";
 import { compareApiVersions } from "../types/index.ts";
+import { readUpgradeBody } from "./upgrade-body.ts";
 
 /** JSON request bodies larger than this are refused (a 100 MB JSON body must not exhaust memory). */
 export const MAX_JSON_BODY = 4 * 1024 * 1024;
@@ -93,7 +94,17 @@ export class RequestContext {
   }
 
   async readJson<T>(limit = MAX_JSON_BODY): Promise<T | undefined> {
-    const { chunks, size, tooLarge } = await readBody(this.req, limit, DISCARD_LIMIT);
+    // Node hands an upgraded request's body to the socket, not to `req` (exec start sends JSON).
+    const length = Number(this.req.headers["content-length"] ?? 0);
+    const { chunks, size, tooLarge } = this.upgradeSocket
+      ? length > limit
+        ? { chunks: [], size: 0, tooLarge: true }
+        : {
+            chunks: [await readUpgradeBody(this.upgradeSocket, length, limit)],
+            size: length,
+            tooLarge: false,
+          }
+      : await readBody(this.req, limit, DISCARD_LIMIT);
     if (tooLarge) throw invalidArgument("BODY_TOO_LARGE", `request body too large: limit is ${limit} bytes`);
     if (size === 0) return undefined;
     try {

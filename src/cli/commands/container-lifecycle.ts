@@ -3,6 +3,7 @@
 import { ApiError } from "../../client/index.ts";
 import { command, type CliContext } from "../cli-context.ts";
 import { parseGoInt } from "../flags.ts";
+import { attachAndWait } from "./attach.ts";
 
 /** Runs `call` for each container, printing what `print` returns, errors on stderr. */
 async function eachContainer(
@@ -33,13 +34,23 @@ export const startCommand = command({
     description: "Start one or more stopped containers",
     aliases: ["berth container start", "berth start"],
     args: { min: 1 },
-    flags: {},
+    flags: {
+      attach: { type: "bool", short: "a", description: "Attach STDOUT/STDERR and forward signals" },
+      "detach-keys": { type: "string", description: "Override the key sequence for detaching a container" },
+      interactive: { type: "bool", short: "i", description: "Attach container's STDIN" },
+    },
   },
-  run: (ctx, _flags, args) =>
-    eachContainer(ctx, args, async (name) => {
-      await ctx.client.call("POST", path(name, "start"));
-      return name;
-    }),
+  run: (ctx, flags, args) =>
+    flags.attach || flags.interactive
+      ? attachAndWait(ctx, args[0] ?? "", {
+          stdin: flags.interactive,
+          start: true,
+          detachKeys: flags["detach-keys"],
+        })
+      : eachContainer(ctx, args, async (name) => {
+          await ctx.client.call("POST", path(name, "start"));
+          return name;
+        }),
 });
 
 const stopFlags = {

@@ -217,7 +217,7 @@ function readLines(path: string): string[] {
 }
 
 /** opts.ParseEnvFile (label files too): "NAME" alone takes its value from this environment, or is dropped. */
-function readEnvFile(path: string): string[] {
+export function readEnvFile(path: string): string[] {
   return readLines(path).flatMap((line) => {
     if (line.includes("=")) return [line];
     const value = process.env[line];
@@ -226,7 +226,7 @@ function readEnvFile(path: string): string[] {
 }
 
 /** opts.ValidateEnv: "NAME" alone takes the value from this environment when it is set. */
-function expandEnv(value: string): string {
+export function expandEnv(value: string): string {
   if (value.includes("=")) return value;
   const env = process.env[value];
   return env === undefined ? value : `${value}=${env}`;

@@ -13,6 +13,8 @@ import { topCommand } from "./top.ts";
 import { buildCommand } from "./build.ts";
 import { builderPruneCommand } from "./builder-prune.ts";
 import { commitCommand } from "./commit.ts";
+import { execCommand } from "./exec.ts";
+import { attachCommand } from "./attach.ts";
 import { logsCommand } from "./logs.ts";
 import { runCommand } from "./run.ts";
 import { containerInspectCommand, inspectCommand } from "./container-inspect.ts";
@@ -46,6 +48,8 @@ import { registryServeCommand } from "./registry-serve.ts";
 import { registryGcCommand } from "./registry-gc.ts";
 
 export const COMMANDS: readonly Command[] = [
+  execCommand,
+  attachCommand,
   pauseCommand,
   topCommand,
   unpauseCommand,

@@ -61,3 +61,11 @@ test("tty, stdin and log size add their flags at the end", () => {
   const argv = conmonArgs({ ...base, terminal: true, stdin: true, logSizeMax: 1024 });
   assert.deepEqual(argv.slice(-4), ["--log-size-max", "1024", "-t", "-i"]);
 });
+
+test("--leave-stdin-open only with an open stdin", () => {
+  assert.deepEqual(conmonArgs({ ...base, stdin: true, leaveStdinOpen: true }).slice(-2), [
+    "-i",
+    "--leave-stdin-open",
+  ]);
+  assert.ok(!conmonArgs({ ...base, stdin: false, leaveStdinOpen: true }).includes("--leave-stdin-open"));
+});

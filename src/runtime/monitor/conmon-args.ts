@@ -20,6 +20,8 @@ export interface ConmonArgsOptions {
   readonly terminal: boolean;
   /** Keep a pipe to the container's stdin, fed through the attach socket. */
   readonly stdin: boolean;
+  /** --leave-stdin-open: an attach client's EOF does not close the container's stdin. */
+  readonly leaveStdinOpen?: boolean;
   /** Bytes after which conmon reopens (truncates) the log; unset means unbounded. */
   readonly logSizeMax?: number;
 }
@@ -68,5 +70,6 @@ export function conmonArgs(o: ConmonArgsOptions): string[] {
   if (o.logSizeMax !== undefined) argv.push("--log-size-max", String(o.logSizeMax));
   if (o.terminal) argv.push("-t");
   if (o.stdin) argv.push("-i");
+  if (o.stdin && o.leaveStdinOpen === true) argv.push("--leave-stdin-open");
   return argv;
 }

@@ -29,6 +29,8 @@ export interface StartContainerOptions {
   readonly logPath: string;
   readonly terminal?: boolean;
   readonly stdin?: boolean;
+  /** Keep stdin open when an attached client goes (TTY or not StdinOnce, as Docker does). */
+  readonly leaveStdinOpen?: boolean;
   readonly logSizeMax?: number;
   /** Deadline for conmon to report the created container. */
   readonly timeoutMs?: number;
@@ -79,6 +81,7 @@ export async function startContainer(options: StartContainerOptions): Promise<St
     logPath: options.logPath,
     terminal: options.terminal ?? false,
     stdin: options.stdin ?? false,
+    ...(options.leaveStdinOpen === true ? { leaveStdinOpen: true } : {}),
     ...(options.logSizeMax === undefined ? {} : { logSizeMax: options.logSizeMax }),
   });
   const offset = await logOffset(paths.runtimeLog);

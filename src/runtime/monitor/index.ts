@@ -13,3 +13,11 @@ export {
 export { execRootLayout, monitorPaths, type ExecRootLayout, type MonitorPaths } from "./paths.ts";
 export { forgetMonitor } from "./forget.ts";
 export { runProbe, probeProcess, type ProbeOptions, type ProbeOutcome } from "./run-probe.ts";
+export { lastRuntimeError, logOffset } from "./runtime-log.ts";
+export {
+  connectAttachSocket,
+  resizeContainerTerminal,
+  ATTACH_STDOUT,
+  ATTACH_STDERR,
+  ATTACH_MAX_PACKET,
+} from "./attach-socket.ts";

@@ -1,0 +1,241 @@
+// Attach with stdin through the real docker CLI 28: `run -i` with piped stdin, `run -it`,
+// `start -ai` and `attach` with the detach keys, driven through real pseudo-terminals
+// (python3's pty module), and resize of the container's pty.
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { makeBusyboxImage } from "../helpers/busybox.ts";
+import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
+
+const BERTH = join(import.meta.dirname, "..", "..", "bin", "berth");
+
+/**
+ * Runs `docker <args>` on a pseudo-terminal of 33x111, types each of `keys` once `expect` (the
+ * entry before it) has shown up on the screen, and returns the screen and the exit code.
+ */
+function onTerminal(
+  daemon: TestDaemon,
+  args: string[],
+  steps: [string, string][],
+): { screen: string; code: number | null } {
+  const script = `
+import os, pty, sys, time, select, fcntl, termios, struct, json
+args, steps = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+pid, fd = pty.fork()
+if pid == 0:
+    fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 33, 111, 0, 0))
+    os.execvp(args[0], args)
+out = b""
+def read_until(token, limit):
+    global out
+    end = time.time() + limit
+    while token.encode() not in out and time.time() < end:
+        r, _, _ = select.select([fd], [], [], 0.1)
+        if r:
+            try:
+                data = os.read(fd, 4096)
+            except OSError:
+                return
+            if not data:
+                return
+            out += data
+for expect, keys in steps:
+    read_until(expect, 15)
+    os.write(fd, keys.encode())
+read_until("\\xff", 15)
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode("utf8", "replace"))
+sys.exit(os.waitstatus_to_exitcode(status))
+`;
+  const argv = args[0] === "berth" ? [process.execPath, BERTH, ...args.slice(1)] : ["docker", ...args];
+  const r = spawnSync("python3", ["-c", script, JSON.stringify(argv), JSON.stringify(steps)], {
+    env: { ...process.env, DOCKER_HOST: daemon.host, DOCKER_CONFIG: join(daemon.dir, "docker-config") },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { screen: r.stdout, code: r.status };
+}
+
+describe("attach with stdin", () => {
+  let daemon: TestDaemon;
+  before(async () => {
+    daemon = await startDaemon();
+    const archive = join(daemon.dir, "busybox.tar");
+    await makeBusyboxImage(archive);
+    assert.equal((await daemon.docker(["load", "-i", archive])).code, 0);
+  });
+  after(async () => {
+    const ids = (await daemon.docker(["ps", "-aq"])).stdout.split(/\s+/).filter(Boolean);
+    if (ids.length > 0) await daemon.docker(["rm", "-f", ...ids]);
+    await daemon.cleanup();
+  });
+
+  it("run -i forwards piped stdin; the output continues after stdin ends", async () => {
+    const r = await daemon.docker(
+      ["run", "--rm", "-i", "busybox", "sh", "-c", "cat; echo after >&2; exit 6"],
+      {
+        input: "one\ntwo\n",
+      },
+    );
+    assert.equal(r.stdout, "one\ntwo\n");
+    assert.equal(r.stderr, "after\n");
+    assert.equal(r.code, 6);
+    const big = "z".repeat(512 * 1024);
+    const wc = await daemon.docker(["run", "--rm", "-i", "busybox", "wc", "-c"], { input: big });
+    assert.equal(wc.stdout.trim(), String(big.length));
+  });
+
+  it("run -it: a shell on a terminal, with the client's size; exit code", () => {
+    const r = onTerminal(
+      daemon,
+      ["run", "--rm", "-it", "busybox", "sh"],
+      [["# ", "stty size; echo hi$((2+3)); exit 4\r"]],
+    );
+    assert.equal(r.code, 4, r.screen);
+    assert.match(r.screen, /\r?\nhi5\r+\n/);
+    assert.match(r.screen, /^33 111\r+$/m);
+  });
+
+  it("attach detaches with ctrl-p ctrl-q (and --detach-keys) and leaves the container running", async () => {
+    const run = await daemon.docker(["run", "-dit", "--name", "tt", "busybox", "sh"]);
+    assert.equal(run.code, 0, run.stderr);
+    const a = onTerminal(
+      daemon,
+      ["attach", "tt"],
+      [
+        ["", "echo mark$((1+1))\r"],
+        ["mark2", "\x10\x11"],
+      ],
+    );
+    // The docker CLI spots the keys itself, says so and exits 1 (as against dockerd).
+    assert.match(a.screen, /mark2/);
+    assert.match(a.screen, /read escape sequence/);
+    assert.match((await daemon.docker(["inspect", "-f", "{{.State.Running}}", "tt"])).stdout, /true/);
+    const b = onTerminal(
+      daemon,
+      ["attach", "--detach-keys", "ctrl-a,x", "tt"],
+      [
+        ["", "echo again\r"],
+        ["again\r", "\x01x"],
+      ],
+    );
+    assert.match(b.screen, /read escape sequence/);
+    assert.match((await daemon.docker(["inspect", "-f", "{{.State.Running}}", "tt"])).stdout, /true/);
+    const c = onTerminal(daemon, ["attach", "tt"], [["", "exit 9\r"]]);
+    assert.equal(c.code, 9, c.screen);
+    const bad = await daemon.request("POST", "/containers/tt/attach?stream=1&stdin=1&detachKeys=ctrl-1");
+    assert.equal(bad.status, 400);
+  });
+
+  it("start -ai reattaches stdin to a stopped container", async () => {
+    const create = await daemon.docker([
+      "create",
+      "-i",
+      "--name",
+      "sai",
+      "busybox",
+      "sh",
+      "-c",
+      "read x; echo got-$x",
+    ]);
+    assert.equal(create.code, 0, create.stderr);
+    const first = await daemon.docker(["start", "-ai", "sai"], { input: "one\n" });
+    assert.equal(first.stdout, "got-one\n");
+    const second = await daemon.docker(["start", "-ai", "sai"], { input: "two\n" });
+    assert.equal(second.stdout, "got-two\n");
+  });
+
+  it("berth run -i/-it, start -ai and attach", async () => {
+    const r = await daemon.berth(["run", "--rm", "-i", "busybox", "sh", "-c", "cat; exit 3"], {
+      input: "piped\n",
+    });
+    assert.equal(r.stdout, "piped\n");
+    assert.equal(r.code, 3);
+    const t = onTerminal(
+      daemon,
+      ["berth", "run", "--rm", "-it", "busybox", "sh"],
+      [["# ", "stty size; exit 5\r"]],
+    );
+    assert.equal(t.code, 5, t.screen);
+    assert.match(t.screen, /^33 111\r+$/m);
+    assert.equal(
+      (await daemon.docker(["create", "-i", "--name", "bsai", "busybox", "sh", "-c", "read x; echo b-$x"]))
+        .code,
+      0,
+    );
+    const s = await daemon.berth(["start", "-ai", "bsai"], { input: "in\n" });
+    assert.equal(s.stdout, "b-in\n");
+    assert.equal((await daemon.docker(["run", "-dit", "--name", "bat", "busybox", "sh"])).code, 0);
+    const a = onTerminal(
+      daemon,
+      ["berth", "attach", "bat"],
+      [
+        ["", "echo x$((3*3))\r"],
+        ["x9", "\x10\x11"],
+      ],
+    );
+    assert.match(a.screen, /x9/);
+    assert.match(a.screen, /read escape sequence/);
+    assert.match((await daemon.docker(["inspect", "-f", "{{.State.Running}}", "bat"])).stdout, /true/);
+  });
+
+  it(
+    "berth run proxies the signals it gets to the container (--sig-proxy)",
+    { timeout: 60_000 },
+    async () => {
+      const child = spawn(
+        process.execPath,
+        [
+          BERTH,
+          "run",
+          "--rm",
+          "busybox",
+          "sh",
+          "-c",
+          "trap 'echo got-term; exit 7' TERM; echo ready; while :; do sleep 0.05; done",
+        ],
+        { env: { ...process.env, DOCKER_HOST: daemon.host }, stdio: ["ignore", "pipe", "pipe"] },
+      );
+      let out = "";
+      const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no output: ${out}`)), 20_000);
+        child.stdout.on("data", (d: Buffer) => {
+          out += d.toString();
+          if (out.includes("ready")) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+      child.kill("SIGTERM");
+      // Fail rather than hang if the signal is lost (seen once under a load average of 10).
+      const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+      try {
+        assert.equal(await exited, 7, out);
+      } finally {
+        clearTimeout(timer);
+      }
+      assert.match(out, /got-term/);
+    },
+  );
+
+  it("resizes the container's pty; refuses bad sizes and stopped containers", async () => {
+    const run = await daemon.docker(["run", "-dit", "--name", "rs", "busybox", "sh"]);
+    assert.equal(run.code, 0);
+    assert.equal((await daemon.request("POST", "/containers/rs/resize?h=40&w=120")).status, 200);
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const size = await daemon.docker(["exec", "rs", "sh", "-c", "stty size < /proc/1/fd/0"]);
+      if (size.stdout.trim() === "40 120") break;
+      assert.ok(Date.now() < deadline, `size is ${size.stdout} ${size.stderr}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    assert.equal((await daemon.request("POST", "/containers/rs/resize?h=-1&w=10")).status, 400);
+    assert.equal((await daemon.request("POST", "/containers/rs/resize?h=10&w=70000")).status, 400);
+    assert.equal((await daemon.docker(["rm", "-f", "rs"])).code, 0);
+    assert.equal((await daemon.docker(["create", "--name", "rs2", "-t", "busybox"])).code, 0);
+    assert.equal((await daemon.request("POST", "/containers/rs2/resize?h=10&w=10")).status, 409);
+  });
+});
