@@ -109,7 +109,7 @@ describe("docker cp", () => {
     ) as { name: string; size: number };
     assert.deepEqual([stat.name, stat.size], ["owned", 1]);
     const ls = await daemon.docker(["cp", "run:/tmp/owned", "-"]);
-    assert.match(ls.stdout.slice(108, 124), /0002322\0000010341/); // uid 1234, gid 4321 in octal
+    assert.match(ls.stdout.slice(108, 124), /^0002322\x000010341\x00$/); // uid 1234, gid 4321 in octal
   });
 
   it("reports missing paths and read-only targets with Docker's statuses", async () => {
