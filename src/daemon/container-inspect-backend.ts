@@ -4,7 +4,9 @@ import type { ContainerInspectBackend } from "../api/server/index.ts";
 import type { ContainerConfig, HostConfig } from "../api/types/index.ts";
 import type { ContainerStore } from "../container/index.ts";
 import type { ImageService } from "../image/index.ts";
+import { archivePath, checkExtractDestination, extractArchive, statPath } from "./container-archive.ts";
 import { commitContainer } from "./container-commit.ts";
+import { ContainerFs } from "./container-fs.ts";
 import type { ContainerRuntime } from "./container-runtime.ts";
 import type { EventLog } from "./event-log.ts";
 
@@ -17,7 +19,38 @@ export interface ContainerInspectDeps {
 
 export function createContainerInspectBackend(deps: ContainerInspectDeps): ContainerInspectBackend {
   const { store, images, runtime, events } = deps;
+  const fs = new ContainerFs(runtime, images);
+  /** Runs `fn` on the container's mounted filesystem, releasing it afterwards. */
+  const withFs = async <T>(
+    ref: string,
+    fn: (c: ReturnType<typeof store.resolve>, m: Awaited<ReturnType<ContainerFs["open"]>>) => Promise<T>,
+  ): Promise<T> => {
+    const c = store.resolve(ref);
+    const mounted = await fs.open(c);
+    try {
+      return await fn(c, mounted);
+    } finally {
+      await mounted.release();
+    }
+  };
   return {
+    statContainerPath: (ref, path) => withFs(ref, (_c, m) => statPath(m, ref, path)),
+    async getContainerArchive(ref, path) {
+      const c = store.resolve(ref);
+      const mounted = await fs.open(c);
+      try {
+        const { stat, tar } = await archivePath(mounted, ref, path);
+        return { stat, tar, done: () => mounted.release() };
+      } catch (err) {
+        await mounted.release();
+        throw err;
+      }
+    },
+    putContainerArchive: (ref, path, options, body) =>
+      withFs(ref, async (c, m) => {
+        const dest = await checkExtractDestination(m, c, ref, path);
+        await extractArchive(m, c, dest, body, options);
+      }),
     async commitContainer(options) {
       const result = await commitContainer(
         {

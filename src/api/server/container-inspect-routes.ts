@@ -2,6 +2,9 @@
 // export, stats, update, port (swagger.yaml tags "Container" and "Image" for /commit).
 // Handlers parse the request and call the backend.
 import type { ContainerConfig } from "../types/index.ts";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { invalidArgument } from "../../lib/index.ts";
 import type { Router } from "./router.ts";
 
 export interface CommitOptions {
@@ -15,8 +18,35 @@ export interface CommitOptions {
   config?: ContainerConfig;
 }
 
+/** swagger ContainerPathStat */
+export interface ContainerPathStat {
+  name: string;
+  size: number;
+  mode: number;
+  mtime: string;
+  linkTarget: string;
+}
+
 export interface ContainerInspectBackend {
   commitContainer(options: CommitOptions): Promise<{ Id: string }>;
+  statContainerPath(ref: string, path: string): Promise<ContainerPathStat>;
+  /** The tar of a path; `done` is called once the tar has been sent or abandoned. */
+  getContainerArchive(
+    ref: string,
+    path: string,
+  ): Promise<{ stat: ContainerPathStat; tar: Readable; done(): Promise<void> }>;
+  putContainerArchive(
+    ref: string,
+    path: string,
+    options: { noOverwriteDirNonDir: boolean; copyUIDGID: boolean },
+    body: Readable,
+  ): Promise<void>;
+}
+
+const STAT_HEADER = "X-Docker-Container-Path-Stat";
+
+function statHeader(stat: ContainerPathStat): string {
+  return Buffer.from(JSON.stringify(stat)).toString("base64");
 }
 
 export function addContainerInspectRoutes(router: Router, backend: ContainerInspectBackend): void {
@@ -34,4 +64,43 @@ export function addContainerInspectRoutes(router: Router, backend: ContainerInsp
     });
     ctx.json(201, result);
   });
+  router.add("HEAD", "/containers/{id}/archive", async (ctx) => {
+    const stat = await backend.statContainerPath(ctx.param("id"), requiredPath(ctx.query));
+    ctx.res.writeHead(200, { [STAT_HEADER]: statHeader(stat), "Content-Type": "application/json" });
+    ctx.res.end();
+  });
+  router.add("GET", "/containers/{id}/archive", async (ctx) => {
+    const result = await backend.getContainerArchive(ctx.param("id"), requiredPath(ctx.query));
+    try {
+      ctx.res.writeHead(200, { [STAT_HEADER]: statHeader(result.stat), "Content-Type": "application/x-tar" });
+      await pipeline(result.tar, ctx.res).catch(() => undefined);
+    } finally {
+      await result.done();
+    }
+  });
+  router.add("PUT", "/containers/{id}/archive", async (ctx) => {
+    try {
+      await backend.putContainerArchive(
+        ctx.param("id"),
+        requiredPath(ctx.query),
+        {
+          noOverwriteDirNonDir: ctx.boolQuery("noOverwriteDirNonDir"),
+          copyUIDGID: ctx.boolQuery("copyUIDGID"),
+        },
+        ctx.req,
+      );
+    } catch (err) {
+      // Refused before or while reading: drop the rest of the upload unread and unstored.
+      ctx.req.resume();
+      throw err;
+    }
+    ctx.res.writeHead(200);
+    ctx.res.end();
+  });
+}
+
+function requiredPath(query: URLSearchParams): string {
+  const path = query.get("path");
+  if (path === null || path === "") throw invalidArgument("INVALID_PATH", "path cannot be empty");
+  return path;
 }
