@@ -15,6 +15,8 @@ import { builderPruneCommand } from "./builder-prune.ts";
 import { commitCommand } from "./commit.ts";
 import { execCommand } from "./exec.ts";
 import { attachCommand } from "./attach.ts";
+import { diffCommand } from "./diff.ts";
+import { exportCommand } from "./export.ts";
 import { logsCommand } from "./logs.ts";
 import { runCommand } from "./run.ts";
 import { containerInspectCommand, inspectCommand } from "./container-inspect.ts";
@@ -94,6 +96,8 @@ export const COMMANDS: readonly Command[] = [
   buildCommand,
   builderPruneCommand,
   commitCommand,
+  diffCommand,
+  exportCommand,
 ];
 
 export { CLIENT_VERSION } from "./version.ts";
