@@ -62,30 +62,11 @@ import {
   parseNormalizedReference,
   sha256Of,
 } from "../oci/index.ts";
+import type { BuildRequest } from "../api/server/index.ts";
 import type { BuildCacheStore } from "./build-cache-store.ts";
 
-export interface BuildOptions {
-  dockerfile: string;
-  tags: string[];
-  buildArgs: Map<string, string>;
-  labels: Record<string, string>;
-  target: string;
-  noCache: boolean;
-  quiet: boolean;
-  forceRm: boolean;
-  networkMode: string;
-  extraHosts: string[];
-  shmSize?: number;
-  ulimits: { Name: string; Soft: number; Hard: number }[];
-  memory?: number;
-  memorySwap?: number;
-  cpuShares?: number;
-  cpuSetCpus?: string;
-  cpuPeriod?: number;
-  cpuQuota?: number;
-  cacheFrom: string[];
-  pull: boolean;
-}
+/** What a build asks for: the route's parsed request (POST /build query parameters). */
+export type BuildOptions = BuildRequest;
 
 export interface BuildMessage {
   stream?: string;

@@ -5,6 +5,7 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { fileBody, type TestDaemon } from "./daemon.ts";
 import { makeDockerArchive } from "./docker-archive.ts";
 import type { BuiltDockerArchive } from "./docker-archive.ts";
 import type { LayerSpec } from "./image-blobs.ts";
@@ -80,4 +81,12 @@ export async function makeBusyboxImage(
     ],
     options.format === undefined ? {} : { format: options.format },
   );
+}
+
+/** Makes busybox:latest in the daemon's temp dir and loads it (the usual test set-up). */
+export async function loadBusybox(daemon: TestDaemon): Promise<void> {
+  const archive = join(daemon.dir, "busybox.tar");
+  await makeBusyboxImage(archive);
+  const load = await daemon.request("POST", "/images/load", fileBody(archive, "application/x-tar"));
+  if (load.status !== 200) throw new Error(`loading busybox: ${load.status} ${load.text()}`);
 }

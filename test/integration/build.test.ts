@@ -15,7 +15,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { makeBusyboxImage } from "../helpers/busybox.ts";
+import { loadBusybox } from "../helpers/busybox.ts";
 import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
 import { validateResponse } from "../helpers/swagger-validator.ts";
 
@@ -28,9 +28,7 @@ describe("docker build (classic builder)", () => {
   before(async () => {
     // A small context limit so the oversized-context case stays fast.
     daemon = await startDaemon({ env: { BERTH_MAX_BUILD_CONTEXT: String(32 * 1024 * 1024) } });
-    const archive = join(daemon.dir, "busybox.tar");
-    await makeBusyboxImage(archive);
-    assert.equal((await daemon.docker(["load", "-i", archive])).code, 0);
+    await loadBusybox(daemon);
     ctxRoot = mkdtempSync(join(daemon.dir, "ctx-"));
   });
   after(async () => {

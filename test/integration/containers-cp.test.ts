@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { makeBusyboxImage } from "../helpers/busybox.ts";
+import { loadBusybox } from "../helpers/busybox.ts";
 import { fileBody, startDaemon, type TestDaemon } from "../helpers/daemon.ts";
 import { type TarMember, writeTar } from "../helpers/tar-writer.ts";
 
@@ -24,9 +24,7 @@ describe("docker cp", () => {
     daemon = await startDaemon();
     outside = join(daemon.dir, "outside");
     mkdirSync(outside);
-    const archive = join(daemon.dir, "busybox.tar");
-    await makeBusyboxImage(archive);
-    assert.equal((await daemon.docker(["load", "-i", archive])).code, 0);
+    await loadBusybox(daemon);
     assert.equal(
       (await daemon.docker(["run", "-d", "--name", "run", "-v", "vol:/data", "busybox", "sleep", "600"]))
         .code,

@@ -6,7 +6,7 @@ import { request } from "node:http";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { makeBusyboxImage } from "../helpers/busybox.ts";
+import { loadBusybox } from "../helpers/busybox.ts";
 import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
 
 function mountsUnder(dir: string): string[] {
@@ -33,9 +33,7 @@ describe("crashes and limits", () => {
   let daemon: TestDaemon;
   before(async () => {
     daemon = await startDaemon();
-    const archive = join(daemon.dir, "busybox.tar");
-    await makeBusyboxImage(archive);
-    assert.equal((await daemon.docker(["load", "-i", archive])).code, 0);
+    await loadBusybox(daemon);
   });
   after(async () => {
     const ids = (await daemon.docker(["ps", "-aq"])).stdout.split(/\s+/).filter(Boolean);

@@ -2,9 +2,8 @@
 // ps (and its health filter), Docker's health_status events, probe timeouts, --no-healthcheck,
 // stopping on exit and resuming after a daemon kill -9.
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { makeBusyboxImage } from "../helpers/busybox.ts";
+import { loadBusybox } from "../helpers/busybox.ts";
 import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
 
 interface HealthJson {
@@ -19,9 +18,7 @@ describe("healthchecks", () => {
   let daemon: TestDaemon;
   before(async () => {
     daemon = await startDaemon();
-    const archive = join(daemon.dir, "busybox.tar");
-    await makeBusyboxImage(archive);
-    assert.equal((await daemon.docker(["load", "-i", archive])).code, 0);
+    await loadBusybox(daemon);
   });
   after(async () => {
     const ids = (await daemon.docker(["ps", "-aq"])).stdout.split(/\s+/).filter(Boolean);

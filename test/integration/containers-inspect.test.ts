@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { makeBusyboxImage } from "../helpers/busybox.ts";
-import { fileBody, startDaemon, type TestDaemon } from "../helpers/daemon.ts";
+import { loadBusybox } from "../helpers/busybox.ts";
+import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
 import { validateResponse } from "../helpers/swagger-validator.ts";
 
 describe("diff, export and stats", () => {
@@ -13,10 +13,7 @@ describe("diff, export and stats", () => {
 
   before(async () => {
     daemon = await startDaemon();
-    const archive = join(daemon.dir, "busybox.tar");
-    await makeBusyboxImage(archive);
-    const load = await daemon.request("POST", "/images/load", fileBody(archive, "application/x-tar"));
-    assert.equal(load.status, 200, load.text());
+    await loadBusybox(daemon);
     const run = await daemon.docker([
       "run",
       "-d",

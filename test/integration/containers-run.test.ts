@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { makeBusyboxImage } from "../helpers/busybox.ts";
+import { loadBusybox } from "../helpers/busybox.ts";
 import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
 import { validateResponse } from "../helpers/swagger-validator.ts";
 
@@ -47,9 +47,7 @@ describe("running containers", () => {
   let daemon: TestDaemon;
   before(async () => {
     daemon = await startDaemon();
-    const archive = join(daemon.dir, "busybox.tar");
-    await makeBusyboxImage(archive);
-    assert.equal((await daemon.docker(["load", "-i", archive])).code, 0);
+    await loadBusybox(daemon);
   });
   after(async () => {
     await daemon.docker([

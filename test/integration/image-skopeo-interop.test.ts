@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { makeBusyboxImage } from "../helpers/busybox.ts";
+import { loadBusybox } from "../helpers/busybox.ts";
 import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
 
 const skopeo = (...args: string[]): string => execFileSync("skopeo", args, { encoding: "utf8" });
@@ -15,9 +15,7 @@ describe("skopeo interoperability", () => {
 
   before(async () => {
     daemon = await startDaemon();
-    const archive = join(daemon.dir, "busybox.tar");
-    await makeBusyboxImage(archive);
-    assert.equal((await daemon.docker(["load", "-i", archive])).code, 0);
+    await loadBusybox(daemon);
     saved = join(daemon.dir, "saved.tar");
     const save = await daemon.docker(["save", "-o", saved, "busybox:latest"]);
     assert.equal(save.code, 0, save.stderr);

@@ -4,9 +4,8 @@
 // with Docker's messages, rm/prune, and a network that survives a daemon restart.
 import assert from "node:assert/strict";
 import { randomBytes, randomInt } from "node:crypto";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { makeBusyboxImage } from "../helpers/busybox.ts";
+import { loadBusybox } from "../helpers/busybox.ts";
 import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
 import { removeTestNetwork } from "../helpers/network-cleanup.ts";
 
@@ -18,9 +17,7 @@ describe("user-defined networks", () => {
 
   before(async () => {
     daemon = await startDaemon();
-    const archive = join(daemon.dir, "busybox.tar");
-    await makeBusyboxImage(archive);
-    assert.equal((await daemon.docker(["load", "-i", archive])).code, 0);
+    await loadBusybox(daemon);
   });
   after(async () => {
     const ids = (await daemon.docker(["ps", "-aq"])).stdout.split(/\s+/).filter(Boolean);

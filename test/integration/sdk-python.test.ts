@@ -1,10 +1,9 @@
 // The docker SDK for Python (Debian's python3-docker) against berthd: what its users do most.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { makeBusyboxImage } from "../helpers/busybox.ts";
-import { fileBody, startDaemon, type TestDaemon } from "../helpers/daemon.ts";
+import { loadBusybox } from "../helpers/busybox.ts";
+import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
 
 /** Runs a Python snippet with Debian's python3 (which has python3-docker); argv[1] is the socket. */
 function python(daemon: TestDaemon, code: string): { status: number | null; stdout: string; stderr: string } {
@@ -15,10 +14,7 @@ describe("docker SDK for Python", () => {
   let daemon: TestDaemon;
   before(async () => {
     daemon = await startDaemon();
-    const archive = join(daemon.dir, "busybox.tar");
-    await makeBusyboxImage(archive);
-    const load = await daemon.request("POST", "/images/load", fileBody(archive, "application/x-tar"));
-    assert.equal(load.status, 200, load.text());
+    await loadBusybox(daemon);
   });
   after(() => daemon?.cleanup());
 

@@ -1,18 +1,15 @@
 // docker system df -v (containers with their writable-layer size, volumes) and system prune
 // (-f, --volumes, -a, --filter) through the real docker CLI, and berth's prompt.
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { makeBusyboxImage } from "../helpers/busybox.ts";
+import { loadBusybox } from "../helpers/busybox.ts";
 import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
 
 describe("system df and prune", () => {
   let daemon: TestDaemon;
   before(async () => {
     daemon = await startDaemon();
-    const archive = join(daemon.dir, "busybox.tar");
-    await makeBusyboxImage(archive);
-    assert.equal((await daemon.docker(["load", "-i", archive])).code, 0);
+    await loadBusybox(daemon);
   });
   after(async () => {
     const ids = (await daemon.docker(["ps", "-aq"])).stdout.split(/\s+/).filter(Boolean);
