@@ -37,6 +37,7 @@ import type { Containers } from "./container-create.ts";
 import { ContainerLifecycle } from "./container-lifecycle.ts";
 import { HealthMonitor } from "./health-monitor.ts";
 import { ContainerMounts } from "./container-mounts.ts";
+import { withMountFilters } from "./container-list-filters.ts";
 import { createContainerRunBackend } from "./container-run-backend.ts";
 import { createContainerInspectBackend } from "./container-inspect-backend.ts";
 import { ContainerRuntime } from "./container-runtime.ts";
@@ -232,7 +233,10 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     const attributes = c ? { image: c.imageName, name: c.name.slice(1) } : {};
     events.publish("container", "die", id, { ...attributes, exitCode: String(exit.exitCode) });
   });
-  addContainerRoutes(router, publishContainerEvents(containerBackend, containerStore, events));
+  addContainerRoutes(
+    router,
+    publishContainerEvents(withMountFilters(containerBackend), containerStore, events),
+  );
   addContainerRunRoutes(router, publishRunEvents(runBackend, containerStore, events));
   const buildBackend = createBuildBackend({
     root,

@@ -172,6 +172,14 @@ describe("container mounts", () => {
     }
     assert.equal(byDest.get("/named")?.Name, "keepme");
     const anonName = byDest.get("/scratch")!.Name!;
+    // ps --filter volume= matches a volume's name or a mount's destination; network= the mode.
+    const ps = async (filter: string): Promise<string> =>
+      (await daemon.docker(["ps", "-a", "--filter", filter, "--format", "{{.Names}}"])).stdout;
+    assert.equal(await ps("volume=keepme"), "anon\n");
+    assert.equal(await ps("volume=/scratch"), "anon\n");
+    assert.equal(await ps("volume=nothing"), "");
+    assert.match(await ps("network=bridge"), /^(.+\n)*anon\n/);
+    assert.equal(await ps("network=none"), "");
     const labels = await daemon.docker(["volume", "inspect", "--format", "{{json .Labels}}", anonName]);
     assert.equal(labels.stdout.trim(), '{"com.docker.volume.anonymous":""}');
     const inUse = await daemon.docker(["volume", "rm", anonName]);

@@ -41,6 +41,8 @@ export const CONTAINER_LIST_FILTERS = [
   "since",
   "exited",
   "health",
+  "volume",
+  "network",
 ] as const;
 const PRUNE_FILTERS = ["until", "label", "label!"] as const;
 
