@@ -35,6 +35,15 @@ export interface ContainerInspectBackend {
     ref: string,
     path: string,
   ): Promise<{ stat: ContainerPathStat; tar: Readable; done(): Promise<void> }>;
+  containerChanges(ref: string): Promise<{ Path: string; Kind: number }[]>;
+  exportContainer(ref: string): Promise<{ tar: Readable; done(): Promise<void> }>;
+  /** One document (stream=false), or one per second to `send` until `signal` aborts. */
+  containerStats(
+    ref: string,
+    options: { stream: boolean; oneShot: boolean },
+    send: (doc: unknown) => void,
+    signal: AbortSignal,
+  ): Promise<void>;
   putContainerArchive(
     ref: string,
     path: string,
@@ -63,6 +72,38 @@ export function addContainerInspectRoutes(router: Router, backend: ContainerInsp
       ...(config !== undefined && config !== null ? { config } : {}),
     });
     ctx.json(201, result);
+  });
+  router.add("GET", "/containers/{id}/changes", async (ctx) => {
+    ctx.json(200, await backend.containerChanges(ctx.param("id")));
+  });
+  router.add("GET", "/containers/{id}/export", async (ctx) => {
+    const result = await backend.exportContainer(ctx.param("id"));
+    try {
+      ctx.res.writeHead(200, { "Content-Type": "application/x-tar" });
+      await pipeline(result.tar, ctx.res).catch(() => undefined);
+    } finally {
+      await result.done();
+    }
+  });
+  router.add("GET", "/containers/{id}/stats", async (ctx) => {
+    const stream = ctx.boolQuery("stream", true);
+    const abort = new AbortController();
+    ctx.res.on("close", () => abort.abort());
+    let started = false;
+    await backend.containerStats(
+      ctx.param("id"),
+      { stream, oneShot: ctx.boolQuery("one-shot") },
+      (doc) => {
+        if (!started) {
+          ctx.res.writeHead(200, { "Content-Type": "application/json" });
+          started = true;
+        }
+        ctx.res.write(`${JSON.stringify(doc)}\n`);
+      },
+      abort.signal,
+    );
+    if (!started) ctx.res.writeHead(200, { "Content-Type": "application/json" });
+    ctx.res.end();
   });
   router.add("HEAD", "/containers/{id}/archive", async (ctx) => {
     const stat = await backend.statContainerPath(ctx.param("id"), requiredPath(ctx.query));

@@ -11,6 +11,8 @@ import {
 } from "./container-lifecycle.ts";
 import { topCommand } from "./top.ts";
 import { commitCommand } from "./commit.ts";
+import { diffCommand } from "./diff.ts";
+import { exportCommand } from "./export.ts";
 import { logsCommand } from "./logs.ts";
 import { runCommand } from "./run.ts";
 import { containerInspectCommand, inspectCommand } from "./container-inspect.ts";
@@ -73,6 +75,8 @@ export const COMMANDS: readonly Command[] = [
   renameCommand,
   rmCommand,
   commitCommand,
+  diffCommand,
+  exportCommand,
 ];
 
 export { CLIENT_VERSION } from "./version.ts";
