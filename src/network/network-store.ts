@@ -51,6 +51,9 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS network_configs (
      container_id TEXT NOT NULL, network_id TEXT NOT NULL, ip TEXT NOT NULL, aliases TEXT NOT NULL,
      PRIMARY KEY (container_id, network_id))`,
+  // `docker ps` looks up every container's endpoints and ports: without these, each lookup scans.
+  "CREATE INDEX IF NOT EXISTS network_endpoints_container ON network_endpoints(container_id)",
+  "CREATE INDEX IF NOT EXISTS network_ports_container ON network_ports(container_id)",
 ];
 
 /** A container's wish to be on a network (create's EndpointsConfig, or connect): used at start. */
