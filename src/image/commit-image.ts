@@ -10,12 +10,12 @@ import { constants as zlib, createGzip } from "node:zlib";
 import {
   hostPlatform,
   MediaType,
-  sha256Of,
   type HistoryEntry,
   type ImageConfig,
   type ImageRunConfig,
 } from "../oci/index.ts";
 import { namesToRefs } from "./archive/names.ts";
+import { recordImage } from "./record-image.ts";
 import type { ImageService, LayerSource } from "./image-service.ts";
 
 export interface CommitImageRequest {
@@ -91,22 +91,7 @@ export async function commitImage(
       rootfs: { type: "layers", diff_ids: layers.map((l) => l.diffId) as ImageConfig["rootfs"]["diff_ids"] },
       history: [...(parentConfig?.history ?? []), history],
     };
-    const configBytes = Buffer.from(JSON.stringify(config));
-    const configDigest = sha256Of(configBytes);
-    await service.content.writeBuffer(configBytes, configDigest);
-    lease.addBlob(configDigest);
-    const manifest = await service.writeManifest(configDigest, layers, lease);
-    await service.commit([
-      {
-        configDigest,
-        config,
-        manifestDigest: manifest.digest,
-        manifestMediaType: manifest.mediaType,
-        layers: records,
-        size,
-        names: namesToRefs(names, configDigest),
-      },
-    ]);
+    const configDigest = await recordImage(service, { config, layers, records, size, names }, lease);
     committed = true;
     return { id: configDigest, ...(diffId !== undefined ? { diffId } : {}) };
   } finally {

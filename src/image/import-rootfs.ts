@@ -1,9 +1,10 @@
 // `docker import`: a root filesystem tarball (plain or gzip) becomes a one-layer image. The
 // upload is stored as the layer blob as it came, unpacked (which yields its diff ID), and given
 // a config built from --change and -m the way Docker builds it.
-import { hostPlatform, sha256Of, type ImageConfig } from "../oci/index.ts";
+import { hostPlatform, type ImageConfig } from "../oci/index.ts";
 import { namesToRefs, type JsonMessageLike } from "./archive/names.ts";
 import { applyChanges } from "./import-changes.ts";
+import { recordImage } from "./record-image.ts";
 import type { ImageService } from "./image-service.ts";
 import { sniffLayerMediaType } from "./layer-media-type.ts";
 
@@ -43,22 +44,7 @@ export async function importRootfs(
       rootfs: { type: "layers", diff_ids: [diffId] },
       history: [{ created: now, created_by: "", comment: request.message || "Imported from -" }],
     };
-    const configBytes = Buffer.from(JSON.stringify(config));
-    const configDigest = sha256Of(configBytes);
-    await service.content.writeBuffer(configBytes, configDigest);
-    lease.addBlob(configDigest);
-    const manifest = await service.writeManifest(configDigest, layers, lease);
-    await service.commit([
-      {
-        configDigest,
-        config,
-        manifestDigest: manifest.digest,
-        manifestMediaType: manifest.mediaType,
-        layers: records,
-        size,
-        names: namesToRefs(names, configDigest),
-      },
-    ]);
+    const configDigest = await recordImage(service, { config, layers, records, size, names }, lease);
     committed = true;
     progress({ status: configDigest });
     return configDigest;
