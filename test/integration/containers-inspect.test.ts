@@ -53,6 +53,10 @@ describe("diff, export and stats", () => {
       "the image's files",
     );
     assert.ok(!names.includes("etc/passwd"), "a deleted file is not exported");
+    const byBerth = join(daemon.dir, "berth-export.tar");
+    const berth = await daemon.berth(["export", "-o", byBerth, id]);
+    assert.equal(berth.code, 0, berth.stderr);
+    assert.ok(execFileSync("tar", ["-tf", byBerth], { encoding: "utf8" }).split("\n").includes("added/f"));
   });
 
   test("docker stats --no-stream shows the container's memory and pids", async () => {
