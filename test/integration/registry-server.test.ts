@@ -19,6 +19,24 @@ async function skopeo(...args: string[]): Promise<{ code: number | null; stdout:
   return runCommand("skopeo", args, { timeoutMs: 60_000 });
 }
 
+/** skopeo copy of a docker-archive to a plain-HTTP registry with the given user:password. */
+function pushArchive(archive: string, dest: string, creds: string): ReturnType<typeof skopeo> {
+  return skopeo(
+    "copy",
+    "--quiet",
+    "--dest-tls-verify=false",
+    "--dest-creds",
+    creds,
+    `docker-archive:${archive}`,
+    dest,
+  );
+}
+
+/** skopeo list-tags of a plain-HTTP repository with the given user:password. */
+function listTags(repo: string, creds: string): ReturnType<typeof skopeo> {
+  return skopeo("list-tags", "--tls-verify=false", "--creds", creds, repo);
+}
+
 interface ErrorBody {
   errors: { code: string; message: string }[];
 }
@@ -621,33 +639,11 @@ describe("berth registry serve with authentication and TLS", () => {
       assert.equal(res.status, 401);
       assert.equal(res.headers.get("www-authenticate"), 'Basic realm="berth-registry"');
       assert.equal(await errorCode(res), "UNAUTHORIZED");
-      const wrong = await skopeo(
-        "copy",
-        "--quiet",
-        "--dest-tls-verify=false",
-        "--dest-creds",
-        "alice:wrong",
-        `docker-archive:${archive}`,
-        `docker://${reg.host}/private/box:1`,
-      );
+      const wrong = await pushArchive(archive, `docker://${reg.host}/private/box:1`, "alice:wrong");
       assert.notEqual(wrong.code, 0);
-      const ok = await skopeo(
-        "copy",
-        "--quiet",
-        "--dest-tls-verify=false",
-        "--dest-creds",
-        "alice:s3cret",
-        `docker-archive:${archive}`,
-        `docker://${reg.host}/private/box:1`,
-      );
+      const ok = await pushArchive(archive, `docker://${reg.host}/private/box:1`, "alice:s3cret");
       assert.equal(ok.code, 0, ok.stderr);
-      const tags = await skopeo(
-        "list-tags",
-        "--tls-verify=false",
-        "--creds",
-        "alice:s3cret",
-        `docker://${reg.host}/private/box`,
-      );
+      const tags = await listTags(`docker://${reg.host}/private/box`, "alice:s3cret");
       assert.deepEqual((JSON.parse(tags.stdout) as { Tags: string[] }).Tags, ["1"]);
       assert.notEqual(
         (await skopeo("list-tags", "--tls-verify=false", `docker://${reg.host}/private/box`)).code,
@@ -688,25 +684,9 @@ describe("berth registry serve with authentication and TLS", () => {
         401,
       );
 
-      const wrong = await skopeo(
-        "copy",
-        "--quiet",
-        "--dest-tls-verify=false",
-        "--dest-creds",
-        "alice:wrong",
-        `docker-archive:${archive}`,
-        `docker://${reg.host}/tok/box:1`,
-      );
+      const wrong = await pushArchive(archive, `docker://${reg.host}/tok/box:1`, "alice:wrong");
       assert.notEqual(wrong.code, 0);
-      const ok = await skopeo(
-        "copy",
-        "--quiet",
-        "--dest-tls-verify=false",
-        "--dest-creds",
-        "alice:s3cret",
-        `docker-archive:${archive}`,
-        `docker://${reg.host}/tok/box:1`,
-      );
+      const ok = await pushArchive(archive, `docker://${reg.host}/tok/box:1`, "alice:s3cret");
       assert.equal(ok.code, 0, ok.stderr);
       const inspect = await skopeo(
         "inspect",
@@ -764,23 +744,9 @@ describe("berth registry serve with authentication and TLS", () => {
         res.headers.get("www-authenticate"),
         `Bearer realm="${issuer.url}/token",service="shared-registry",scope="repository:ext/box:pull"`,
       );
-      const ok = await skopeo(
-        "copy",
-        "--quiet",
-        "--dest-tls-verify=false",
-        "--dest-creds",
-        "alice:s3cret",
-        `docker-archive:${archive}`,
-        `docker://${reg.host}/ext/box:1`,
-      );
+      const ok = await pushArchive(archive, `docker://${reg.host}/ext/box:1`, "alice:s3cret");
       assert.equal(ok.code, 0, ok.stderr);
-      const tags = await skopeo(
-        "list-tags",
-        "--tls-verify=false",
-        "--creds",
-        "alice:s3cret",
-        `docker://${reg.host}/ext/box`,
-      );
+      const tags = await listTags(`docker://${reg.host}/ext/box`, "alice:s3cret");
       assert.deepEqual((JSON.parse(tags.stdout) as { Tags: string[] }).Tags, ["1"]);
       // A token of another issuer (the relying registry's audience, wrong iss) is refused.
       const other = await startRegistry(join(dir, "other-issuer"), [
