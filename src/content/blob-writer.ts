@@ -65,7 +65,8 @@ export class BlobWriter {
     return this.#written;
   }
 
-  write(chunk: Uint8Array): Promise<void> {
+  /** Appends `chunk`, or several chunks in one writev(2) (no copy into one buffer first). */
+  write(chunk: Uint8Array | readonly Uint8Array[]): Promise<void> {
     // Decided at call time: writes issued before commit() are part of the blob, later ones not.
     if (this.#committing !== undefined) {
       return Promise.reject(ingestFailed(this.#label(), new Error("write after commit")));
@@ -129,11 +130,14 @@ export class BlobWriter {
     await this.#fail(ingestFailed(this.#label(), new Error("aborted"))).catch(() => undefined);
   }
 
-  async #write(chunk: Uint8Array): Promise<void> {
+  async #write(chunkOrChunks: Uint8Array | readonly Uint8Array[]): Promise<void> {
     const state = this.#state;
     if (state.kind === "failed") throw state.error;
     if (state.kind === "done") throw ingestFailed(this.#label(), new Error("write after commit"));
-    const total = this.#written + chunk.byteLength;
+    const chunks = chunkOrChunks instanceof Uint8Array ? [chunkOrChunks] : chunkOrChunks;
+    let bytes = 0;
+    for (const c of chunks) bytes += c.byteLength;
+    const total = this.#written + bytes;
     const { size, maxSize, digest } = this.#expected;
     // Stop at the first byte too many: a lying source must not fill the disk.
     if (size !== undefined && total > size) return this.#fail(badSize(digest ?? "blob", size, total));
@@ -141,15 +145,11 @@ export class BlobWriter {
       return this.#fail(blobTooLarge(digest ?? "blob", total, maxSize));
     }
     try {
-      let offset = 0;
-      while (offset < chunk.byteLength) {
-        const { bytesWritten } = await this.#target.file.write(chunk, offset, chunk.byteLength - offset);
-        offset += bytesWritten;
-      }
+      await writeAll(this.#target.file, chunks, bytes);
     } catch (err) {
       return this.#fail(err);
     }
-    this.#hash.update(chunk);
+    for (const c of chunks) this.#hash.update(c);
     this.#written = total;
   }
 
@@ -168,6 +168,32 @@ export class BlobWriter {
   #label(): string {
     return this.#expected.digest ?? "blob";
   }
+}
+
+/** writev until every byte is written (a short write resumes where it stopped). */
+async function writeAll(file: FileHandle, chunks: readonly Uint8Array[], bytes: number): Promise<void> {
+  let rest = chunks;
+  let left = bytes;
+  while (left > 0) {
+    const { bytesWritten } = await file.writev(rest as Uint8Array[]);
+    left -= bytesWritten;
+    if (left === 0) return;
+    rest = dropBytes(rest, bytesWritten);
+  }
+}
+
+function dropBytes(chunks: readonly Uint8Array[], n: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let skip = n;
+  for (const c of chunks) {
+    if (skip >= c.byteLength) {
+      skip -= c.byteLength;
+      continue;
+    }
+    out.push(skip > 0 ? c.subarray(skip) : c);
+    skip = 0;
+  }
+  return out;
 }
 
 /** fsync a directory so a rename or link in it survives a crash. */

@@ -12,6 +12,7 @@ import type { ExpectedBlob } from "../../content/index.ts";
 /** Metadata files larger than this are refused (they are JSON of a few KB in practice). */
 const MAX_METADATA_BYTES = 16 * 1024 * 1024;
 const WRITE_BATCH = 1024 * 1024;
+const MAX_IN_FLIGHT = 4;
 const BLOB_PATH = /^blobs\/sha256\/([a-f0-9]{64})$/;
 
 export interface ArchiveFiles {
@@ -74,16 +75,19 @@ async function storeBlob(
   const writer = await content.openWriter(expected);
   let feed: ReturnType<EarlyUnpacks["start"]>;
   let first = true;
-  // Socket-sized chunks (64 KiB) are gathered into larger writes: one thread-pool round trip
-  // per chunk would otherwise cost more than the copy.
+  // Socket-sized chunks (64 KiB) are gathered into 1 MiB writev calls (one thread-pool round
+  // trip per chunk would cost more than the write). A few batches are in flight at once so the
+  // socket keeps being read meanwhile; the worker following the file only learns of bytes
+  // already written.
   let batch: Buffer[] = [];
   let batched = 0;
-  const flush = async (): Promise<void> => {
-    const bytes = batch.length === 1 ? (batch[0] as Buffer) : Buffer.concat(batch, batched);
+  const inFlight: Promise<void>[] = [];
+  const flush = (): void => {
+    const written = writer.write(batch).then(() => feed?.advance(writer.size));
+    written.catch(() => undefined); // awaited below; the first failure is rethrown there
+    inFlight.push(written);
     batch = [];
     batched = 0;
-    await writer.write(bytes);
-    feed?.advance(writer.size);
   };
   try {
     for await (const chunk of body) {
@@ -92,9 +96,13 @@ async function storeBlob(
       first = false;
       batch.push(chunk); // held until written: a fresh buffer from the socket or gunzip, never reused
       batched += chunk.length;
-      if (batched >= WRITE_BATCH) await flush();
+      if (batched >= WRITE_BATCH) {
+        flush();
+        if (inFlight.length >= MAX_IN_FLIGHT) await inFlight.shift();
+      }
     }
-    if (batched > 0) await flush();
+    if (batched > 0) flush();
+    for (const written of inFlight.splice(0)) await written;
     const blob = await writer.commit();
     feed?.stored(blob.digest);
     return blob;
