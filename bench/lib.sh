@@ -165,6 +165,30 @@ trap bench_cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# bench_own_bridge: berthd gets its own default bridge and a random 10.x/24 (BENCH_BERTHD_ARGS),
+# so a benchmark never touches another daemon's; the bridge and berth's chains for it are
+# removed at exit (after the daemon has stopped). BENCH_EXIT_FIRST may name a command to run
+# before that, while the daemon still answers (e.g. removing a user network).
+bench_own_bridge() {
+  BENCH_BRIDGE=bb$(head -c3 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  BENCH_BERTHD_ARGS="--bridge $BENCH_BRIDGE --bip 10.$((200 + RANDOM % 50)).$((RANDOM % 256)).1/24"
+  trap '${BENCH_EXIT_FIRST:-:} || true; bench_cleanup; bench_remove_bridge' EXIT
+}
+
+bench_remove_bridge() {
+  local p=BERTH_$BENCH_BRIDGE c
+  iptables -t nat -D PREROUTING -m addrtype --dst-type LOCAL -j "$p" 2>/dev/null || true
+  iptables -t nat -D OUTPUT -m addrtype --dst-type LOCAL -j "$p" 2>/dev/null || true
+  iptables -t nat -D POSTROUTING -j "$p-POSTROUTING" 2>/dev/null || true
+  iptables -D FORWARD -j "$p-FORWARD" 2>/dev/null || true
+  for c in "nat $p" "nat $p-POSTROUTING" "filter $p-FORWARD"; do
+    set -- $c
+    iptables -t "$1" -F "$2" 2>/dev/null || true
+    iptables -t "$1" -X "$2" 2>/dev/null || true
+  done
+  ip link del "$BENCH_BRIDGE" 2>/dev/null || true
+}
+
 bench_wait_until() {
   local deadline=$(($(date +%s%N) + ${1%.*} * 1000000000))
   shift

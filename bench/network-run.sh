@@ -12,25 +12,10 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 unset NODE_EXTRA_CA_CERTS
 ROUNDS=${BENCH_ROUNDS:-2}
-BRIDGE=bb$(head -c3 /dev/urandom | od -An -tx1 | tr -d ' \n')
-BENCH_BERTHD_ARGS="--bridge $BRIDGE --bip 10.$((200 + RANDOM % 50)).$((RANDOM % 256)).1/24"
 bench_need hyperfine:hyperfine curl:curl
 [ -x /bin/busybox ] || bench_need busybox:busybox-static
+bench_own_bridge
 bench_mktemp network-run WORK
-remove_network() {
-  local p=BERTH_$BRIDGE
-  iptables -t nat -D PREROUTING -m addrtype --dst-type LOCAL -j "$p" 2>/dev/null || true
-  iptables -t nat -D OUTPUT -m addrtype --dst-type LOCAL -j "$p" 2>/dev/null || true
-  iptables -t nat -D POSTROUTING -j "$p-POSTROUTING" 2>/dev/null || true
-  iptables -D FORWARD -j "$p-FORWARD" 2>/dev/null || true
-  for c in "nat $p" "nat $p-POSTROUTING" "filter $p-FORWARD"; do
-    set -- $c
-    iptables -t "$1" -F "$2" 2>/dev/null || true
-    iptables -t "$1" -X "$2" 2>/dev/null || true
-  done
-  ip link del "$BRIDGE" 2>/dev/null || true
-}
-trap 'bench_cleanup; remove_network' EXIT
 
 "$BENCH_REPO/scripts/make-busybox-rootfs.sh" "$WORK/rootfs" >&2
 tar -C "$WORK/rootfs" --numeric-owner --owner=0 --group=0 -cf "$WORK/rootfs.tar" .
