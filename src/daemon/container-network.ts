@@ -58,7 +58,8 @@ export function networkSettingsOf(
       IPAMConfig: null,
       // Arrays, never null: the swagger (EndpointSettings) types them so.
       Links: [],
-      Aliases: e.endpoint.aliases,
+      // API ≥ 1.45: what the client asked for; DNSNames has the name and short id too.
+      Aliases: e.configuredAliases,
       MacAddress: e.endpoint.mac,
       DriverOpts: null,
       GwPriority: 0,

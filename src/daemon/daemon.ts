@@ -230,7 +230,8 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
   );
   lifecycle.events.on("exit", (id: string, exit: ContainerExit) => {
     const c = containerStore.get(id);
-    const attributes = c ? { image: c.imageName, name: c.name.slice(1) } : {};
+    // Labels too, as Docker's: `docker-compose up` follows its containers' die events by label.
+    const attributes = c ? { ...(c.config.Labels ?? {}), image: c.imageName, name: c.name.slice(1) } : {};
     events.publish("container", "die", id, { ...attributes, exitCode: String(exit.exitCode) });
   });
   addContainerRoutes(

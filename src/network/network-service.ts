@@ -82,6 +82,8 @@ export interface EndpointView {
   network: NetworkRecord;
   endpoint: EndpointRecord;
   prefixLen: number;
+  /** The aliases the client asked for (API ≥ 1.45 `Aliases`); `endpoint.aliases` are all DNS names. */
+  configuredAliases: string[];
 }
 
 /** Candidate default subnets, as Docker's default address pools (172.17–31/16, 192.168/20). */
@@ -482,9 +484,18 @@ export class NetworkService {
   view(id: string): { endpoints: EndpointView[]; ports: PortMapping[]; sandbox: string } {
     const networks = new Map(this.store.networks().map((n) => [n.id, n]));
     const endpoints: EndpointView[] = [];
+    const configs = this.store.configsOf(id);
     for (const e of this.store.endpointsOf(id)) {
       const network = networks.get(e.networkId);
-      if (network) endpoints.push({ network, endpoint: e, prefixLen: parseCidr(network.subnet).prefix });
+      const configuredAliases = configs.find((c) => c.networkId === e.networkId)?.aliases ?? [];
+      if (network) {
+        endpoints.push({
+          network,
+          endpoint: e,
+          prefixLen: parseCidr(network.subnet).prefix,
+          configuredAliases,
+        });
+      }
     }
     const sandbox = netnsPath(this.options.execRoot, id);
     return { endpoints, ports: this.store.ports(id), sandbox: existsSync(sandbox) ? sandbox : "" };
