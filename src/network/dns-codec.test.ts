@@ -31,3 +31,12 @@ test("malformed and response messages are not queries", () => {
   response.writeUInt16BE(0x8100, 2);
   assert.equal(parseQuery(response), undefined);
 });
+
+test("AAAA records carry the 16 address bytes", () => {
+  const q = buildQuery(9, "web", TYPE_AAAA);
+  const parsed = parseQuery(q);
+  assert.ok(parsed);
+  const answer = buildAnswer(q, parsed, ["fd00:1::2"]);
+  assert.equal(answer.length, q.length + 12 + 16);
+  assert.deepEqual(parseAnswers(answer), { rcode: 0, addresses: ["fd00:1::2"] });
+});
