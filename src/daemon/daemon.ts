@@ -60,6 +60,7 @@ import { createRegistryBackend } from "./registry-backend.ts";
 import { dirSize } from "../volume/index.ts";
 import { ExecService } from "./container-exec.ts";
 import { createContainerResizeBackend } from "./container-resize.ts";
+import { loadNetworkConfig } from "./network-config.ts";
 
 export interface RunningDaemon {
   close(): Promise<void>;
@@ -134,6 +135,7 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     bridge: options.bridge,
     bip: options.bip,
     log: log.child({ module: "network" }),
+    addressPools: loadNetworkConfig(options.configFile).addressPools,
   });
   await network.init();
   const containerMounts = new ContainerMounts({

@@ -2,3 +2,4 @@
 export * from "./network-service.ts";
 export type { EndpointRecord, NetworkRecord, PortMapping } from "./network-store.ts";
 export { containerResolvConf } from "./host-resolv.ts";
+export { type AddressPool, parseAddressPools } from "./address-pools.ts";

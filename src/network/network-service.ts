@@ -10,6 +10,7 @@ import { bridgeAddress, enableForwarding, ensureBridge, hostRoutes } from "./bri
 import { Firewall, type FirewallPort } from "./firewall.ts";
 import { EmbeddedDns } from "./dns-server.ts";
 import { containerResolvConf, readHostResolvConf, upstreamNameservers } from "./host-resolv.ts";
+import { type AddressPool, DEFAULT_ADDRESS_POOLS, firstFreeSubnet } from "./address-pools.ts";
 import { allocateAddress } from "./ipam.ts";
 import {
   type Cidr,
@@ -47,6 +48,8 @@ export interface NetworkServiceOptions {
   /** Gateway address/prefix of the default network (daemon --bip), "" to choose a free subnet. */
   bip: string;
   log: Logger;
+  /** daemon.json "default-address-pools"; Docker's defaults when absent. */
+  addressPools?: readonly AddressPool[] | undefined;
 }
 
 export interface AttachRequest {
@@ -86,14 +89,6 @@ export interface EndpointView {
   configuredAliases: string[];
 }
 
-/** Candidate default subnets, as Docker's default address pools (172.17–31/16, 192.168/20). */
-function defaultCandidates(): string[] {
-  const out: string[] = [];
-  for (let b = 17; b <= 31; b++) out.push(`172.${b}.0.0/16`);
-  for (let c = 0; c < 256; c += 16) out.push(`192.168.${c}.0/20`);
-  return out;
-}
-
 export class NetworkService {
   readonly store: NetworkStore;
   readonly firewall: Firewall;
@@ -115,7 +110,7 @@ export class NetworkService {
     const wanted = this.options.bip !== "" ? parseCidr(this.options.bip) : undefined;
     if (wanted === undefined && def === undefined) {
       const existing = await bridgeAddress(this.options.bridge);
-      const subnet = existing ? parseCidr(existing) : await this.freeSubnet();
+      const subnet = existing ? parseCidr(existing) : this.freeSubnet(await this.routeCidrs());
       const gateway = existing ? (existing.split("/")[0] ?? "") : formatIp(subnet.base + 1);
       def = this.insertDefault(formatCidr(subnet), gateway);
     } else if (wanted !== undefined) {
@@ -352,6 +347,8 @@ export class NetworkService {
 
   /** POST /networks/create for bridge networks. */
   async createNetwork(req: CreateNetworkRequest): Promise<NetworkRecord> {
+    // The only wait before the insert: checks and the insert below run without interleaving.
+    const routes = req.subnet ? [] : await this.routeCidrs();
     const all = this.store.networks();
     if (all.some((n) => n.name === req.name)) {
       throw conflict("NETWORK_EXISTS", `network with name ${req.name} already exists`);
@@ -368,7 +365,7 @@ export class NetworkService {
           "Pool overlaps with other one on this address space",
         );
       }
-    } else subnet = await this.freeSubnet();
+    } else subnet = this.freeSubnet(routes);
     let gateway = subnet.base + 1;
     if (req.gateway) {
       const g = parseIp(req.gateway);
@@ -564,16 +561,24 @@ export class NetworkService {
     return record;
   }
 
-  /** The first candidate pool that overlaps no host route and no berth network. */
-  private async freeSubnet(): Promise<Cidr> {
-    const taken: Cidr[] = [
-      ...(await hostRoutes()).filter((r) => !r.startsWith("0.0.0.0/0")).flatMap((r) => tryParseCidr(r) ?? []),
-      ...this.store.networks().map((n) => parseCidr(n.subnet)),
-    ];
-    for (const text of defaultCandidates()) {
-      const c = parseCidr(text);
-      if (!taken.some((t) => t.prefix > 0 && overlaps(t, c))) return c;
-    }
+  /** The host's routes but the default one (the address pools must not overlap them). */
+  private async routeCidrs(): Promise<Cidr[]> {
+    return (await hostRoutes())
+      .filter((r) => !r.startsWith("0.0.0.0/0"))
+      .flatMap((r) => tryParseCidr(r) ?? []);
+  }
+
+  /**
+   * The first subnet of the address pools that overlaps no host route and no berth network.
+   * Synchronous, so a caller that inserts the network right after cannot race another create.
+   */
+  private freeSubnet(routes: readonly Cidr[]): Cidr {
+    const taken: Cidr[] = [...routes, ...this.store.networks().map((n) => parseCidr(n.subnet))];
+    const free = firstFreeSubnet(
+      this.options.addressPools ?? DEFAULT_ADDRESS_POOLS,
+      taken.filter((t) => t.prefix > 0),
+    );
+    if (free) return free;
     throw conflict(
       "NO_FREE_SUBNET",
       "could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network",

@@ -1,0 +1,19 @@
+// Network settings from daemon.json under dockerd's key names:
+//   "default-address-pools": [{"base": "10.10.0.0/16", "size": 24}]   subnets of networks (and
+//   of the default bridge without --bip) created without one
+import { readFileSync } from "node:fs";
+import { type AddressPool, parseAddressPools } from "../network/index.ts";
+
+export interface NetworkConfig {
+  addressPools: AddressPool[] | undefined;
+}
+
+export function loadNetworkConfig(configFile: string): NetworkConfig {
+  let parsed: Record<string, unknown> = {};
+  try {
+    parsed = JSON.parse(readFileSync(configFile, "utf8")) as Record<string, unknown>;
+  } catch {
+    // A missing or broken file is reported by loadDaemonOptions; defaults here.
+  }
+  return { addressPools: parseAddressPools(parsed["default-address-pools"], configFile) };
+}
