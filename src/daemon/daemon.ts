@@ -61,6 +61,7 @@ import { dirSize } from "../volume/index.ts";
 import { ExecService } from "./container-exec.ts";
 import { createContainerResizeBackend } from "./container-resize.ts";
 import { loadNetworkConfig } from "./network-config.ts";
+import { resolveContainerName, runtimeLinks, withLinks } from "./container-links.ts";
 
 export interface RunningDaemon {
   close(): Promise<void>;
@@ -154,6 +155,7 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     runtime: options.runtime,
     images,
     log: log.child({ module: "container" }),
+    links: (c) => runtimeLinks(containerStore, network)(c),
   });
   const containerStore: Containers = new ContainerStore(db);
   images.containersUsing = (imageId) =>
@@ -238,7 +240,11 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
   });
   addContainerRoutes(
     router,
-    publishContainerEvents(withMountFilters(containerBackend), containerStore, events),
+    publishContainerEvents(
+      withLinks(withMountFilters(containerBackend), (ref) => resolveContainerName(containerStore, ref)),
+      containerStore,
+      events,
+    ),
   );
   addContainerRunRoutes(router, publishRunEvents(runBackend, containerStore, events));
   const buildBackend = createBuildBackend({
