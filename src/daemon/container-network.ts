@@ -21,8 +21,17 @@ export function configureNetworks(
     network.findNetwork(mode);
   }
   for (const [name, raw] of Object.entries(endpoints)) {
-    const e = (raw ?? {}) as { IPAMConfig?: { IPv4Address?: string } | null; Aliases?: string[] | null };
-    network.configure(id, name, e.IPAMConfig?.IPv4Address ?? "", e.Aliases ?? []);
+    const e = (raw ?? {}) as {
+      IPAMConfig?: { IPv4Address?: string; IPv6Address?: string } | null;
+      Aliases?: string[] | null;
+    };
+    network.configure(
+      id,
+      name,
+      e.IPAMConfig?.IPv4Address ?? "",
+      e.Aliases ?? [],
+      e.IPAMConfig?.IPv6Address ?? "",
+    );
   }
 }
 
@@ -68,9 +77,9 @@ export function networkSettingsOf(
       Gateway: e.network.gateway,
       IPAddress: e.endpoint.ip,
       IPPrefixLen: e.prefixLen,
-      IPv6Gateway: "",
-      GlobalIPv6Address: "",
-      GlobalIPv6PrefixLen: 0,
+      IPv6Gateway: e.endpoint.ip6 ? e.network.gateway6 : "",
+      GlobalIPv6Address: e.endpoint.ip6,
+      GlobalIPv6PrefixLen: e.endpoint.ip6 ? Number(e.network.subnet6.split("/")[1] ?? 0) : 0,
       DNSNames: e.network.builtin ? [] : e.endpoint.aliases,
     };
   }

@@ -6,7 +6,9 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { conflict, EngineError, invalidArgument, type Logger, notFound } from "../lib/index.ts";
 import type { Db } from "../metadata/index.ts";
-import { bridgeAddress, enableForwarding, ensureBridge, hostRoutes } from "./bridge.ts";
+import { bridgeAddress, enableForwarding, ensureBridge, ensureBridge6, hostRoutes } from "./bridge.ts";
+import { allocateAddress6, ipv6Config } from "./ipv6-network.ts";
+import { contains6, parseIp6, tryParseCidr6 } from "./ipv6.ts";
 import { Firewall, type FirewallPort } from "./firewall.ts";
 import { EmbeddedDns } from "./dns-server.ts";
 import { containerResolvConf, readHostResolvConf, upstreamNameservers } from "./host-resolv.ts";
@@ -79,6 +81,10 @@ export interface CreateNetworkRequest {
   internal: boolean;
   labels: Record<string, string>;
   options: Record<string, string>;
+  /** Dual stack (`--ipv6`), with the IPv6 subnet and gateway if given. */
+  enableIPv6?: boolean | undefined;
+  subnet6?: string | undefined;
+  gateway6?: string | undefined;
 }
 
 export interface EndpointView {
@@ -127,6 +133,7 @@ export class NetworkService {
     await ensureBridge(def.bridge, `${def.gateway}/${parseCidr(def.subnet).prefix}`);
     for (const n of this.store.networks().filter((x) => !x.builtin)) {
       await ensureBridge(n.bridge, `${n.gateway}/${parseCidr(n.subnet).prefix}`);
+      if (n.gateway6) await ensureBridge6(n.bridge, gatewayCidr6(n));
       await this.listenDns(n);
     }
   }
@@ -213,7 +220,8 @@ export class NetworkService {
       for (const [i, network] of wanted.entries()) {
         const cfg = configs.find((c) => c.networkId === network.id);
         const ip = cfg?.ip === "" ? undefined : cfg?.ip;
-        const endpoint = this.lease(network, req.id, `eth${i}`, ip, cfg?.aliases ?? []);
+        const ip6 = cfg?.ip6 ? cfg.ip6 : undefined;
+        const endpoint = this.lease(network, req.id, `eth${i}`, ip, cfg?.aliases ?? [], ip6);
         endpoints.push(endpoint);
         interfaces.push(this.interfaceOf(network, endpoint, i === 0));
       }
@@ -257,18 +265,21 @@ export class NetworkService {
   }
 
   private interfaceOf(network: NetworkRecord, endpoint: EndpointRecord, first: boolean): Interface {
+    const routed = !network.internal && first;
     return {
       ifname: endpoint.ifname,
       hostVeth: endpoint.hostVeth,
       bridge: network.bridge,
       mac: endpoint.mac,
       address: `${endpoint.ip}/${parseCidr(network.subnet).prefix}`,
-      ...(network.internal || !first ? {} : { defaultGateway: network.gateway }),
+      ...(routed ? { defaultGateway: network.gateway } : {}),
+      ...(endpoint.ip6 ? { address6: `${endpoint.ip6}/${prefix6(network)}` } : {}),
+      ...(endpoint.ip6 && routed ? { defaultGateway6: network.gateway6 } : {}),
     };
   }
 
   /** Records a create-time EndpointsConfig entry (`--network N --ip --network-alias`). */
-  configure(containerId: string, networkRef: string, ip: string, aliases: readonly string[]): void {
+  configure(containerId: string, networkRef: string, ip: string, aliases: readonly string[], ip6 = ""): void {
     if (["host", "none", "default"].includes(networkRef) || networkRef.startsWith("container:")) return;
     const network = this.findNetwork(networkRef);
     if (ip !== "") {
@@ -286,7 +297,23 @@ export class NetworkService {
         );
       }
     }
-    this.store.setConfig({ containerId, networkId: network.id, ip, aliases: [...aliases] });
+    if (ip6 !== "") {
+      if (network.builtin) {
+        throw invalidArgument(
+          "USER_SPECIFIED_IP",
+          "user specified IP address is supported on user defined networks only",
+        );
+      }
+      const parsed = parseIp6(ip6);
+      const subnet = tryParseCidr6(network.subnet6);
+      if (parsed === undefined || !subnet || !contains6(subnet, parsed)) {
+        throw invalidArgument(
+          "IP_OUT_OF_RANGE",
+          `no configured subnet or ip-range contain the IP address ${ip6}`,
+        );
+      }
+    }
+    this.store.setConfig({ containerId, networkId: network.id, ip, aliases: [...aliases], ip6 });
   }
 
   /** Forgets a removed container's network wishes. */
@@ -301,6 +328,7 @@ export class NetworkService {
     running: boolean,
     ip: string,
     aliases: readonly string[],
+    ip6 = "",
   ): Promise<void> {
     const network = this.findNetwork(networkRef);
     const name = this.containerName(containerId) ?? containerId;
@@ -311,13 +339,18 @@ export class NetworkService {
         `endpoint with name ${name} already exists in network ${network.name}`,
       );
     }
-    this.configure(containerId, network.id, ip, aliases);
+    this.configure(containerId, network.id, ip, aliases, ip6);
     const path = netnsPath(this.options.execRoot, containerId);
     if (!running || !existsSync(path)) return;
     const index = this.store.endpointsOf(containerId).length;
-    const endpoint = this.lease(network, containerId, `eth${index}`, ip === "" ? undefined : ip, [
-      ...aliases,
-    ]);
+    const endpoint = this.lease(
+      network,
+      containerId,
+      `eth${index}`,
+      ip === "" ? undefined : ip,
+      [...aliases],
+      ip6 === "" ? undefined : ip6,
+    );
     try {
       await addInterface(path, this.interfaceOf(network, endpoint, false));
     } catch (err) {
@@ -380,6 +413,10 @@ export class NetworkService {
         throw invalidArgument("INVALID_IP_RANGE", `no matching subnet for range ${req.ipRange}`);
       }
     }
+    const v6 = ipv6Config(
+      { enable: req.enableIPv6 === true, subnet: req.subnet6, gateway: req.gateway6 },
+      all.map((n) => n.subnet6).filter(Boolean),
+    );
     const id = randomBytes(32).toString("hex");
     const bridge = req.options["com.docker.network.bridge.name"] ?? `br-${id.slice(0, 12)}`;
     if (bridge.length > 15 || !/^[A-Za-z0-9_.-]+$/.test(bridge)) {
@@ -400,10 +437,12 @@ export class NetworkService {
       builtin: false,
       labels: req.labels,
       options: req.options,
+      ...v6,
     };
     this.store.insertNetwork(record);
     try {
       await ensureBridge(bridge, `${record.gateway}/${subnet.prefix}`);
+      if (record.gateway6) await ensureBridge6(bridge, gatewayCidr6(record));
       await this.firewall.applyNetworks(this.firewallNetworks());
       await this.listenDns(record);
     } catch (err) {
@@ -444,7 +483,7 @@ export class NetworkService {
       const ips = this.store
         .endpoints(network.id)
         .filter((e) => e.aliases.some((a) => a.toLowerCase() === name))
-        .map((e) => e.ip);
+        .flatMap((e) => (e.ip6 ? [e.ip, e.ip6] : [e.ip]));
       return ips.length > 0 ? ips : undefined;
     });
   }
@@ -504,6 +543,7 @@ export class NetworkService {
     ifname: string,
     requested?: string,
     aliases: string[] = [],
+    requested6?: string,
   ): EndpointRecord {
     const subnet = parseCidr(network.subnet);
     const range = network.ipRange ? parseCidr(network.ipRange) : undefined;
@@ -515,6 +555,14 @@ export class NetworkService {
       this.lastAllocated.get(network.id),
     );
     this.lastAllocated.set(network.id, ip);
+    const ip6 = network.subnet6
+      ? allocateAddress6(
+          network.subnet6,
+          network.gateway6,
+          new Set(this.store.endpoints(network.id).map((e) => e.ip6)),
+          requested6,
+        )
+      : "";
     const endpoint: EndpointRecord = {
       networkId: network.id,
       containerId,
@@ -523,6 +571,7 @@ export class NetworkService {
       mac: macFor(ip),
       ifname,
       hostVeth: `veth${containerId.slice(0, 7)}${network.id.slice(0, 4)}`,
+      ip6,
       // DNS names on user networks: the container's name, its aliases and its short id.
       aliases: network.builtin
         ? aliases
@@ -556,6 +605,8 @@ export class NetworkService {
         "com.docker.network.bridge.name": this.options.bridge,
         "com.docker.network.driver.mtu": "1500",
       },
+      subnet6: "",
+      gateway6: "",
     };
     this.store.insertNetwork(record);
     return record;
@@ -595,4 +646,13 @@ export function isNetnsMounted(path: string): boolean {
   return readFileSync("/proc/self/mountinfo", "utf8")
     .split("\n")
     .some((l) => l.split(" ")[4] === path);
+}
+
+function prefix6(network: NetworkRecord): number {
+  return tryParseCidr6(network.subnet6)?.prefix ?? 64;
+}
+
+/** "fd00::1/64": the bridge's IPv6 address. */
+function gatewayCidr6(network: NetworkRecord): string {
+  return `${network.gateway6}/${prefix6(network)}`;
 }
