@@ -25,6 +25,10 @@ services:
       - site:/www
     ports:
       - "127.0.0.1::80"
+    # compose sends "StartPeriod": null for the durations it is not given.
+    healthcheck:
+      test: ["CMD-SHELL", "pidof httpd >/dev/null"]
+      interval: 1s
   client:
     image: busybox:latest
     pull_policy: never
@@ -122,10 +126,21 @@ describe("docker-compose 1.29", { skip: !existsSync(COMPOSE) && "docker-compose 
 
   it("ps lists both services up with the published port", async () => {
     const ps = await ok(["ps"]);
-    assert.match(ps.stdout, new RegExp(`${project}_web_1 .* Up +127\\.0\\.0\\.1:\\d+->80/tcp`));
+    assert.match(ps.stdout, new RegExp(`${project}_web_1 .* Up( \\(\\w+\\))? +127\\.0\\.0\\.1:\\d+->80/tcp`));
     assert.match(ps.stdout, new RegExp(`${project}_client_1 .* Up`));
     const ids = (await ok(["ps", "-q"])).stdout.split("\n").filter(Boolean);
     assert.equal(ids.length, 2);
+    // The healthcheck compose configured runs: web turns healthy.
+    const deadline = Date.now() + 20_000;
+    let health = "";
+    while (Date.now() < deadline && health !== "healthy") {
+      health = (
+        await daemon.docker(["inspect", "-f", "{{.State.Health.Status}}", `${project}_web_1`])
+      ).stdout.trim();
+      if (health !== "healthy") await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    assert.equal(health, "healthy");
+    assert.match((await ok(["ps"])).stdout, new RegExp(`${project}_web_1 .* Up \\(healthy\\)`));
   });
 
   it("exec writes into the volume; httpd serves it on the published port and to the client by name", async () => {
