@@ -75,6 +75,28 @@ export function buildAnswer(
   return Buffer.concat([header, question, ...answers]);
 }
 
+/** RFC 1035 §4.2.1: UDP messages are limited to 512 bytes (we do not read EDNS0 sizes). */
+export const UDP_MESSAGE_LIMIT = 512;
+
+/**
+ * An answer that fits `limit` bytes: as many records as fit, with the TC bit set when some were
+ * left out (RFC 2181 §9), so the client asks again over TCP and gets them all.
+ */
+export function buildAnswerWithin(
+  query: Buffer,
+  q: DnsQuestion,
+  addresses: readonly string[],
+  limit: number,
+): Buffer {
+  const full = buildAnswer(query, q, addresses);
+  if (full.length <= limit) return full;
+  let n = addresses.length;
+  let out = full;
+  while (n > 0 && out.length > limit) out = buildAnswer(query, q, addresses.slice(0, --n));
+  out.writeUInt16BE(out.readUInt16BE(2) | 0x0200, 2);
+  return out;
+}
+
 /** A query for `name` (tests, and forwarding checks). */
 export function buildQuery(id: number, name: string, type = TYPE_A): Buffer {
   const parts = name

@@ -6,8 +6,16 @@
 // memory; everything else is forwarded to the host's resolvers and the answer relayed.
 import { createSocket, type Socket } from "node:dgram";
 import { connect, createServer, type Server, type Socket as TcpSocket } from "node:net";
-import { buildAnswer, parseQuery, RCODE_NXDOMAIN, TYPE_A, TYPE_AAAA } from "./dns-codec.ts";
-import { DnsStreamDecoder, frameDnsMessage } from "./dns-tcp-framing.ts";
+import {
+  buildAnswer,
+  buildAnswerWithin,
+  parseQuery,
+  RCODE_NXDOMAIN,
+  TYPE_A,
+  TYPE_AAAA,
+  UDP_MESSAGE_LIMIT,
+} from "./dns-codec.ts";
+import { DnsStreamDecoder, frameDnsMessage, MAX_TCP_MESSAGE } from "./dns-tcp-framing.ts";
 
 export type DnsLookup = (name: string) => string[] | undefined;
 
@@ -30,7 +38,13 @@ export class EmbeddedDns {
     if (this.listeners.has(address)) return;
     const udp = createSocket("udp4");
     udp.on("message", (msg, rinfo) =>
-      this.answer(msg, lookup, (reply) => udp.send(reply, rinfo.port, rinfo.address), forwardUdp),
+      this.answer(
+        msg,
+        lookup,
+        (reply) => udp.send(reply, rinfo.port, rinfo.address),
+        forwardUdp,
+        UDP_MESSAGE_LIMIT,
+      ),
     );
     udp.on("error", () => undefined);
     await new Promise<void>((resolve, reject) => {
@@ -81,6 +95,7 @@ export class EmbeddedDns {
             if (framed && conn.writable) conn.write(framed);
           },
           forwardTcp,
+          MAX_TCP_MESSAGE,
         );
       }
     });
@@ -91,6 +106,7 @@ export class EmbeddedDns {
     lookup: DnsLookup,
     reply: (m: Buffer) => void,
     forward: (msg: Buffer, upstream: string, reply: (m: Buffer) => void) => void,
+    limit: number,
   ): void {
     const q = parseQuery(msg);
     if (!q) return;
@@ -100,7 +116,7 @@ export class EmbeddedDns {
       const wanted = local.filter((ip) =>
         q.type === TYPE_AAAA ? ip.includes(":") : q.type === TYPE_A && !ip.includes(":"),
       );
-      reply(buildAnswer(msg, q, wanted));
+      reply(buildAnswerWithin(msg, q, wanted, limit));
       return;
     }
     if (!q.name.includes(".") && (q.type === TYPE_A || q.type === TYPE_AAAA)) {
