@@ -63,8 +63,13 @@ export function networkSettingsOf(
   const networks: Record<string, unknown> = {};
   const first = view?.endpoints[0];
   for (const e of view?.endpoints ?? []) {
+    const ipam = {
+      ...(e.configuredIp ? { IPv4Address: e.configuredIp } : {}),
+      ...(e.configuredIp6 ? { IPv6Address: e.configuredIp6 } : {}),
+    };
     networks[e.network.name] = {
-      IPAMConfig: null,
+      // The static addresses asked for (`--ip`, `--ip6`), as dockerd shows them.
+      IPAMConfig: Object.keys(ipam).length > 0 ? ipam : null,
       // Arrays, never null: the swagger (EndpointSettings) types them so.
       Links: [],
       // API ≥ 1.45: what the client asked for; DNSNames has the name and short id too.

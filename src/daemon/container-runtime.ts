@@ -145,7 +145,15 @@ export class ContainerRuntime {
       writeFileSync(join(dir, "hostname"), `${hostname}\n`);
       writeFileSync(
         join(dir, "hosts"),
-        hostsFile(hostname, [...(c.hostConfig.ExtraHosts ?? []), ...links.hosts], net?.hostsAddress),
+        hostsFile(
+          hostname,
+          [
+            ...(c.hostConfig.ExtraHosts ?? []),
+            ...links.hosts,
+            ...(net?.hostsAddress6 ? [`${hostname}:${net.hostsAddress6}`] : []),
+          ],
+          net?.hostsAddress,
+        ),
       );
       writeFileSync(join(dir, "resolv.conf"), net?.resolvConf ?? readHostResolvConf());
       const prepared = this.options.mounts
@@ -210,7 +218,9 @@ export class ContainerRuntime {
   private async attachNetwork(
     c: RunnableContainer,
     hostname: string,
-  ): Promise<{ namespace: string; hostsAddress?: string; resolvConf: string } | undefined> {
+  ): Promise<
+    { namespace: string; hostsAddress?: string; hostsAddress6?: string; resolvConf: string } | undefined
+  > {
     const network = this.options.network;
     if (!network) return undefined;
     const mode = c.hostConfig.NetworkMode ?? "";

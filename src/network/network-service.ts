@@ -70,6 +70,8 @@ export interface Attachment {
   namespace: string;
   /** The address to map the hostname to in /etc/hosts (none: 127.0.1.1 as before). */
   hostsAddress?: string;
+  /** Dual-stack networks: the IPv6 address mapped to the hostname too. */
+  hostsAddress6?: string;
   resolvConf: string;
 }
 
@@ -93,6 +95,9 @@ export interface EndpointView {
   prefixLen: number;
   /** The aliases the client asked for (API ≥ 1.45 `Aliases`); `endpoint.aliases` are all DNS names. */
   configuredAliases: string[];
+  /** Static addresses asked for (`--ip`, `--ip6`), "" for none: inspect's IPAMConfig. */
+  configuredIp: string;
+  configuredIp6: string;
 }
 
 export class NetworkService {
@@ -260,6 +265,7 @@ export class NetworkService {
     return {
       namespace: path,
       hostsAddress: endpoints[0]?.ip ?? "",
+      ...(endpoints[0]?.ip6 ? { hostsAddress6: endpoints[0].ip6 } : {}),
       resolvConf: containerResolvConf(hostResolv, dnsServer),
     };
   }
@@ -523,13 +529,18 @@ export class NetworkService {
     const configs = this.store.configsOf(id);
     for (const e of this.store.endpointsOf(id)) {
       const network = networks.get(e.networkId);
-      const configuredAliases = configs.find((c) => c.networkId === e.networkId)?.aliases ?? [];
+      const config = configs.find((c) => c.networkId === e.networkId);
+      const configuredAliases = config?.aliases ?? [];
+      const configuredIp = config?.ip ?? "";
+      const configuredIp6 = config?.ip6 ?? "";
       if (network) {
         endpoints.push({
           network,
           endpoint: e,
           prefixLen: parseCidr(network.subnet).prefix,
           configuredAliases,
+          configuredIp,
+          configuredIp6,
         });
       }
     }

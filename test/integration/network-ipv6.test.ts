@@ -104,6 +104,7 @@ describe("IPv6 dual-stack networks", () => {
         "nslookup -type=aaaa web6 | grep -A1 '^Name:' | grep -o 'fd[0-9a-f:]*'",
         "wget -qO- http://web6/index.html",
         "ping6 -c1 -W2 web6 >/dev/null && echo ping6-ok",
+        `grep -c "^${p6}::99\\s$(hostname)$" /etc/hosts`,
       ].join("; "),
     ]);
     assert.equal(client.code, 0, client.stderr);
@@ -113,7 +114,28 @@ describe("IPv6 dual-stack networks", () => {
       `${p6}::2`,
       "over-ipv6",
       "ping6-ok",
+      "1",
     ]);
+
+    const fixed = await daemon.docker([
+      "run",
+      "-d",
+      "--network",
+      "dual",
+      "--ip6",
+      `${p6}::77`,
+      "busybox",
+      "sleep",
+      "60",
+    ]);
+    assert.equal(fixed.code, 0, fixed.stderr);
+    const ipam = await daemon.docker([
+      "inspect",
+      "-f",
+      "{{json .NetworkSettings.Networks.dual.IPAMConfig}}",
+      fixed.stdout.trim(),
+    ]);
+    assert.equal(ipam.stdout.trim(), `{"IPv6Address":"${p6}::77"}`);
 
     // From the host, over the bridge's IPv6 address.
     const res = await fetch(`http://[${p6}::2]/index.html`);
