@@ -136,7 +136,7 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     bridge: options.bridge,
     bip: options.bip,
     log: log.child({ module: "network" }),
-    addressPools: loadNetworkConfig(options.configFile).addressPools,
+    ...loadNetworkConfig(options.configFile),
   });
   await network.init();
   const containerMounts = new ContainerMounts({

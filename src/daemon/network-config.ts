@@ -2,10 +2,16 @@
 //   "default-address-pools": [{"base": "10.10.0.0/16", "size": 24}]   subnets of networks (and
 //   of the default bridge without --bip) created without one
 import { readFileSync } from "node:fs";
-import { type AddressPool, parseAddressPools } from "../network/index.ts";
+import {
+  type AddressPool,
+  type AddressPool6,
+  parseAddressPools,
+  parseAddressPools6,
+} from "../network/index.ts";
 
 export interface NetworkConfig {
   addressPools: AddressPool[] | undefined;
+  addressPools6: AddressPool6[];
 }
 
 export function loadNetworkConfig(configFile: string): NetworkConfig {
@@ -15,5 +21,9 @@ export function loadNetworkConfig(configFile: string): NetworkConfig {
   } catch {
     // A missing or broken file is reported by loadDaemonOptions; defaults here.
   }
-  return { addressPools: parseAddressPools(parsed["default-address-pools"], configFile) };
+  const pools = parsed["default-address-pools"];
+  return {
+    addressPools: parseAddressPools(pools, configFile),
+    addressPools6: parseAddressPools6(pools, configFile),
+  };
 }

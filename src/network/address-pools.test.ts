@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DEFAULT_ADDRESS_POOLS, firstFreeSubnet, parseAddressPools } from "./address-pools.ts";
+import {
+  DEFAULT_ADDRESS_POOLS,
+  firstFreeSubnet,
+  firstFreeSubnet6,
+  parseAddressPools,
+  parseAddressPools6,
+} from "./address-pools.ts";
+import { formatCidr6, tryParseCidr6 } from "./ipv6.ts";
 import { type Cidr, formatCidr, parseCidr } from "./ipv4.ts";
 
 const cidr = (t: string): Cidr => {
@@ -66,5 +73,38 @@ describe("default-address-pools", () => {
       )?.map((p) => p.size),
       [24],
     );
+  });
+});
+
+describe("IPv6 default-address-pools", () => {
+  it("parses the IPv6 entries only, checking them", () => {
+    const value = [
+      { base: "10.1.0.0/16", size: 24 },
+      { base: "fd00:abcd::/48", size: 64 },
+    ];
+    const pools = parseAddressPools6(value, "x");
+    assert.equal(pools.length, 1);
+    assert.equal(pools[0]?.size, 64);
+    assert.throws(() => parseAddressPools6([{ base: "fd00:zz::/48", size: 64 }], "x"), /invalid base pool/);
+    assert.throws(() => parseAddressPools6([{ base: "fd00::/48", size: 40 }], "x"), /invalid pool size 40/);
+  });
+
+  it("takes the first free /size subnet", () => {
+    const pools = parseAddressPools6([{ base: "fd00:abcd::/48", size: 64 }], "x");
+    const pick = (taken: string[]): string | undefined => {
+      const c = firstFreeSubnet6(
+        pools,
+        taken.map((t) => {
+          const p = tryParseCidr6(t);
+          assert.ok(p);
+          return { base: p.base, prefix: p.prefix };
+        }),
+      );
+      return c && formatCidr6(c);
+    };
+    assert.equal(pick([]), "fd00:abcd::/64");
+    assert.equal(pick(["fd00:abcd::/64"]), "fd00:abcd:0:1::/64");
+    assert.equal(pick(["fd00:abcd::/56"]), "fd00:abcd:0:100::/64");
+    assert.equal(pick(["fd00::/16"]), undefined);
   });
 });

@@ -4,6 +4,7 @@
 // container addresses handed out in order after the gateway, as IPv4 leases are.
 import { randomBytes } from "node:crypto";
 import { EngineError, invalidArgument } from "../lib/index.ts";
+import { type AddressPool6, firstFreeSubnet6 } from "./address-pools.ts";
 import { type Cidr6, contains6, formatCidr6, formatIp6, overlaps6, parseIp6, tryParseCidr6 } from "./ipv6.ts";
 
 export interface Ipv6Request {
@@ -17,6 +18,7 @@ export function ipv6Config(
   req: Ipv6Request,
   existing: readonly string[],
   random: () => Buffer = () => randomBytes(5),
+  pools: readonly AddressPool6[] = [],
 ): { subnet6: string; gateway6: string } {
   if (!req.enable) {
     if (req.subnet) {
@@ -43,6 +45,17 @@ export function ipv6Config(
         "Pool overlaps with other one on this address space",
       );
     }
+  } else if (pools.length > 0) {
+    // daemon.json's IPv6 pools, when there are any, as dockerd.
+    const free = firstFreeSubnet6(pools, taken);
+    if (!free) {
+      throw new EngineError(
+        "conflict",
+        "NO_FREE_SUBNET",
+        "could not find an available, non-overlapping IPv6 address pool among the defaults to assign to the network",
+      );
+    }
+    subnet = free;
   } else {
     let found: Cidr6 | undefined;
     for (let i = 0; i < 8 && !found; i++) {

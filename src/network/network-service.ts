@@ -12,7 +12,12 @@ import { contains6, parseIp6, tryParseCidr6 } from "./ipv6.ts";
 import { Firewall, type FirewallPort } from "./firewall.ts";
 import { EmbeddedDns } from "./dns-server.ts";
 import { containerResolvConf, readHostResolvConf, upstreamNameservers } from "./host-resolv.ts";
-import { type AddressPool, DEFAULT_ADDRESS_POOLS, firstFreeSubnet } from "./address-pools.ts";
+import {
+  type AddressPool,
+  type AddressPool6,
+  DEFAULT_ADDRESS_POOLS,
+  firstFreeSubnet,
+} from "./address-pools.ts";
 import { allocateAddress } from "./ipam.ts";
 import {
   type Cidr,
@@ -52,6 +57,8 @@ export interface NetworkServiceOptions {
   log: Logger;
   /** daemon.json "default-address-pools"; Docker's defaults when absent. */
   addressPools?: readonly AddressPool[] | undefined;
+  /** Its IPv6 entries: subnets of `--ipv6` networks without one (else a random ULA /64). */
+  addressPools6?: readonly AddressPool6[] | undefined;
 }
 
 export interface AttachRequest {
@@ -422,6 +429,8 @@ export class NetworkService {
     const v6 = ipv6Config(
       { enable: req.enableIPv6 === true, subnet: req.subnet6, gateway: req.gateway6 },
       all.map((n) => n.subnet6).filter(Boolean),
+      undefined,
+      this.options.addressPools6 ?? [],
     );
     const id = randomBytes(32).toString("hex");
     const bridge = req.options["com.docker.network.bridge.name"] ?? `br-${id.slice(0, 12)}`;

@@ -13,13 +13,19 @@ describe("default-address-pools", () => {
   let daemon: TestDaemon;
   const bridge = `bp${randomBytes(4).toString("hex")}`;
   const p = `10.${randomInt(200, 250)}.${randomInt(0, 256)}`;
-  const names = ["pa", "pb", "pc", "pd", "pe"];
+  const p6 = `fd00:${randomInt(1, 0xffff).toString(16)}:${randomInt(1, 0xffff).toString(16)}`;
+  const names = ["pa", "pb", "pc", "pd", "pe", "p6"];
   const bridges = names.map((n) => `${bridge.slice(0, 10)}${n}`);
 
   before(async () => {
     daemon = await startDaemon({
       args: ["--bridge", bridge],
-      config: { "default-address-pools": [{ base: `${p}.0/24`, size: 26 }] },
+      config: {
+        "default-address-pools": [
+          { base: `${p}.0/24`, size: 26 },
+          { base: `${p6}::/48`, size: 64 },
+        ],
+      },
     });
   });
   after(async () => {
@@ -76,10 +82,20 @@ describe("default-address-pools", () => {
     assert.equal(await subnetOf("pe"), `${p}.64/26 ${p}.65`);
   });
 
+  it("gives --ipv6 networks without an IPv6 subnet one from the IPv6 pool", async () => {
+    assert.equal((await daemon.docker(["network", "rm", "pe"])).code, 0);
+    assert.equal((await create("p6", "--ipv6")).code, 0);
+    const cfg = await daemon.docker(["network", "inspect", "-f", "{{json .IPAM.Config}}", "p6"]);
+    assert.equal(
+      cfg.stdout.trim(),
+      `[{"Subnet":"${p}.64/26","Gateway":"${p}.65"},{"Subnet":"${p6}::/64","Gateway":"${p6}::1"}]`,
+    );
+  });
+
   it("keeps the subnets across a restart", async () => {
     await daemon.restart();
     assert.equal(await subnetOf("bridge"), `${p}.0/26 ${p}.1`);
-    assert.equal(await subnetOf("pe"), `${p}.64/26 ${p}.65`);
+    assert.equal(await subnetOf("p6"), `${p}.64/26 ${p}.65${p6}::/64 ${p6}::1`);
   });
 
   it("refuses to start with a bad pool, naming it", async () => {
