@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(busybox-static python3 make g++ tar gzip util-linux procps runc conmon skopeo docker-registry apache2-utils openssl curl python3-docker iproute2 iptables)
+PACKAGES=(busybox-static python3 make g++ tar gzip util-linux procps runc conmon skopeo docker-registry apache2-utils openssl curl python3-docker iproute2 iptables docker-compose)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

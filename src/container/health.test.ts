@@ -44,6 +44,8 @@ describe("healthcheck", () => {
       /Interval in Healthcheck cannot be less than 1ms/,
     );
     assert.throws(() => validateHealthcheck({ Retries: -1 }), /Retries in Healthcheck cannot be negative/);
+    // docker-compose 1.29 sends null for durations it has no value for: unset, as in Go.
+    validateHealthcheck(JSON.parse('{"Test":["CMD","true"],"StartPeriod":null}') as { StartPeriod?: number });
     validateHealthcheck({ Interval: 0, Timeout: 1_000_000 });
   });
 

@@ -83,7 +83,8 @@ export function probePlan(h: HealthcheckConfig | undefined, shell?: string[] | n
 export function validateHealthcheck(h: HealthcheckConfig | undefined): void {
   if (!h) return;
   const check = (value: number | undefined, field: string): void => {
-    if (value !== undefined && value !== 0 && value < MINIMUM_NS)
+    // JSON null (docker-compose 1.29 sends "StartPeriod": null) counts as unset, as in Go.
+    if (typeof value === "number" && value !== 0 && value < MINIMUM_NS)
       throw invalidArgument("INVALID_HEALTHCHECK", `${field} in Healthcheck cannot be less than 1ms`);
   };
   check(h.Interval, "Interval");

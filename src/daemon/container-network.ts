@@ -21,8 +21,17 @@ export function configureNetworks(
     network.findNetwork(mode);
   }
   for (const [name, raw] of Object.entries(endpoints)) {
-    const e = (raw ?? {}) as { IPAMConfig?: { IPv4Address?: string } | null; Aliases?: string[] | null };
-    network.configure(id, name, e.IPAMConfig?.IPv4Address ?? "", e.Aliases ?? []);
+    const e = (raw ?? {}) as {
+      IPAMConfig?: { IPv4Address?: string; IPv6Address?: string } | null;
+      Aliases?: string[] | null;
+    };
+    network.configure(
+      id,
+      name,
+      e.IPAMConfig?.IPv4Address ?? "",
+      e.Aliases ?? [],
+      e.IPAMConfig?.IPv6Address ?? "",
+    );
   }
 }
 
@@ -54,11 +63,17 @@ export function networkSettingsOf(
   const networks: Record<string, unknown> = {};
   const first = view?.endpoints[0];
   for (const e of view?.endpoints ?? []) {
+    const ipam = {
+      ...(e.configuredIp ? { IPv4Address: e.configuredIp } : {}),
+      ...(e.configuredIp6 ? { IPv6Address: e.configuredIp6 } : {}),
+    };
     networks[e.network.name] = {
-      IPAMConfig: null,
+      // The static addresses asked for (`--ip`, `--ip6`), as dockerd shows them.
+      IPAMConfig: Object.keys(ipam).length > 0 ? ipam : null,
       // Arrays, never null: the swagger (EndpointSettings) types them so.
       Links: [],
-      Aliases: e.endpoint.aliases,
+      // API ≥ 1.45: what the client asked for; DNSNames has the name and short id too.
+      Aliases: e.configuredAliases,
       MacAddress: e.endpoint.mac,
       DriverOpts: null,
       GwPriority: 0,
@@ -67,9 +82,9 @@ export function networkSettingsOf(
       Gateway: e.network.gateway,
       IPAddress: e.endpoint.ip,
       IPPrefixLen: e.prefixLen,
-      IPv6Gateway: "",
-      GlobalIPv6Address: "",
-      GlobalIPv6PrefixLen: 0,
+      IPv6Gateway: e.endpoint.ip6 ? e.network.gateway6 : "",
+      GlobalIPv6Address: e.endpoint.ip6,
+      GlobalIPv6PrefixLen: e.endpoint.ip6 ? Number(e.network.subnet6.split("/")[1] ?? 0) : 0,
       DNSNames: e.network.builtin ? [] : e.endpoint.aliases,
     };
   }

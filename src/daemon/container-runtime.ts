@@ -64,6 +64,8 @@ export interface ContainerRuntimeOptions {
     ): Promise<{ binds: BindMount[]; tmpfs: Record<string, string> }>;
     describe(c: RunnableContainer): MountPoint[];
   };
+  /** Legacy links (`--link`): /etc/hosts entries ("names:ip") and environment; throws if unmet. */
+  links?: (c: RunnableContainer) => { hosts: string[]; env: string[] };
 }
 
 /** Init binaries Docker users get with --init, in the order they are looked for. */
@@ -138,11 +140,20 @@ export class ContainerRuntime {
     await this.mountRootfs(c, merged);
     try {
       const hostname = c.config.Hostname || c.id.slice(0, 12);
+      const links = this.options.links?.(c) ?? { hosts: [], env: [] };
       const net = await this.attachNetwork(c, hostname);
       writeFileSync(join(dir, "hostname"), `${hostname}\n`);
       writeFileSync(
         join(dir, "hosts"),
-        hostsFile(hostname, c.hostConfig.ExtraHosts ?? [], net?.hostsAddress),
+        hostsFile(
+          hostname,
+          [
+            ...(c.hostConfig.ExtraHosts ?? []),
+            ...links.hosts,
+            ...(net?.hostsAddress6 ? [`${hostname}:${net.hostsAddress6}`] : []),
+          ],
+          net?.hostsAddress,
+        ),
       );
       writeFileSync(join(dir, "resolv.conf"), net?.resolvConf ?? readHostResolvConf());
       const prepared = this.options.mounts
@@ -153,6 +164,7 @@ export class ContainerRuntime {
         id: c.id,
         image: {
           ...(c.config.Env ? { env: c.config.Env } : {}),
+          ...(links.env.length > 0 ? { env: [...links.env, ...(c.config.Env ?? [])] } : {}),
           ...(c.config.Cmd ? { cmd: c.config.Cmd } : {}),
           ...(c.config.Entrypoint ? { entrypoint: c.config.Entrypoint } : {}),
           ...(c.config.WorkingDir ? { workingDir: c.config.WorkingDir } : {}),
@@ -206,7 +218,9 @@ export class ContainerRuntime {
   private async attachNetwork(
     c: RunnableContainer,
     hostname: string,
-  ): Promise<{ namespace: string; hostsAddress?: string; resolvConf: string } | undefined> {
+  ): Promise<
+    { namespace: string; hostsAddress?: string; hostsAddress6?: string; resolvConf: string } | undefined
+  > {
     const network = this.options.network;
     if (!network) return undefined;
     const mode = c.hostConfig.NetworkMode ?? "";

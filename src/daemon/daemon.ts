@@ -60,6 +60,8 @@ import { createRegistryBackend } from "./registry-backend.ts";
 import { dirSize } from "../volume/index.ts";
 import { ExecService } from "./container-exec.ts";
 import { createContainerResizeBackend } from "./container-resize.ts";
+import { loadNetworkConfig } from "./network-config.ts";
+import { resolveContainerName, runtimeLinks, withLinks } from "./container-links.ts";
 
 export interface RunningDaemon {
   close(): Promise<void>;
@@ -134,6 +136,7 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     bridge: options.bridge,
     bip: options.bip,
     log: log.child({ module: "network" }),
+    ...loadNetworkConfig(options.configFile),
   });
   await network.init();
   const containerMounts = new ContainerMounts({
@@ -152,6 +155,7 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     runtime: options.runtime,
     images,
     log: log.child({ module: "container" }),
+    links: (c) => runtimeLinks(containerStore, network)(c),
   });
   const containerStore: Containers = new ContainerStore(db);
   images.containersUsing = (imageId) =>
@@ -230,12 +234,17 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
   );
   lifecycle.events.on("exit", (id: string, exit: ContainerExit) => {
     const c = containerStore.get(id);
-    const attributes = c ? { image: c.imageName, name: c.name.slice(1) } : {};
+    // Labels too, as Docker's: `docker-compose up` follows its containers' die events by label.
+    const attributes = c ? { ...(c.config.Labels ?? {}), image: c.imageName, name: c.name.slice(1) } : {};
     events.publish("container", "die", id, { ...attributes, exitCode: String(exit.exitCode) });
   });
   addContainerRoutes(
     router,
-    publishContainerEvents(withMountFilters(containerBackend), containerStore, events),
+    publishContainerEvents(
+      withLinks(withMountFilters(containerBackend), (ref) => resolveContainerName(containerStore, ref)),
+      containerStore,
+      events,
+    ),
   );
   addContainerRunRoutes(router, publishRunEvents(runBackend, containerStore, events));
   const buildBackend = createBuildBackend({

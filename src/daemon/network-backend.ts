@@ -52,7 +52,7 @@ export function createNetworkBackend(network: NetworkService, containers: Contai
           EndpointID: e.endpointId,
           MacAddress: e.mac,
           IPv4Address: `${e.ip}/${r.subnet.split("/")[1] ?? ""}`,
-          IPv6Address: "",
+          IPv6Address: e.ip6 ? `${e.ip6}/${r.subnet6.split("/")[1] ?? ""}` : "",
         };
       }
     }
@@ -63,12 +63,15 @@ export function createNetworkBackend(network: NetworkService, containers: Contai
       Scope: "local",
       Driver: n.driver,
       EnableIPv4: true,
-      EnableIPv6: false,
+      EnableIPv6: r !== undefined && r.subnet6 !== "",
       IPAM: {
         Driver: "default",
         Options: null,
         Config: r
-          ? [{ Subnet: r.subnet, Gateway: r.gateway, ...(r.ipRange ? { IPRange: r.ipRange } : {}) }]
+          ? [
+              { Subnet: r.subnet, Gateway: r.gateway, ...(r.ipRange ? { IPRange: r.ipRange } : {}) },
+              ...(r.subnet6 ? [{ Subnet: r.subnet6, Gateway: r.gateway6 }] : []),
+            ]
           : [],
       },
       Internal: r?.internal ?? false,
@@ -123,6 +126,7 @@ export function createNetworkBackend(network: NetworkService, containers: Contai
         throw new EngineError("conflict", "NETWORK_EXISTS", `network with name ${body.Name} already exists`);
       }
       const cfg = body.IPAM?.Config?.find((c) => !(c.Subnet ?? "").includes(":"));
+      const cfg6 = body.IPAM?.Config?.find((c) => (c.Subnet ?? "").includes(":"));
       const record = await network.createNetwork({
         name: body.Name,
         subnet: cfg?.Subnet,
@@ -131,6 +135,9 @@ export function createNetworkBackend(network: NetworkService, containers: Contai
         internal: body.Internal === true,
         labels: body.Labels ?? {},
         options: body.Options ?? {},
+        enableIPv6: body.EnableIPv6 === true,
+        subnet6: cfg6?.Subnet,
+        gateway6: cfg6?.Gateway,
       });
       return { Id: record.id, Warning: "" };
     },
@@ -162,6 +169,7 @@ export function createNetworkBackend(network: NetworkService, containers: Contai
         c.state.Running,
         body.EndpointConfig?.IPAMConfig?.IPv4Address ?? "",
         body.EndpointConfig?.Aliases ?? [],
+        body.EndpointConfig?.IPAMConfig?.IPv6Address ?? "",
       );
     },
     disconnect: async (ref, body) => {

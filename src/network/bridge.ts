@@ -23,6 +23,18 @@ export async function ensureBridge(name: string, gatewayCidr: string): Promise<v
   writeSysctl(`net/ipv4/conf/${name}/route_localnet`, "1");
 }
 
+/**
+ * The bridge's IPv6 gateway address of a dual-stack network ("fd00::1/64"), without duplicate
+ * address detection (the address is ours; DAD would leave it tentative for a second or two).
+ */
+export async function ensureBridge6(name: string, gatewayCidr6: string): Promise<void> {
+  writeSysctl(`net/ipv6/conf/${name}/disable_ipv6`, "0");
+  const { stdout } = await runTool(["ip", "-o", "-6", "addr", "show", "dev", name]);
+  if (!stdout.includes(` ${gatewayCidr6} `)) {
+    await runTool(["ip", "-6", "addr", "add", gatewayCidr6, "dev", name, "nodad"]);
+  }
+}
+
 export async function deleteBridge(name: string): Promise<void> {
   if (bridgeExists(name)) await runTool(["ip", "link", "del", name]);
 }

@@ -1,5 +1,7 @@
 // The few DNS messages the embedded server handles (RFC 1035 §4.1): a query's header and first
-// question, and answers with A records. Anything else is forwarded as raw bytes.
+// question, and answers with A records (or AAAA, RFC 3596 §2.2). Anything else is forwarded as
+// raw bytes.
+import { formatIp6, ip6Bytes, parseIp6 } from "./ipv6.ts";
 
 export interface DnsQuestion {
   id: number;
@@ -43,7 +45,7 @@ export function parseQuery(msg: Buffer): DnsQuestion | undefined {
   };
 }
 
-/** A response echoing the question, with A records (IPv4 strings) and the given rcode. */
+/** A response echoing the question, with A records (IPv4 strings) or AAAA (IPv6) and the rcode. */
 export function buildAnswer(
   query: Buffer,
   q: DnsQuestion,
@@ -59,16 +61,40 @@ export function buildAnswer(
   header.writeUInt16BE(addresses.length, 6);
   const question = query.subarray(12, q.end);
   const answers = addresses.map((ip) => {
-    const rr = Buffer.alloc(16);
+    const v6 = ip.includes(":");
+    const rdata = v6 ? ip6Bytes(parseIp6(ip) ?? 0n) : Buffer.from(ip.split(".").map(Number));
+    const rr = Buffer.alloc(12 + rdata.length);
     rr.writeUInt16BE(0xc00c, 0); // pointer to the question's name
-    rr.writeUInt16BE(TYPE_A, 2);
+    rr.writeUInt16BE(v6 ? TYPE_AAAA : TYPE_A, 2);
     rr.writeUInt16BE(1, 4);
     rr.writeUInt32BE(ttl, 6);
-    rr.writeUInt16BE(4, 10);
-    ip.split(".").forEach((b, i) => rr.writeUInt8(Number(b), 12 + i));
+    rr.writeUInt16BE(rdata.length, 10);
+    rdata.copy(rr, 12);
     return rr;
   });
   return Buffer.concat([header, question, ...answers]);
+}
+
+/** RFC 1035 §4.2.1: UDP messages are limited to 512 bytes (we do not read EDNS0 sizes). */
+export const UDP_MESSAGE_LIMIT = 512;
+
+/**
+ * An answer that fits `limit` bytes: as many records as fit, with the TC bit set when some were
+ * left out (RFC 2181 §9), so the client asks again over TCP and gets them all.
+ */
+export function buildAnswerWithin(
+  query: Buffer,
+  q: DnsQuestion,
+  addresses: readonly string[],
+  limit: number,
+): Buffer {
+  const full = buildAnswer(query, q, addresses);
+  if (full.length <= limit) return full;
+  let n = addresses.length;
+  let out = full;
+  while (n > 0 && out.length > limit) out = buildAnswer(query, q, addresses.slice(0, --n));
+  out.writeUInt16BE(out.readUInt16BE(2) | 0x0200, 2);
+  return out;
 }
 
 /** A query for `name` (tests, and forwarding checks). */
@@ -87,7 +113,7 @@ export function buildQuery(id: number, name: string, type = TYPE_A): Buffer {
   return Buffer.concat([header, ...parts, tail]);
 }
 
-/** The A-record addresses of a response (tests). */
+/** The A and AAAA record addresses of a response (tests). */
 export function parseAnswers(msg: Buffer): { rcode: number; addresses: string[] } {
   const q = parseQuery(Buffer.concat([msg.subarray(0, 2), Buffer.from([0, 0]), msg.subarray(4)]));
   const rcode = msg.readUInt16BE(2) & 0xf;
@@ -99,6 +125,10 @@ export function parseAnswers(msg: Buffer): { rcode: number; addresses: string[] 
     const type = msg.readUInt16BE(off);
     const len = msg.readUInt16BE(off + 8);
     if (type === TYPE_A && len === 4) addresses.push([...msg.subarray(off + 10, off + 14)].join("."));
+    if (type === TYPE_AAAA && len === 16) {
+      const n = [...msg.subarray(off + 10, off + 26)].reduce((acc, b) => (acc << 8n) | BigInt(b), 0n);
+      addresses.push(formatIp6(n));
+    }
     off += 10 + len;
   }
   return { rcode, addresses };

@@ -6,10 +6,18 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { conflict, EngineError, invalidArgument, type Logger, notFound } from "../lib/index.ts";
 import type { Db } from "../metadata/index.ts";
-import { bridgeAddress, enableForwarding, ensureBridge, hostRoutes } from "./bridge.ts";
+import { bridgeAddress, enableForwarding, ensureBridge, ensureBridge6, hostRoutes } from "./bridge.ts";
+import { allocateAddress6, ipv6Config } from "./ipv6-network.ts";
+import { contains6, parseIp6, tryParseCidr6 } from "./ipv6.ts";
 import { Firewall, type FirewallPort } from "./firewall.ts";
 import { EmbeddedDns } from "./dns-server.ts";
 import { containerResolvConf, readHostResolvConf, upstreamNameservers } from "./host-resolv.ts";
+import {
+  type AddressPool,
+  type AddressPool6,
+  DEFAULT_ADDRESS_POOLS,
+  firstFreeSubnet,
+} from "./address-pools.ts";
 import { allocateAddress } from "./ipam.ts";
 import {
   type Cidr,
@@ -47,6 +55,10 @@ export interface NetworkServiceOptions {
   /** Gateway address/prefix of the default network (daemon --bip), "" to choose a free subnet. */
   bip: string;
   log: Logger;
+  /** daemon.json "default-address-pools"; Docker's defaults when absent. */
+  addressPools?: readonly AddressPool[] | undefined;
+  /** Its IPv6 entries: subnets of `--ipv6` networks without one (else a random ULA /64). */
+  addressPools6?: readonly AddressPool6[] | undefined;
 }
 
 export interface AttachRequest {
@@ -65,6 +77,8 @@ export interface Attachment {
   namespace: string;
   /** The address to map the hostname to in /etc/hosts (none: 127.0.1.1 as before). */
   hostsAddress?: string;
+  /** Dual-stack networks: the IPv6 address mapped to the hostname too. */
+  hostsAddress6?: string;
   resolvConf: string;
 }
 
@@ -76,20 +90,21 @@ export interface CreateNetworkRequest {
   internal: boolean;
   labels: Record<string, string>;
   options: Record<string, string>;
+  /** Dual stack (`--ipv6`), with the IPv6 subnet and gateway if given. */
+  enableIPv6?: boolean | undefined;
+  subnet6?: string | undefined;
+  gateway6?: string | undefined;
 }
 
 export interface EndpointView {
   network: NetworkRecord;
   endpoint: EndpointRecord;
   prefixLen: number;
-}
-
-/** Candidate default subnets, as Docker's default address pools (172.17–31/16, 192.168/20). */
-function defaultCandidates(): string[] {
-  const out: string[] = [];
-  for (let b = 17; b <= 31; b++) out.push(`172.${b}.0.0/16`);
-  for (let c = 0; c < 256; c += 16) out.push(`192.168.${c}.0/20`);
-  return out;
+  /** The aliases the client asked for (API ≥ 1.45 `Aliases`); `endpoint.aliases` are all DNS names. */
+  configuredAliases: string[];
+  /** Static addresses asked for (`--ip`, `--ip6`), "" for none: inspect's IPAMConfig. */
+  configuredIp: string;
+  configuredIp6: string;
 }
 
 export class NetworkService {
@@ -113,7 +128,7 @@ export class NetworkService {
     const wanted = this.options.bip !== "" ? parseCidr(this.options.bip) : undefined;
     if (wanted === undefined && def === undefined) {
       const existing = await bridgeAddress(this.options.bridge);
-      const subnet = existing ? parseCidr(existing) : await this.freeSubnet();
+      const subnet = existing ? parseCidr(existing) : this.freeSubnet(await this.routeCidrs());
       const gateway = existing ? (existing.split("/")[0] ?? "") : formatIp(subnet.base + 1);
       def = this.insertDefault(formatCidr(subnet), gateway);
     } else if (wanted !== undefined) {
@@ -130,6 +145,7 @@ export class NetworkService {
     await ensureBridge(def.bridge, `${def.gateway}/${parseCidr(def.subnet).prefix}`);
     for (const n of this.store.networks().filter((x) => !x.builtin)) {
       await ensureBridge(n.bridge, `${n.gateway}/${parseCidr(n.subnet).prefix}`);
+      if (n.gateway6) await ensureBridge6(n.bridge, gatewayCidr6(n));
       await this.listenDns(n);
     }
   }
@@ -216,7 +232,8 @@ export class NetworkService {
       for (const [i, network] of wanted.entries()) {
         const cfg = configs.find((c) => c.networkId === network.id);
         const ip = cfg?.ip === "" ? undefined : cfg?.ip;
-        const endpoint = this.lease(network, req.id, `eth${i}`, ip, cfg?.aliases ?? []);
+        const ip6 = cfg?.ip6 ? cfg.ip6 : undefined;
+        const endpoint = this.lease(network, req.id, `eth${i}`, ip, cfg?.aliases ?? [], ip6);
         endpoints.push(endpoint);
         interfaces.push(this.interfaceOf(network, endpoint, i === 0));
       }
@@ -255,23 +272,27 @@ export class NetworkService {
     return {
       namespace: path,
       hostsAddress: endpoints[0]?.ip ?? "",
+      ...(endpoints[0]?.ip6 ? { hostsAddress6: endpoints[0].ip6 } : {}),
       resolvConf: containerResolvConf(hostResolv, dnsServer),
     };
   }
 
   private interfaceOf(network: NetworkRecord, endpoint: EndpointRecord, first: boolean): Interface {
+    const routed = !network.internal && first;
     return {
       ifname: endpoint.ifname,
       hostVeth: endpoint.hostVeth,
       bridge: network.bridge,
       mac: endpoint.mac,
       address: `${endpoint.ip}/${parseCidr(network.subnet).prefix}`,
-      ...(network.internal || !first ? {} : { defaultGateway: network.gateway }),
+      ...(routed ? { defaultGateway: network.gateway } : {}),
+      ...(endpoint.ip6 ? { address6: `${endpoint.ip6}/${prefix6(network)}` } : {}),
+      ...(endpoint.ip6 && routed ? { defaultGateway6: network.gateway6 } : {}),
     };
   }
 
   /** Records a create-time EndpointsConfig entry (`--network N --ip --network-alias`). */
-  configure(containerId: string, networkRef: string, ip: string, aliases: readonly string[]): void {
+  configure(containerId: string, networkRef: string, ip: string, aliases: readonly string[], ip6 = ""): void {
     if (["host", "none", "default"].includes(networkRef) || networkRef.startsWith("container:")) return;
     const network = this.findNetwork(networkRef);
     if (ip !== "") {
@@ -289,7 +310,23 @@ export class NetworkService {
         );
       }
     }
-    this.store.setConfig({ containerId, networkId: network.id, ip, aliases: [...aliases] });
+    if (ip6 !== "") {
+      if (network.builtin) {
+        throw invalidArgument(
+          "USER_SPECIFIED_IP",
+          "user specified IP address is supported on user defined networks only",
+        );
+      }
+      const parsed = parseIp6(ip6);
+      const subnet = tryParseCidr6(network.subnet6);
+      if (parsed === undefined || !subnet || !contains6(subnet, parsed)) {
+        throw invalidArgument(
+          "IP_OUT_OF_RANGE",
+          `no configured subnet or ip-range contain the IP address ${ip6}`,
+        );
+      }
+    }
+    this.store.setConfig({ containerId, networkId: network.id, ip, aliases: [...aliases], ip6 });
   }
 
   /** Forgets a removed container's network wishes. */
@@ -304,6 +341,7 @@ export class NetworkService {
     running: boolean,
     ip: string,
     aliases: readonly string[],
+    ip6 = "",
   ): Promise<void> {
     const network = this.findNetwork(networkRef);
     const name = this.containerName(containerId) ?? containerId;
@@ -314,13 +352,18 @@ export class NetworkService {
         `endpoint with name ${name} already exists in network ${network.name}`,
       );
     }
-    this.configure(containerId, network.id, ip, aliases);
+    this.configure(containerId, network.id, ip, aliases, ip6);
     const path = netnsPath(this.options.execRoot, containerId);
     if (!running || !existsSync(path)) return;
     const index = this.store.endpointsOf(containerId).length;
-    const endpoint = this.lease(network, containerId, `eth${index}`, ip === "" ? undefined : ip, [
-      ...aliases,
-    ]);
+    const endpoint = this.lease(
+      network,
+      containerId,
+      `eth${index}`,
+      ip === "" ? undefined : ip,
+      [...aliases],
+      ip6 === "" ? undefined : ip6,
+    );
     try {
       await addInterface(path, this.interfaceOf(network, endpoint, false));
     } catch (err) {
@@ -350,6 +393,8 @@ export class NetworkService {
 
   /** POST /networks/create for bridge networks. */
   async createNetwork(req: CreateNetworkRequest): Promise<NetworkRecord> {
+    // The only wait before the insert: checks and the insert below run without interleaving.
+    const routes = req.subnet ? [] : await this.routeCidrs();
     const all = this.store.networks();
     if (all.some((n) => n.name === req.name)) {
       throw conflict("NETWORK_EXISTS", `network with name ${req.name} already exists`);
@@ -366,7 +411,7 @@ export class NetworkService {
           "Pool overlaps with other one on this address space",
         );
       }
-    } else subnet = await this.freeSubnet();
+    } else subnet = this.freeSubnet(routes);
     let gateway = subnet.base + 1;
     if (req.gateway) {
       const g = parseIp(req.gateway);
@@ -381,6 +426,12 @@ export class NetworkService {
         throw invalidArgument("INVALID_IP_RANGE", `no matching subnet for range ${req.ipRange}`);
       }
     }
+    const v6 = ipv6Config(
+      { enable: req.enableIPv6 === true, subnet: req.subnet6, gateway: req.gateway6 },
+      all.map((n) => n.subnet6).filter(Boolean),
+      undefined,
+      this.options.addressPools6 ?? [],
+    );
     const id = randomBytes(32).toString("hex");
     const bridge = req.options["com.docker.network.bridge.name"] ?? `br-${id.slice(0, 12)}`;
     if (bridge.length > 15 || !/^[A-Za-z0-9_.-]+$/.test(bridge)) {
@@ -401,10 +452,12 @@ export class NetworkService {
       builtin: false,
       labels: req.labels,
       options: req.options,
+      ...v6,
     };
     this.store.insertNetwork(record);
     try {
       await ensureBridge(bridge, `${record.gateway}/${subnet.prefix}`);
+      if (record.gateway6) await ensureBridge6(bridge, gatewayCidr6(record));
       await this.firewall.applyNetworks(this.firewallNetworks());
       await this.listenDns(record);
     } catch (err) {
@@ -445,7 +498,7 @@ export class NetworkService {
       const ips = this.store
         .endpoints(network.id)
         .filter((e) => e.aliases.some((a) => a.toLowerCase() === name))
-        .map((e) => e.ip);
+        .flatMap((e) => (e.ip6 ? [e.ip, e.ip6] : [e.ip]));
       return ips.length > 0 ? ips : undefined;
     });
   }
@@ -482,9 +535,23 @@ export class NetworkService {
   view(id: string): { endpoints: EndpointView[]; ports: PortMapping[]; sandbox: string } {
     const networks = new Map(this.store.networks().map((n) => [n.id, n]));
     const endpoints: EndpointView[] = [];
+    const configs = this.store.configsOf(id);
     for (const e of this.store.endpointsOf(id)) {
       const network = networks.get(e.networkId);
-      if (network) endpoints.push({ network, endpoint: e, prefixLen: parseCidr(network.subnet).prefix });
+      const config = configs.find((c) => c.networkId === e.networkId);
+      const configuredAliases = config?.aliases ?? [];
+      const configuredIp = config?.ip ?? "";
+      const configuredIp6 = config?.ip6 ?? "";
+      if (network) {
+        endpoints.push({
+          network,
+          endpoint: e,
+          prefixLen: parseCidr(network.subnet).prefix,
+          configuredAliases,
+          configuredIp,
+          configuredIp6,
+        });
+      }
     }
     const sandbox = netnsPath(this.options.execRoot, id);
     return { endpoints, ports: this.store.ports(id), sandbox: existsSync(sandbox) ? sandbox : "" };
@@ -496,6 +563,7 @@ export class NetworkService {
     ifname: string,
     requested?: string,
     aliases: string[] = [],
+    requested6?: string,
   ): EndpointRecord {
     const subnet = parseCidr(network.subnet);
     const range = network.ipRange ? parseCidr(network.ipRange) : undefined;
@@ -507,6 +575,14 @@ export class NetworkService {
       this.lastAllocated.get(network.id),
     );
     this.lastAllocated.set(network.id, ip);
+    const ip6 = network.subnet6
+      ? allocateAddress6(
+          network.subnet6,
+          network.gateway6,
+          new Set(this.store.endpoints(network.id).map((e) => e.ip6)),
+          requested6,
+        )
+      : "";
     const endpoint: EndpointRecord = {
       networkId: network.id,
       containerId,
@@ -515,6 +591,7 @@ export class NetworkService {
       mac: macFor(ip),
       ifname,
       hostVeth: `veth${containerId.slice(0, 7)}${network.id.slice(0, 4)}`,
+      ip6,
       // DNS names on user networks: the container's name, its aliases and its short id.
       aliases: network.builtin
         ? aliases
@@ -548,21 +625,31 @@ export class NetworkService {
         "com.docker.network.bridge.name": this.options.bridge,
         "com.docker.network.driver.mtu": "1500",
       },
+      subnet6: "",
+      gateway6: "",
     };
     this.store.insertNetwork(record);
     return record;
   }
 
-  /** The first candidate pool that overlaps no host route and no berth network. */
-  private async freeSubnet(): Promise<Cidr> {
-    const taken: Cidr[] = [
-      ...(await hostRoutes()).filter((r) => !r.startsWith("0.0.0.0/0")).flatMap((r) => tryParseCidr(r) ?? []),
-      ...this.store.networks().map((n) => parseCidr(n.subnet)),
-    ];
-    for (const text of defaultCandidates()) {
-      const c = parseCidr(text);
-      if (!taken.some((t) => t.prefix > 0 && overlaps(t, c))) return c;
-    }
+  /** The host's routes but the default one (the address pools must not overlap them). */
+  private async routeCidrs(): Promise<Cidr[]> {
+    return (await hostRoutes())
+      .filter((r) => !r.startsWith("0.0.0.0/0"))
+      .flatMap((r) => tryParseCidr(r) ?? []);
+  }
+
+  /**
+   * The first subnet of the address pools that overlaps no host route and no berth network.
+   * Synchronous, so a caller that inserts the network right after cannot race another create.
+   */
+  private freeSubnet(routes: readonly Cidr[]): Cidr {
+    const taken: Cidr[] = [...routes, ...this.store.networks().map((n) => parseCidr(n.subnet))];
+    const free = firstFreeSubnet(
+      this.options.addressPools ?? DEFAULT_ADDRESS_POOLS,
+      taken.filter((t) => t.prefix > 0),
+    );
+    if (free) return free;
     throw conflict(
       "NO_FREE_SUBNET",
       "could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network",
@@ -579,4 +666,13 @@ export function isNetnsMounted(path: string): boolean {
   return readFileSync("/proc/self/mountinfo", "utf8")
     .split("\n")
     .some((l) => l.split(" ")[4] === path);
+}
+
+function prefix6(network: NetworkRecord): number {
+  return tryParseCidr6(network.subnet6)?.prefix ?? 64;
+}
+
+/** "fd00::1/64": the bridge's IPv6 address. */
+function gatewayCidr6(network: NetworkRecord): string {
+  return `${network.gateway6}/${prefix6(network)}`;
 }

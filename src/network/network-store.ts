@@ -15,6 +15,9 @@ export interface NetworkRecord {
   builtin: boolean;
   labels: Record<string, string>;
   options: Record<string, string>;
+  /** IPv6 subnet and gateway of a dual-stack network (`--ipv6`); "" when IPv4 only. */
+  subnet6: string;
+  gateway6: string;
 }
 
 export interface EndpointRecord {
@@ -26,6 +29,8 @@ export interface EndpointRecord {
   ifname: string;
   hostVeth: string;
   aliases: string[];
+  /** The IPv6 address on a dual-stack network, else "". */
+  ip6: string;
 }
 
 export interface PortMapping {
@@ -56,12 +61,22 @@ const SCHEMA = [
   "CREATE INDEX IF NOT EXISTS network_ports_container ON network_ports(container_id)",
 ];
 
+/** Columns added after the first release: ALTER TABLE when an older database lacks them. */
+const ADDED_COLUMNS: [table: string, column: string, sql: string][] = [
+  ["networks", "subnet6", "ALTER TABLE networks ADD COLUMN subnet6 TEXT NOT NULL DEFAULT ''"],
+  ["networks", "gateway6", "ALTER TABLE networks ADD COLUMN gateway6 TEXT NOT NULL DEFAULT ''"],
+  ["network_endpoints", "ip6", "ALTER TABLE network_endpoints ADD COLUMN ip6 TEXT NOT NULL DEFAULT ''"],
+  ["network_configs", "ip6", "ALTER TABLE network_configs ADD COLUMN ip6 TEXT NOT NULL DEFAULT ''"],
+];
+
 /** A container's wish to be on a network (create's EndpointsConfig, or connect): used at start. */
 export interface NetworkConfig {
   containerId: string;
   networkId: string;
   ip: string;
   aliases: string[];
+  /** Static IPv6 address (`--ip6`), "" for none. */
+  ip6?: string;
 }
 
 interface NetworkRow {
@@ -76,6 +91,8 @@ interface NetworkRow {
   builtin: number;
   labels: string;
   options: string;
+  subnet6: string;
+  gateway6: string;
 }
 
 interface EndpointRow {
@@ -87,6 +104,7 @@ interface EndpointRow {
   ifname: string;
   host_veth: string;
   aliases: string;
+  ip6: string;
 }
 
 interface PortRow {
@@ -102,6 +120,14 @@ export class NetworkStore {
 
   constructor(readonly db: Db) {
     ensureSchema(db, SCHEMA);
+    db.transaction(() => {
+      for (const [table, column, sql] of ADDED_COLUMNS) {
+        const columns = db.prepare(`SELECT name FROM pragma_table_info('${table}')`).all() as {
+          name: string;
+        }[];
+        if (!columns.some((c) => c.name === column)) db.exec(sql);
+      }
+    })();
     this.sql = statementCache(db);
   }
 
@@ -111,8 +137,9 @@ export class NetworkStore {
 
   insertNetwork(n: NetworkRecord): void {
     this.sql(
-      `INSERT INTO networks (id, name, created, bridge, subnet, gateway, ip_range, internal, builtin, labels, options)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO networks (id, name, created, bridge, subnet, gateway, ip_range, internal, builtin, labels, options,
+         subnet6, gateway6)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       n.id,
       n.name,
@@ -125,6 +152,8 @@ export class NetworkStore {
       n.builtin ? 1 : 0,
       JSON.stringify(n.labels),
       JSON.stringify(n.options),
+      n.subnet6,
+      n.gateway6,
     );
   }
 
@@ -153,8 +182,8 @@ export class NetworkStore {
 
   insertEndpoint(e: EndpointRecord): void {
     this.sql(
-      `INSERT INTO network_endpoints (network_id, container_id, endpoint_id, ip, mac, ifname, host_veth, aliases)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO network_endpoints (network_id, container_id, endpoint_id, ip, mac, ifname, host_veth, aliases, ip6)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       e.networkId,
       e.containerId,
@@ -164,6 +193,7 @@ export class NetworkStore {
       e.ifname,
       e.hostVeth,
       JSON.stringify(e.aliases),
+      e.ip6,
     );
   }
 
@@ -182,19 +212,21 @@ export class NetworkStore {
       network_id: string;
       ip: string;
       aliases: string;
+      ip6: string;
     }[];
     return rows.map((r) => ({
       containerId: r.container_id,
       networkId: r.network_id,
       ip: r.ip,
       aliases: JSON.parse(r.aliases) as string[],
+      ip6: r.ip6,
     }));
   }
 
   setConfig(c: NetworkConfig): void {
     this.sql(
-      "INSERT OR REPLACE INTO network_configs (container_id, network_id, ip, aliases) VALUES (?, ?, ?, ?)",
-    ).run(c.containerId, c.networkId, c.ip, JSON.stringify(c.aliases));
+      "INSERT OR REPLACE INTO network_configs (container_id, network_id, ip, aliases, ip6) VALUES (?, ?, ?, ?, ?)",
+    ).run(c.containerId, c.networkId, c.ip, JSON.stringify(c.aliases), c.ip6 ?? "");
   }
 
   deleteConfigs(containerId: string, networkId?: string): void {
@@ -253,6 +285,8 @@ function toNetwork(r: NetworkRow): NetworkRecord {
     builtin: r.builtin === 1,
     labels: JSON.parse(r.labels) as Record<string, string>,
     options: JSON.parse(r.options) as Record<string, string>,
+    subnet6: r.subnet6,
+    gateway6: r.gateway6,
   };
 }
 
@@ -266,5 +300,6 @@ function toEndpoint(r: EndpointRow): EndpointRecord {
     ifname: r.ifname,
     hostVeth: r.host_veth,
     aliases: JSON.parse(r.aliases) as string[],
+    ip6: r.ip6,
   };
 }

@@ -21,6 +21,9 @@ export interface Interface {
   address: string;
   /** Default route via this gateway (the first non-internal network only). */
   defaultGateway?: string;
+  /** Dual-stack networks: "fd00::2/64", and the IPv6 default route's gateway. */
+  address6?: string;
+  defaultGateway6?: string;
 }
 
 export function netnsDir(execRoot: string): string {
@@ -36,8 +39,11 @@ function insideCommands(i: Interface): string {
   return [
     `link add ${i.ifname} address ${i.mac} type veth peer name ${i.hostVeth} netns ${ownNs}`,
     `addr add ${i.address} dev ${i.ifname}`,
+    // nodad: the address is leased to this container alone; DAD would keep it unusable a while.
+    ...(i.address6 ? [`addr add ${i.address6} dev ${i.ifname} nodad`] : []),
     `link set ${i.ifname} up`,
     ...(i.defaultGateway ? [`route add default via ${i.defaultGateway} dev ${i.ifname} onlink`] : []),
+    ...(i.defaultGateway6 ? [`route add default via ${i.defaultGateway6} dev ${i.ifname}`] : []),
   ].join("\n");
 }
 

@@ -1,6 +1,7 @@
 // GET /events: a stream of JSON event objects, one per line (swagger "System Events").
 import { invalidArgument } from "../../lib/index.ts";
 import type { EventMessage } from "../types/index.ts";
+import { withLegacyEventFields } from "./event-legacy-fields.ts";
 import { type Filters, parseFilters } from "./filters.ts";
 import type { Router } from "./router.ts";
 
@@ -30,12 +31,13 @@ export function addEventRoutes(router: Router, backend: EventBackend): void {
     const filters = parseFilters(ctx.query.get("filters"), EVENT_FILTERS);
     const since = eventTime("since", ctx.query.get("since"));
     const until = eventTime("until", ctx.query.get("until"));
+    const legacy = !ctx.versionAtLeast("1.52");
     const abort = new AbortController();
     ctx.res.on("close", () => abort.abort());
     ctx.res.writeHead(200, { "Content-Type": "application/json" });
     ctx.res.flushHeaders();
     for await (const event of backend.events(filters, since, until, abort.signal)) {
-      ctx.res.write(JSON.stringify(event) + "\n");
+      ctx.res.write(JSON.stringify(legacy ? withLegacyEventFields(event) : event) + "\n");
     }
     ctx.res.end();
   });

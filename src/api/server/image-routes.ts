@@ -3,6 +3,7 @@ import { pipeline } from "node:stream/promises";
 import { invalidArgument, notImplemented } from "../../lib/index.ts";
 import type { ImageBackend } from "./backend.ts";
 import { parseFilters } from "./filters.ts";
+import { withLegacyImageFields } from "./image-inspect-legacy.ts";
 import { JsonMessageStream } from "./json-stream.ts";
 import type { RequestContext } from "./request-context.ts";
 import type { Handler, Router } from "./router.ts";
@@ -43,9 +44,10 @@ export function addImageRoutes(router: Router, backend: ImageBackend, pull?: Han
   });
 
   router.add("GET", "/images/{name*}/get", async (ctx) => saveImages(ctx, backend, [ctx.param("name")]));
-  router.add("GET", "/images/{name*}/json", async (ctx) =>
-    ctx.json(200, await backend.inspectImage(ctx.param("name"))),
-  );
+  router.add("GET", "/images/{name*}/json", async (ctx) => {
+    const image = await backend.inspectImage(ctx.param("name"));
+    ctx.json(200, ctx.versionAtLeast("1.45") ? image : withLegacyImageFields(image));
+  });
   router.add("GET", "/images/{name*}/history", async (ctx) =>
     ctx.json(200, await backend.imageHistory(ctx.param("name"))),
   );

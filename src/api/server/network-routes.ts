@@ -15,7 +15,10 @@ export interface NetworkCreateBody {
 
 export interface NetworkConnectBody {
   Container: string;
-  EndpointConfig?: { IPAMConfig?: { IPv4Address?: string } | null; Aliases?: string[] | null } | null;
+  EndpointConfig?: {
+    IPAMConfig?: { IPv4Address?: string; IPv6Address?: string } | null;
+    Aliases?: string[] | null;
+  } | null;
   Force?: boolean;
 }
 
