@@ -9,7 +9,8 @@
 // build-cache-lookup (keys, cache, --cache-from), build-commit (a step's image),
 // build-image-fs (reading an image's files), build-output (the stream's last lines).
 
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import {
@@ -172,7 +173,12 @@ export async function buildImage(
         deps.log.warn("build: unmounting an image view", { err });
       });
     }
-    // Never recurse into a view that is still mounted; a restart cleans it up instead.
-    if (unmounted) rmSync(work, { recursive: true, force: true });
+    // Never recurse into a view that is still mounted; a restart cleans it up instead. The work
+    // dir (the unpacked context) goes after the answer, not before it: unlinking a 200 MB
+    // context takes tens of ms, and a restart removes what a crash left.
+    if (unmounted)
+      void rm(work, { recursive: true, force: true }).catch((err: unknown) =>
+        deps.log.warn("build: removing the work dir", { work, err }),
+      );
   }
 }
