@@ -18,6 +18,8 @@ const options = (over: Partial<BuildOptions> = {}): BuildOptions => ({
   ulimits: [],
   cacheFrom: [],
   pull: false,
+  remove: true,
+  platform: "",
   ...over,
 });
 const schedule = (text: string, over: Partial<BuildOptions> = {}) => {
@@ -63,4 +65,21 @@ test("a missing target and a cycle are refused with Docker's words", () => {
     () => schedule("FROM busybox AS a\nCOPY --from=b /x /x\nFROM busybox AS b\nCOPY --from=a /y /y\n"),
     /circular dependency detected on stage: b/,
   );
+});
+
+test("platforms: TARGET* follow --platform, BUILD* the host; FROM --platform expands meta ARGs", () => {
+  const s = schedule(
+    "FROM --platform=$BUILDPLATFORM busybox AS a\nFROM busybox\nFROM --platform=linux/s390x scratch\n",
+    {
+      platform: "linux/arm64",
+    },
+  );
+  assert.equal(s.metaArgs.get("TARGETPLATFORM"), "linux/arm64");
+  assert.equal(s.metaArgs.get("TARGETVARIANT"), "");
+  assert.equal(s.metaArgs.get("TARGETARCH"), "arm64");
+  assert.notEqual(s.metaArgs.get("BUILDARCH"), undefined);
+  assert.equal(s.platforms[0]?.architecture, s.metaArgs.get("BUILDARCH"));
+  assert.equal(s.platforms[1]?.architecture, "arm64");
+  assert.equal(s.platforms[2]?.architecture, "s390x");
+  assert.equal(schedule("FROM busybox\n").platforms[0], undefined);
 });

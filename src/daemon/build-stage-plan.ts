@@ -10,7 +10,7 @@ import {
   type StageState,
 } from "../build/index.ts";
 import { invalidArgument } from "../lib/index.ts";
-import { hostPlatform } from "../oci/index.ts";
+import { formatPlatform, hostPlatform, parsePlatform, type Platform } from "../oci/index.ts";
 import type { BuildOptions } from "./build-types.ts";
 
 export interface BuildSchedule {
@@ -21,6 +21,11 @@ export interface BuildSchedule {
   last: number;
   /** Each stage's FROM name after meta-ARG expansion. */
   baseNames: string[];
+  /**
+   * Each stage's platform when one was asked for (FROM --platform, else the build's `platform`),
+   * undefined when neither was: the image is then taken as it is.
+   */
+  platforms: (Platform | undefined)[];
   /** Steps the stream counts (`Step N/total`): each built stage's FROM and instructions. */
   total: number;
   metaArgs: Map<string, string | undefined>;
@@ -45,13 +50,17 @@ export function planBuild(root: Node, escapeToken: string, options: BuildOptions
   });
   // BuildKit's automatic platform ARGs (reference "Automatic platform ARGs in the global
   // scope"); a stage sees them after `ARG NAME` without a value.
+  // TARGET* name the build's `platform` (the host's by default), BUILD* the host.
   const host = hostPlatform();
-  const platform = `linux/${host.architecture}${host.variant ? `/${host.variant}` : ""}`;
-  for (const prefix of ["TARGET", "BUILD"]) {
-    metaArgs.set(`${prefix}PLATFORM`, platform);
-    metaArgs.set(`${prefix}OS`, "linux");
-    metaArgs.set(`${prefix}ARCH`, host.architecture);
-    metaArgs.set(`${prefix}VARIANT`, host.variant ?? "");
+  const requested = options.platform ? parsePlatform(options.platform) : undefined;
+  for (const [prefix, p] of [
+    ["TARGET", containerdForm(requested ?? host)],
+    ["BUILD", containerdForm(host)],
+  ] as const) {
+    metaArgs.set(`${prefix}PLATFORM`, formatPlatform(p));
+    metaArgs.set(`${prefix}OS`, p.os);
+    metaArgs.set(`${prefix}ARCH`, p.architecture);
+    metaArgs.set(`${prefix}VARIANT`, p.variant ?? "");
   }
   for (const a of plan.metaArgs) {
     declareArgs(metaArgs, a, options.buildArgs, usedBuildArgs, (w) =>
@@ -74,6 +83,10 @@ export function planBuild(root: Node, escapeToken: string, options: BuildOptions
     return undefined;
   };
   const baseNames = plan.stages.map((s) => expandWord(metaState(), s.from, s.baseName, escapeToken));
+  // FROM --platform may use the meta ARGs (FROM --platform=$BUILDPLATFORM ...).
+  const platforms = plan.stages.map((s) =>
+    s.platform ? parsePlatform(expandWord(metaState(), s.from, s.platform, escapeToken)) : requested,
+  );
   // COPY --from and RUN --mount from= may name any stage (BuildKit builds it first); FROM only
   // an earlier one. Stages are built dependencies first; a loop is refused.
   const stageRefAny = (ref: string): number | undefined => {
@@ -120,10 +133,18 @@ export function planBuild(root: Node, escapeToken: string, options: BuildOptions
     order,
     last,
     baseNames,
+    platforms,
     total,
     metaArgs,
     usedBuildArgs,
     stageRef,
     stageRefAny,
   };
+}
+
+/** containerd's normal form (platforms.Normalize): arm64's v8 is the default and is left out. */
+export function containerdForm(p: Platform): Platform {
+  if (p.architecture !== "arm64" || p.variant !== "v8") return p;
+  const { variant: _variant, ...rest } = p;
+  return rest;
 }

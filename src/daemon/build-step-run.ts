@@ -126,6 +126,9 @@ export async function runRun(
   const env = [...(state.config.Env ?? [])];
   const keys = new Set(env.map((e) => e.split("=")[0]));
   for (const a of argEnv) if (!keys.has(a.split("=")[0])) env.push(a);
+  // moby: Remove drops a step's container once it succeeded, ForceRemove also a failed one. A
+  // failed step's container goes with plain --rm too here (issue 7: no dangling containers).
+  const keep = !options.remove && !options.forceRm;
   const request: Record<string, unknown> = {
     Image: imageRef,
     Cmd: cmd,
@@ -133,8 +136,9 @@ export async function runRun(
     Env: env,
     WorkingDir: state.config.WorkingDir ?? "",
     User: state.config.User ?? "",
-    // Marks the step container so a daemon restart after a crash mid-build removes it.
-    Labels: { [BUILD_CONTAINER_LABEL]: "1" },
+    // Marks the step container so a daemon restart after a crash mid-build removes it; with
+    // --rm=false (and no --force-rm) it is kept, as Docker keeps it, so it stays unmarked.
+    Labels: keep ? {} : { [BUILD_CONTAINER_LABEL]: "1" },
     HostConfig: {
       NetworkMode:
         network === "none" ? "none" : network === "host" ? "host" : options.networkMode || "default",
@@ -154,7 +158,7 @@ export async function runRun(
   // WORKDIR must exist for the process to start; Docker creates it (reference "WORKDIR").
   const id = await deps.containers.create(request);
   say(` ---> Running in ${short(id)}\n`);
-  let removed = false;
+  let finished = false;
   try {
     const code = await deps.containers.run(id, (text) => say(text), ctx.signal);
     if (ctx.signal?.aborted) throw canceled();
@@ -194,12 +198,14 @@ export async function runRun(
       withArgs,
       false,
     );
-    await deps.containers.remove(id);
-    removed = true;
-    say(` ---> Removed intermediate container ${short(id)}\n`);
+    if (!keep) {
+      await deps.containers.remove(id);
+      say(` ---> Removed intermediate container ${short(id)}\n`);
+    }
+    finished = true;
     return done(result, key);
   } finally {
-    if (!removed)
+    if (!finished && !keep)
       await deps.containers
         .remove(id)
         .catch((err: unknown) => deps.log.warn("build: remove container", { id, err }));

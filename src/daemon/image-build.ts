@@ -103,6 +103,7 @@ export async function buildImage(
         options,
         stage,
         baseName,
+        plan.platforms[index],
         fromStage === undefined ? undefined : (built.get(fromStage) as Built),
         emit,
       );
