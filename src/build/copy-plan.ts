@@ -264,6 +264,8 @@ export async function planCopy(req: CopyRequest): Promise<CopyPlan> {
 
 async function fileDigest(path: string): Promise<string> {
   const h = createHash("sha256");
-  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) h.update(chunk);
+  // 1 MiB reads: a sixteenth of the reads and event-loop turns of the 64 KiB default.
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>)
+    h.update(chunk);
   return h.digest("hex");
 }

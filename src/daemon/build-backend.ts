@@ -177,7 +177,7 @@ export function createBuildBackend(
                 for await (const chunk of attached.chunks) push(chunk);
               })();
               try {
-                await deps.lifecycle.start(id);
+                await deps.run.startContainer(id);
               } catch (err) {
                 abort.abort();
                 await reading.catch(() => undefined);

@@ -251,8 +251,9 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     root,
     db,
     images,
-    containers: containerBackend,
-    run: runBackend,
+    // Step containers publish create/start (die and destroy come from the lifecycle) as dockerd's.
+    containers: publishContainerEvents(containerBackend, containerStore, events),
+    run: publishRunEvents(runBackend, containerStore, events),
     lifecycle,
     runtime: containerRuntime,
     log: log.child({ module: "build" }),

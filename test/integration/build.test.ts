@@ -14,6 +14,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
+import { setImmediate as tick } from "node:timers/promises";
 import { after, before, describe, it } from "node:test";
 import { loadBusybox } from "../helpers/busybox.ts";
 import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
@@ -174,6 +175,89 @@ describe("docker build (classic builder)", () => {
       r.stderr,
       /The command '\/bin\/sh -c echo before-fail && exit 3' returned a non-zero code: 3/,
     );
+    await noContainers();
+  });
+
+  it("--rm=false keeps step containers, --force-rm removes a failed one; steps publish container events", async () => {
+    const since = String(Math.floor(Date.now() / 1000));
+    const dir = context({ Dockerfile: "FROM busybox\nRUN echo kept > /k\nRUN exit 4\n" });
+    const kept = await build(["--rm=false", "--no-cache", dir]);
+    assert.equal(kept.code, 4);
+    assert.doesNotMatch(kept.stdout, /Removed intermediate container/);
+    const ids = [...kept.stdout.matchAll(/---> Running in ([0-9a-f]{12})/g)].map((m) => m[1]);
+    assert.equal(ids.length, 2);
+    const ps = await daemon.docker([
+      "ps",
+      "-a",
+      "--no-trunc",
+      "--format",
+      "{{.ID}} {{.Status}} {{.Command}}",
+    ]);
+    for (const id of ids) assert.match(ps.stdout, new RegExp(`^${id}\\w+ Exited`, "m"));
+    assert.match(ps.stdout, /Exited \(4\).*exit 4/);
+    // Kept containers carry no step label, so a restart leaves them to the user as well.
+    assert.equal((await daemon.docker(["rm", ...(ids as string[])])).code, 0);
+    const forced = await build(["--rm=false", "--force-rm", "--no-cache", dir]);
+    assert.equal(forced.code, 4);
+    assert.match(forced.stdout, /Removed intermediate container/);
+    await noContainers();
+    const events = await daemon.docker([
+      "events",
+      "--since",
+      since,
+      "--until",
+      String(Math.floor(Date.now() / 1000) + 1),
+      "--filter",
+      "type=container",
+      "--format",
+      "{{.Action}} {{.Actor.ID}}",
+    ]);
+    const step = [...forced.stdout.matchAll(/---> Running in ([0-9a-f]{12})/g)].map((m) => m[1]).at(-1);
+    const actions = events.stdout
+      .split("\n")
+      .filter((l) => l.split(" ")[1]?.startsWith(step ?? "-"))
+      .map((l) => l.split(" ")[0]);
+    assert.deepEqual(actions, ["create", "start", "die", "destroy"], events.stdout);
+  });
+
+  it("--platform: the host's is accepted, another is refused with dockerd's words (no emulation)", async () => {
+    const arch = { x64: "amd64", arm64: "arm64" }[process.arch as "x64" | "arm64"] ?? process.arch;
+    const dir = context({
+      Dockerfile:
+        'FROM busybox\nARG TARGETPLATFORM\nARG BUILDPLATFORM\nRUN echo "t=$TARGETPLATFORM b=$BUILDPLATFORM"\n',
+      "Dockerfile.from": "FROM --platform=linux/s390x busybox\nRUN true\n",
+      "Dockerfile.build": "FROM --platform=$BUILDPLATFORM busybox\nRUN true\n",
+      "Dockerfile.scratch": "FROM --platform=linux/s390x scratch\nCOPY Dockerfile /\n",
+    });
+    const host = await build(["--no-cache", "--platform", `linux/${arch}`, dir]);
+    assert.equal(host.code, 0, host.stderr);
+    assert.match(host.stdout, new RegExp(`t=linux/${arch} b=linux/${arch}`));
+    const other = await build(["--platform", "linux/s390x", dir]);
+    assert.notEqual(other.code, 0);
+    assert.match(
+      other.stderr,
+      /image with reference busybox was found but does not match the specified platform: wanted linux\/s390x/,
+    );
+    const from = await build(["-f", join(dir, "Dockerfile.from"), dir]);
+    assert.match(from.stderr, /does not match the specified platform: wanted linux\/s390x/);
+    // FROM --platform=$BUILDPLATFORM is the host's, whatever --platform says.
+    assert.equal(
+      (await build(["--platform", "linux/s390x", "-f", join(dir, "Dockerfile.build"), dir])).code,
+      0,
+    );
+    const scratch = await build(["-t", "plat:s390x", "-f", join(dir, "Dockerfile.scratch"), dir]);
+    assert.equal(scratch.code, 0, scratch.stderr);
+    const inspect = await daemon.docker([
+      "image",
+      "inspect",
+      "--format",
+      "{{.Os}}/{{.Architecture}}",
+      "plat:s390x",
+    ]);
+    assert.equal(inspect.stdout.trim(), "linux/s390x");
+    const bad = await build(["--platform", "nonsense", dir]);
+    assert.match(bad.stderr, /unknown operating system or architecture/);
+    assert.equal((await daemon.docker(["rmi", "plat:s390x"])).code, 0);
     await noContainers();
   });
 
@@ -362,6 +446,17 @@ describe("docker build (classic builder)", () => {
     await noContainers();
   });
 
+  it("a gzip context of several MiB (beyond one 1 MiB tar record) unpacks whole", async () => {
+    const dir = context({
+      Dockerfile: "FROM busybox\nCOPY big /big\nRUN test $(wc -c < /big) -eq 3145739\n",
+    });
+    writeFileSync(join(dir, "big"), Buffer.alloc(3 * 1024 * 1024 + 11, 3));
+    const tgz = spawnSync("tar", ["-cz", "-C", dir, "."], { maxBuffer: 64 * 1024 * 1024 }).stdout;
+    const r = await daemon.request("POST", "/build?t=gz:1", tgz, { "Content-Type": "application/x-tar" });
+    assert.equal(r.status, 200);
+    assert.match(r.text(), /Successfully built/, r.text());
+  });
+
   it("hostile or oversized contexts are refused with a clear error; nothing is left behind", async () => {
     const evil = join(ctxRoot, "evil.tar");
     const py = [
@@ -406,10 +501,12 @@ describe("docker build (classic builder)", () => {
     });
     assert.equal(garbage.status, 400);
     assert.equal((await daemon.docker(["version"])).code, 0);
-    assert.deepEqual(
-      readdirSync(daemon.root).filter((n) => n.startsWith("tmp-build-")),
-      [],
-    );
+    // The work dirs go right after each answer (removed in the background).
+    const workGone = Date.now() + 10_000;
+    while (readdirSync(daemon.root).some((n) => n.startsWith("tmp-build-"))) {
+      assert.ok(Date.now() < workGone, "work dirs removed");
+      await tick();
+    }
     await noContainers();
   });
 
@@ -496,6 +593,11 @@ describe("docker build (classic builder)", () => {
     assert.match(r.stdout, /Successfully built/);
     assert.equal(await run("py:1", "cat", "/msg"), "from-python\n");
     assert.match(r.stdout, /BuildError: The command '\/bin\/sh -c exit 5' returned a non-zero code: 5/);
+    // docker-py's build() defaults to rm=False: its step container stays, as with dockerd.
+    const kept = await daemon.docker(["ps", "-a", "--format", "{{.ID}} {{.Status}}"]);
+    const [id, ...status] = kept.stdout.trim().split(" ");
+    assert.match(status.join(" "), /^Exited \(5\)/);
+    assert.equal((await daemon.docker(["rm", id ?? "-"])).code, 0);
     await noContainers();
   });
 

@@ -30,6 +30,10 @@ export interface BuildRequest {
   cpuQuota?: number;
   cacheFrom: string[];
   pull: boolean;
+  /** Remove each RUN step's container once it succeeded (`rm`, default true; forcerm implies it). */
+  remove: boolean;
+  /** `platform` (API 1.32+): the platform stages build for; "" means the daemon's own. */
+  platform: string;
 }
 
 export interface BuildBackend {
@@ -83,6 +87,9 @@ export function parseBuildRequest(ctx: RequestContext): BuildRequest {
     ulimits,
     cacheFrom: jsonQuery<string[]>(ctx, "cachefrom", []) ?? [],
     pull: ctx.boolQuery("pull"),
+    // moby postBuild: forcerm implies rm; rm absent means true.
+    remove: ctx.boolQuery("forcerm") || (ctx.query.get("rm") ?? "") === "" || ctx.boolQuery("rm"),
+    platform: ctx.query.get("platform") ?? "",
   };
   const shm = num("shmsize").shmsize;
   if (shm !== undefined) r.shmSize = shm;
