@@ -13,10 +13,13 @@ Usage:  berth [OPTIONS] COMMAND
 A container engine that speaks the Docker Engine API
 
 Commands:
+  cp          Copy files/folders between a container and the local filesystem
   create      Create a new container
+  events      Get real time events from the server
   kill        Kill one or more running containers
   logs        Fetch the logs of a container
   pause       Pause all processes within one or more containers
+  port        List port mappings or a specific mapping for the container
   images      List images
   import      Import the contents from a tarball to create a filesystem image
   info        Display system-wide information
@@ -31,18 +34,22 @@ Commands:
   run         Create and run a new container from an image
   save        Save one or more images to a tar archive (streamed to STDOUT by default)
   start       Start one or more stopped containers
+  stats       Display a live stream of container(s) resource usage statistics
   stop        Stop one or more running containers
   tag         Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE
   top         Display the running processes of a container
   unpause     Unpause all processes within one or more containers
+  update      Update configuration of one or more containers
   version     Show the berth version information
   wait        Block until one or more containers stop, then print their exit codes
 
 Management Commands:
   container   Manage containers
   image       Manage images
+  network     Manage networks
   registry    Serve an OCI distribution registry
   system      Manage berth
+  volume      Manage volumes
 
 Global Options:
   -D, --debug              Enable debug mode
@@ -101,7 +108,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const found = findCommand(rest);
   if (!found) {
-    const groups = ["container", "image", "system", "volume", "registry"];
+    const groups = ["container", "image", "system", "volume", "registry", "network"];
     const word = rest[0] ?? "";
     if (groups.includes(word)) {
       const subs = COMMANDS.flatMap((c) =>
