@@ -57,6 +57,8 @@ import { networkConnectCommand, networkDisconnectCommand } from "./network-conne
 import { portCommand } from "./port.ts";
 import { eventsCommand } from "./events.ts";
 import { cpCommand } from "./cp.ts";
+import { statsCommand } from "./stats.ts";
+import { updateCommand } from "./update.ts";
 
 export const COMMANDS: readonly Command[] = [
   execCommand,
@@ -117,6 +119,8 @@ export const COMMANDS: readonly Command[] = [
   portCommand,
   eventsCommand,
   cpCommand,
+  statsCommand,
+  updateCommand,
 ];
 
 export { CLIENT_VERSION } from "./version.ts";
