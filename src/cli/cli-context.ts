@@ -52,6 +52,8 @@ export async function inspectEach(
   names: readonly string[],
   path: (name: string) => string,
   format: string,
+  /** Reshapes each object as the docker CLI's typed decoding would before a template sees it. */
+  typed: (value: unknown) => unknown = (v) => v,
 ): Promise<number> {
   const found: unknown[] = [];
   const errors: string[] = [];
@@ -63,7 +65,7 @@ export async function inspectEach(
       errors.push(`Error response from daemon: ${err.message}\n`);
     }
   }
-  if (format && format !== "json") ctx.stdout.write(renderFormat({ format, rows: found }));
+  if (format && format !== "json") ctx.stdout.write(renderFormat({ format, rows: found.map(typed) }));
   else ctx.stdout.write(inspectJson(found));
   // docker's inspect.Inspect reports the missing objects after the output.
   for (const e of errors) ctx.stderr.write(e);
