@@ -86,7 +86,7 @@ export const psCommand = command({
 });
 
 // formatter.ContainerContext: each method is a template field.
-class ContainerRow {
+export class ContainerRow {
   constructor(
     private readonly c: ContainerSummary,
     private readonly trunc: boolean,
