@@ -147,6 +147,8 @@ describe("berth network, port, events", () => {
     await same(daemon, ["port", "web", "81"]);
     await same(daemon, ["port", "web", "http"]);
     await same(daemon, ["port", "nosuch"]);
+    const ps = await same(daemon, ["ps", "--format", "table {{.Names}}\t{{.Ports}}"]);
+    assert.match(ps.stdout, /web +127\.0\.0\.1:\d+->53\/udp, 127\.0\.0\.1:\d+->80\/tcp\n/);
   });
 
   it("removes and prunes networks", async () => {

@@ -6,6 +6,7 @@ import { goTimeString } from "../go-time.ts";
 import { humanSizeWithPrecision, timeAgo, truncateID } from "../humanize.ts";
 import { contextJSON, ellipsis, renderFormat } from "../table.ts";
 import { toFilters } from "./images.ts";
+import { type ApiPort, displayablePorts } from "../displayable-ports.ts";
 
 const HEADERS = {
   ID: "CONTAINER ID",
@@ -121,7 +122,7 @@ export class ContainerRow {
     return timeAgo(this.c.Created * 1000);
   }
   Ports(): string {
-    return "";
+    return displayablePorts((this.c.Ports ?? []) as ApiPort[]);
   }
   State(): string {
     return this.c.State;
