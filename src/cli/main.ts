@@ -59,6 +59,15 @@ Global Options:
 Run 'berth COMMAND --help' for more information on a command.
 `;
 
+const GROUP_DESCRIPTIONS: Record<string, string> = {
+  container: "Manage containers",
+  image: "Manage images",
+  network: "Manage networks",
+  registry: "Serve an OCI distribution registry",
+  system: "Manage berth",
+  volume: "Manage volumes",
+};
+
 interface Globals {
   host: string;
   rest: string[];
@@ -111,11 +120,14 @@ async function main(argv: string[]): Promise<number> {
     const groups = ["container", "image", "system", "volume", "registry", "network"];
     const word = rest[0] ?? "";
     if (groups.includes(word)) {
-      const subs = COMMANDS.flatMap((c) =>
-        c.paths.filter((p) => p[0] === word && p.length === 2).map((p) => p[1]),
-      );
+      // As cobra lists a management command's children: each once, by name, with its description.
+      const subs = COMMANDS.flatMap((c) => {
+        const path = c.paths.find((p) => p[0] === word && p.length === 2);
+        return path === undefined ? [] : [{ name: path[1] ?? "", description: c.spec.description }];
+      }).sort((a, b) => (a.name < b.name ? -1 : 1));
+      const width = Math.max(11, ...subs.map((x) => x.name.length));
       process.stdout.write(
-        `\nUsage:  berth ${word} COMMAND\n\nCommands:\n${subs.map((s) => `  ${s}`).join("\n")}\n\nRun 'berth ${word} COMMAND --help' for more information on a command.\n`,
+        `\nUsage:  berth ${word} COMMAND\n\n${GROUP_DESCRIPTIONS[word] ?? ""}\n\nCommands:\n${subs.map((x) => `  ${x.name.padEnd(width)} ${x.description}`).join("\n")}\n\nRun 'berth ${word} COMMAND --help' for more information on a command.\n`,
       );
       return rest.length === 1 ? 0 : 1;
     }
