@@ -126,8 +126,9 @@ async function main(argv: string[]): Promise<number> {
         return path === undefined ? [] : [{ name: path[1] ?? "", description: c.spec.description }];
       }).sort((a, b) => (a.name < b.name ? -1 : 1));
       const width = Math.max(11, ...subs.map((x) => x.name.length));
-      process.stdout.write(
-        `\nUsage:  berth ${word} COMMAND\n\n${GROUP_DESCRIPTIONS[word] ?? ""}\n\nCommands:\n${subs.map((x) => `  ${x.name.padEnd(width)} ${x.description}`).join("\n")}\n\nRun 'berth ${word} COMMAND --help' for more information on a command.\n`,
+      // docker prints a management command's help on stderr when no subcommand is given.
+      process.stderr.write(
+        `Usage:  berth ${word} COMMAND\n\n${GROUP_DESCRIPTIONS[word] ?? ""}\n\nCommands:\n${subs.map((x) => `  ${x.name.padEnd(width)} ${x.description}`).join("\n")}\n\nRun 'berth ${word} COMMAND --help' for more information on a command.\n`,
       );
       return rest.length === 1 ? 0 : 1;
     }
