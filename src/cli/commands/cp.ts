@@ -23,6 +23,7 @@ import {
   tarTransform,
 } from "../copy-paths.ts";
 import { UsageError } from "../flags.ts";
+import { CopyProgress } from "../copy-progress.ts";
 
 interface PathStat {
   name: string;
@@ -70,9 +71,19 @@ export const cpCommand = command({
     }
     try {
       if (src.container !== "") {
-        await copyFromContainer(ctx, src.container, src.path, dst.path, flags["follow-link"]);
+        const progress = (): CopyProgress => new CopyProgress(showProgress(ctx, flags.quiet, dst.path));
+        await copyFromContainer(ctx, src.container, src.path, dst.path, flags["follow-link"], progress);
       } else if (dst.container !== "") {
-        await copyToContainer(ctx, dst.container, src.path, dst.path, flags["follow-link"], flags.archive);
+        const progress = new CopyProgress(showProgress(ctx, flags.quiet, src.path));
+        await copyToContainer(
+          ctx,
+          dst.container,
+          src.path,
+          dst.path,
+          flags["follow-link"],
+          flags.archive,
+          progress,
+        );
       } else {
         throw new UsageError("must specify at least one container source", 1);
       }
@@ -83,6 +94,11 @@ export const cpCommand = command({
     return 0;
   },
 });
+
+/** docker shows progress on a terminal's stderr, unless -q or a tar stream is on stdin/stdout. */
+function showProgress(ctx: CliContext, quiet: boolean, localPath: string): NodeJS.WriteStream | undefined {
+  return !quiet && localPath !== "-" && ctx.stderr.isTTY ? ctx.stderr : undefined;
+}
 
 /** resolveLocalPath: absolute, keeping a trailing "/." or "/". */
 function resolveLocalPath(path: string): string {
@@ -112,6 +128,7 @@ async function copyFromContainer(
   srcPathIn: string,
   dstPathIn: string,
   followLink: boolean,
+  progress: () => CopyProgress,
 ): Promise<void> {
   let srcPath = srcPathIn;
   let dstPath = dstPathIn;
@@ -152,7 +169,9 @@ async function copyFromContainer(
   const tarArgs = ["-x", "-f", "-", "-C", prepared.dstDir, "--no-same-owner", "--delay-directory-restore"];
   if (prepared.rename !== undefined)
     tarArgs.push(`--transform=${tarTransform(prepared.rename.from, prepared.rename.to)}`);
-  await runTar(tarArgs, res);
+  const shown = progress();
+  await runTar(tarArgs, shown.count(res));
+  shown.finish(dstPath);
 }
 
 /** CopyInfoDestinationPath: follows symlinks at the destination; a missing one needs its parent. */
@@ -206,6 +225,7 @@ async function copyToContainer(
   dstPath: string,
   followLink: boolean,
   copyUIDGID: boolean,
+  progress: CopyProgress,
 ): Promise<void> {
   const srcPath = srcPathIn === "-" ? "-" : resolveLocalPath(srcPathIn);
   const dstInfo: CopyInfo = { path: dstPath, exists: false, isDir: false };
@@ -238,12 +258,14 @@ async function copyToContainer(
   const srcInfo = sourceInfo(srcPath, followLink);
   const { dir: srcDir, base: srcBase } = splitPathDirEntry(srcInfo.path);
   const prepared = prepareArchiveCopy(srcInfo, dstInfo, srcBase);
-  const tarArgs = ["-c", "-f", "-", "-C", srcDir, "--numeric-owner"];
+  // 512-byte records, as Go's archive/tar writes (GNU tar pads to 10 KiB otherwise).
+  const tarArgs = ["-c", "-f", "-", "-b", "1", "-C", srcDir, "--numeric-owner"];
   if (prepared.rename !== undefined)
     tarArgs.push(`--transform=${tarTransform(prepared.rename.from, prepared.rename.to)}`);
   tarArgs.push("--", srcBase);
   const tar = spawnTar(tarArgs);
-  await Promise.all([put(prepared.dstDir, tar.stdout), tar.done]);
+  await Promise.all([put(prepared.dstDir, progress.count(tar.stdout)), tar.done]);
+  progress.finish(`${container}:${dstInfo.path}`);
 }
 
 /** CopyInfoSourcePath / ResolveHostSourcePath: symlinks resolved in the parent (all with -L). */
