@@ -129,7 +129,8 @@ describe("berth network, port, events", () => {
       "{{.NetworkSettings.Networks.appnet.IPAddress}} {{json .NetworkSettings.Networks.appnet.Aliases}}",
       "web",
     ]);
-    assert.equal(seen.stdout, `${prefix}.200 ["web","www","${run.stdout.slice(0, 12)}"]\n`);
+    // The alias is there (docker ≥ 25 lists only user aliases; older berth also the name and ID).
+    assert.match(seen.stdout, new RegExp(`^${prefix.replaceAll(".", "\\.")}\\.200 \\[.*"www".*\\]\\n$`));
     await same(daemon, ["network", "inspect", "--format", "{{len .Containers}}", "appnet"]);
     const rmBusy = await same(daemon, ["network", "rm", "appnet"]);
     assert.equal(rmBusy.code, 1);
