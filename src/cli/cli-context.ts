@@ -52,19 +52,22 @@ export async function inspectEach(
   names: readonly string[],
   path: (name: string) => string,
   format: string,
+  /** Reshapes each object as the docker CLI's typed decoding would before a template sees it. */
+  typed: (value: unknown) => unknown = (v) => v,
 ): Promise<number> {
   const found: unknown[] = [];
-  let status = 0;
+  const errors: string[] = [];
   for (const name of names) {
     try {
       found.push(await ctx.client.json("GET", path(encodeURIComponent(name))));
     } catch (err) {
       if (!(err instanceof ApiError) || err.status !== 404) throw err;
-      ctx.stderr.write(`Error response from daemon: ${err.message}\n`);
-      status = 1;
+      errors.push(`Error response from daemon: ${err.message}\n`);
     }
   }
-  if (format && format !== "json") ctx.stdout.write(renderFormat({ format, rows: found }));
+  if (format && format !== "json") ctx.stdout.write(renderFormat({ format, rows: found.map(typed) }));
   else ctx.stdout.write(inspectJson(found));
-  return status;
+  // docker's inspect.Inspect reports the missing objects after the output.
+  for (const e of errors) ctx.stderr.write(e);
+  return errors.length > 0 ? 1 : 0;
 }

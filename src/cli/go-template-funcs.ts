@@ -6,7 +6,7 @@
 
 import { sprint, sprintf, sprintln, sprintValue } from "./go-fmt.ts";
 import type { FuncMap, TemplateFunc } from "./go-template-exec.ts";
-import { isTrue, kindOf, mapGet, mapSize, typeName } from "./go-value.ts";
+import { htmlEscapedJSON, isTrue, kindOf, mapGet, mapSize, typeName } from "./go-value.ts";
 
 function fail(message: string): never {
   throw new Error(message);
@@ -232,7 +232,11 @@ export function goJSON(v: unknown): string {
     return value;
   });
   // Go escapes the JavaScript line terminators even without HTML escaping.
-  return (text ?? "null").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  const out = (text ?? "null").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  const own =
+    typeof v === "object" && v !== null && "toJSON" in v ? (v as { toJSON(): unknown }).toJSON() : v;
+  if (typeof own !== "object" || own === null || !(htmlEscapedJSON in own)) return out;
+  return out.replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
 }
 
 function byKey([a]: [unknown, unknown], [b]: [unknown, unknown]): number {

@@ -26,6 +26,12 @@ export class GoFloat {
   }
 }
 
+/**
+ * Marks what a row's toJSON returns: docker's list contexts have their own MarshalJSON, whose
+ * json.Marshal escapes <, > and & even where the json function turned HTML escaping off.
+ */
+export const htmlEscapedJSON: unique symbol = Symbol("berth.htmlEscapedJSON");
+
 /** Tag naming the Go type of a struct-like object; used in error messages. */
 export const goTypeTag: unique symbol = Symbol("berth.goType");
 

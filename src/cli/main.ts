@@ -13,10 +13,13 @@ Usage:  berth [OPTIONS] COMMAND
 A container engine that speaks the Docker Engine API
 
 Commands:
+  cp          Copy files/folders between a container and the local filesystem
   create      Create a new container
+  events      Get real time events from the server
   kill        Kill one or more running containers
   logs        Fetch the logs of a container
   pause       Pause all processes within one or more containers
+  port        List port mappings or a specific mapping for the container
   images      List images
   import      Import the contents from a tarball to create a filesystem image
   info        Display system-wide information
@@ -31,18 +34,22 @@ Commands:
   run         Create and run a new container from an image
   save        Save one or more images to a tar archive (streamed to STDOUT by default)
   start       Start one or more stopped containers
+  stats       Display a live stream of container(s) resource usage statistics
   stop        Stop one or more running containers
   tag         Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE
   top         Display the running processes of a container
   unpause     Unpause all processes within one or more containers
+  update      Update configuration of one or more containers
   version     Show the berth version information
   wait        Block until one or more containers stop, then print their exit codes
 
 Management Commands:
   container   Manage containers
   image       Manage images
+  network     Manage networks
   registry    Serve an OCI distribution registry
   system      Manage berth
+  volume      Manage volumes
 
 Global Options:
   -D, --debug              Enable debug mode
@@ -51,6 +58,15 @@ Global Options:
 
 Run 'berth COMMAND --help' for more information on a command.
 `;
+
+const GROUP_DESCRIPTIONS: Record<string, string> = {
+  container: "Manage containers",
+  image: "Manage images",
+  network: "Manage networks",
+  registry: "Serve an OCI distribution registry",
+  system: "Manage berth",
+  volume: "Manage volumes",
+};
 
 interface Globals {
   host: string;
@@ -101,14 +117,18 @@ async function main(argv: string[]): Promise<number> {
   }
   const found = findCommand(rest);
   if (!found) {
-    const groups = ["container", "image", "system", "volume", "registry"];
+    const groups = ["container", "image", "system", "volume", "registry", "network"];
     const word = rest[0] ?? "";
     if (groups.includes(word)) {
-      const subs = COMMANDS.flatMap((c) =>
-        c.paths.filter((p) => p[0] === word && p.length === 2).map((p) => p[1]),
-      );
-      process.stdout.write(
-        `\nUsage:  berth ${word} COMMAND\n\nCommands:\n${subs.map((s) => `  ${s}`).join("\n")}\n\nRun 'berth ${word} COMMAND --help' for more information on a command.\n`,
+      // As cobra lists a management command's children: each once, by name, with its description.
+      const subs = COMMANDS.flatMap((c) => {
+        const path = c.paths.find((p) => p[0] === word && p.length === 2);
+        return path === undefined ? [] : [{ name: path[1] ?? "", description: c.spec.description }];
+      }).sort((a, b) => (a.name < b.name ? -1 : 1));
+      const width = Math.max(11, ...subs.map((x) => x.name.length));
+      // docker prints a management command's help on stderr when no subcommand is given.
+      process.stderr.write(
+        `Usage:  berth ${word} COMMAND\n\n${GROUP_DESCRIPTIONS[word] ?? ""}\n\nCommands:\n${subs.map((x) => `  ${x.name.padEnd(width)} ${x.description}`).join("\n")}\n\nRun 'berth ${word} COMMAND --help' for more information on a command.\n`,
       );
       return rest.length === 1 ? 0 : 1;
     }

@@ -8,6 +8,7 @@
 // --quiet, ...) and hand the rows here, as docker commands call Context.Write.
 
 import { headerFunctions, parseDockerTemplate, TemplateError, type GoTemplate } from "./go-template.ts";
+import { htmlEscapedJSON } from "./go-value.ts";
 import { displayWidth, tabwrite } from "./tabwriter.ts";
 
 export const tableFormatKey = "table";
@@ -132,5 +133,6 @@ export function contextJSON(ctx: object): Record<string, unknown> {
       out[name] = value;
     }
   }
+  Object.defineProperty(out, htmlEscapedJSON, { value: true, enumerable: false });
   return out;
 }

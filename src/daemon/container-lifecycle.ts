@@ -8,6 +8,7 @@ import { conflict, EngineError, type Logger } from "../lib/index.ts";
 import { type ContainerExit, type LogRotator, scanMonitors } from "../runtime/index.ts";
 import type { ContainerRuntime, RunnableContainer } from "./container-runtime.ts";
 import { decideRestart } from "./restart-policy.ts";
+import { startFailureExitCode } from "./start-failure-exit-code.ts";
 
 export type LifecycleStore = ContainerStore<ContainerConfig, HostConfig>;
 
@@ -48,6 +49,12 @@ export class ContainerLifecycle {
     try {
       await this.run(c.id);
     } catch (err) {
+      // moby containerStart records the failure: State.Error and a non-zero exit code.
+      const now = this.store.resolve(c.id);
+      if (!now.state.Running) {
+        const message = err instanceof Error ? err.message : String(err);
+        this.setState(c.id, { ...now.state, ExitCode: startFailureExitCode(message), Error: message });
+      }
       // moby removes an AutoRemove container whose start failed (`docker run --rm` waits for it).
       if (c.hostConfig.AutoRemove) {
         await this.autoRemove(c.id, true).catch((e: unknown) =>

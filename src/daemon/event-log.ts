@@ -58,24 +58,21 @@ export class EventLog {
     try {
       const past = sinceNano === undefined ? [] : this.recent.filter((e) => e.timeNano >= sinceNano);
       queue.unshift(...past.filter((e) => !queue.includes(e)));
-      const timer =
-        untilNano === undefined
-          ? undefined
-          : setTimeout(() => wake?.(), Math.max(0, untilNano / 1e6 - Date.now()));
-      try {
-        while (!signal.aborted) {
-          const event = queue.shift();
-          if (event === undefined) {
-            if (untilNano !== undefined && Date.now() * 1e6 >= untilNano) return;
-            await new Promise<void>((resolve) => (wake = resolve));
-            wake = undefined;
-            continue;
-          }
-          if (untilNano !== undefined && event.timeNano > untilNano) return;
-          if (filter(event)) yield event;
+      while (!signal.aborted) {
+        const event = queue.shift();
+        if (event === undefined) {
+          const left = untilNano === undefined ? undefined : untilNano / 1e6 - Date.now();
+          if (left !== undefined && left <= 0) return;
+          // Each wait arms its own timer: one can fire a little early (the event loop's
+          // cached clock), and a single timer woken early would leave the stream open.
+          const timer = left === undefined ? undefined : setTimeout(() => wake?.(), Math.ceil(left));
+          await new Promise<void>((resolve) => (wake = resolve));
+          clearTimeout(timer);
+          wake = undefined;
+          continue;
         }
-      } finally {
-        clearTimeout(timer);
+        if (untilNano !== undefined && event.timeNano > untilNano) return;
+        if (filter(event)) yield event;
       }
     } finally {
       this.live.off("event", onEvent);

@@ -4,3 +4,4 @@ export * from "./image.ts";
 export * from "./volume.ts";
 export * from "./container.ts";
 export * from "./event.ts";
+export * from "./network.ts";

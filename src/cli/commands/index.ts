@@ -48,6 +48,17 @@ import { pushCommand } from "./push.ts";
 import { loginCommand, logoutCommand } from "./login.ts";
 import { registryServeCommand } from "./registry-serve.ts";
 import { registryGcCommand } from "./registry-gc.ts";
+import { networkCreateCommand } from "./network-create.ts";
+import { networkLsCommand } from "./network-ls.ts";
+import { networkInspectCommand } from "./network-inspect.ts";
+import { networkRmCommand } from "./network-rm.ts";
+import { networkPruneCommand } from "./network-prune.ts";
+import { networkConnectCommand, networkDisconnectCommand } from "./network-connect.ts";
+import { portCommand } from "./port.ts";
+import { eventsCommand } from "./events.ts";
+import { cpCommand } from "./cp.ts";
+import { statsCommand } from "./stats.ts";
+import { updateCommand } from "./update.ts";
 
 export const COMMANDS: readonly Command[] = [
   execCommand,
@@ -98,6 +109,18 @@ export const COMMANDS: readonly Command[] = [
   commitCommand,
   diffCommand,
   exportCommand,
+  networkCreateCommand,
+  networkLsCommand,
+  networkInspectCommand,
+  networkRmCommand,
+  networkPruneCommand,
+  networkConnectCommand,
+  networkDisconnectCommand,
+  portCommand,
+  eventsCommand,
+  cpCommand,
+  statsCommand,
+  updateCommand,
 ];
 
 export { CLIENT_VERSION } from "./version.ts";

@@ -6,6 +6,7 @@ import { goTimeString } from "../go-time.ts";
 import { humanSizeWithPrecision, timeAgo, truncateID } from "../humanize.ts";
 import { contextJSON, ellipsis, renderFormat } from "../table.ts";
 import { toFilters } from "./images.ts";
+import { type ApiPort, displayablePorts } from "../displayable-ports.ts";
 
 const HEADERS = {
   ID: "CONTAINER ID",
@@ -86,7 +87,7 @@ export const psCommand = command({
 });
 
 // formatter.ContainerContext: each method is a template field.
-class ContainerRow {
+export class ContainerRow {
   constructor(
     private readonly c: ContainerSummary,
     private readonly trunc: boolean,
@@ -121,7 +122,7 @@ class ContainerRow {
     return timeAgo(this.c.Created * 1000);
   }
   Ports(): string {
-    return "";
+    return displayablePorts((this.c.Ports ?? []) as ApiPort[]);
   }
   State(): string {
     return this.c.State;
