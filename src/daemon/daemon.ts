@@ -180,6 +180,10 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     configureNetworks: (id, mode, endpoints) => configureNetworks(network, id, mode, endpoints),
     forgetNetworks: (id) => network.forget(id),
     describe: (c) => ({ ...containerRuntime.describe(c), network: network.view(c.id) }),
+    describeList: () => {
+      const views = network.views();
+      return (c) => ({ ...containerRuntime.describe(c), network: views(c.id) });
+    },
     sizeRw: (c) => dirSize(join(containerRuntime.dir(c.id), "upper")),
   });
   const lifecycle: ContainerLifecycle = new ContainerLifecycle(

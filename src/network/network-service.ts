@@ -490,6 +490,31 @@ export class NetworkService {
     return { endpoints, ports: this.store.ports(id), sandbox: existsSync(sandbox) ? sandbox : "" };
   }
 
+  /**
+   * view() for many containers at once (`docker ps`): three queries and one readdir in all
+   * instead of three queries and a stat per container. Same shapes as view().
+   */
+  views(): (id: string) => ReturnType<NetworkService["view"]> {
+    const networks = new Map(this.store.networks().map((n) => [n.id, n]));
+    const prefixes = new Map([...networks.values()].map((n) => [n.id, parseCidr(n.subnet).prefix]));
+    const endpoints = new Map<string, EndpointView[]>();
+    for (const e of this.store.endpoints()) {
+      const network = networks.get(e.networkId);
+      if (!network) continue;
+      const list = endpoints.get(e.containerId) ?? [];
+      list.push({ network, endpoint: e, prefixLen: prefixes.get(network.id) ?? 0 });
+      endpoints.set(e.containerId, list);
+    }
+    const ports = new Map<string, PortMapping[]>();
+    for (const p of this.store.ports()) ports.set(p.containerId, [...(ports.get(p.containerId) ?? []), p]);
+    const sandboxes = new Set(listSandboxes(this.options.execRoot));
+    return (id) => ({
+      endpoints: endpoints.get(id) ?? [],
+      ports: ports.get(id) ?? [],
+      sandbox: sandboxes.has(id) ? netnsPath(this.options.execRoot, id) : "",
+    });
+  }
+
   private lease(
     network: NetworkRecord,
     containerId: string,
