@@ -149,6 +149,11 @@ export class ContainerMounts {
     await this.removed(c, true);
   }
 
+  /** A running container re-adopted at daemon start uses its volumes again (and their mounts). */
+  async readopt(c: RunnableContainer): Promise<void> {
+    for (const name of this.volumeNames(c)) await this.deps.volumes.acquire(name, c.id);
+  }
+
   /** The container is gone: holds dropped; with `rm -v` (or --rm) its anonymous volumes too. */
   async removed(c: RunnableContainer, removeVolumes: boolean): Promise<void> {
     let names: string[] = [];

@@ -224,6 +224,13 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     }
   }
   await lifecycle.restore();
+  // Re-adopted containers use their volumes (and the `type=` mounts left for them) again.
+  for (const c of containerStore.list().filter((x) => x.state.Running)) {
+    await containerMounts
+      .readopt(c)
+      .catch((err: unknown) => log.warn("volumes of a re-adopted container", { id: c.id, err }));
+  }
+  await volumes.dropLeftovers();
   await network.reconcile(
     new Set(
       containerStore
