@@ -4,8 +4,8 @@
 //
 // On disk: <root>/containers/<id>/{upper,work,merged,hostname,hosts,resolv.conf,container.log};
 // the OCI bundle (config.json, conmon's attach socket and ctl fifo) in <execRoot>/bundles/<id>.
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { rm } from "node:fs/promises";
+import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { ContainerConfig, HostConfig, MountPoint } from "../api/types/index.ts";
 import { HEALTH_OUTPUT_MAX, parseBind } from "../container/index.ts";
@@ -140,27 +140,31 @@ export class ContainerRuntime {
     timer.step("previousRelease");
     const dir = this.dir(c.id);
     const merged = join(dir, "merged");
-    for (const sub of ["upper", "work", "merged"])
-      mkdirSync(join(dir, sub), { recursive: true, mode: 0o700 });
-    mkdirSync(this.bundle(c.id), { recursive: true, mode: 0o700 });
     const hostname = c.config.Hostname || c.id.slice(0, 12);
-    // The namespace (spawned `unshare … ip` and `ip`) is made while the rootfs is mounted; both
-    // are undone by release() if either fails.
+    // The namespace (spawned `unshare … ip` and `ip`) is made while the directories are made and
+    // the rootfs is mounted; both are undone by release() if either fails. File system calls are
+    // asynchronous here: on a busy disk they would hold up every other request of the daemon.
     const [attached, mounted] = await Promise.allSettled([
       timer.track("network", () => this.attachNetwork(c, hostname)),
-      timer.track("mount", () => this.mountRootfs(c, merged)),
+      timer.track("mount", async () => {
+        await Promise.all(
+          [join(dir, "upper"), join(dir, "work"), merged, this.bundle(c.id)].map((d) =>
+            mkdir(d, { recursive: true, mode: 0o700 }),
+          ),
+        );
+        await this.mountRootfs(c, merged);
+      }),
     ]);
     timer.step("mountAndNetwork");
     try {
       if (mounted.status === "rejected") throw mounted.reason;
       if (attached.status === "rejected") throw attached.reason;
       const net = attached.value;
-      writeFileSync(join(dir, "hostname"), `${hostname}\n`);
-      writeFileSync(
-        join(dir, "hosts"),
-        hostsFile(hostname, c.hostConfig.ExtraHosts ?? [], net?.hostsAddress),
-      );
-      writeFileSync(join(dir, "resolv.conf"), net?.resolvConf ?? readHostResolvConf());
+      await Promise.all([
+        writeFile(join(dir, "hostname"), `${hostname}\n`),
+        writeFile(join(dir, "hosts"), hostsFile(hostname, c.hostConfig.ExtraHosts ?? [], net?.hostsAddress)),
+        writeFile(join(dir, "resolv.conf"), net?.resolvConf ?? readHostResolvConf()),
+      ]);
       const prepared = this.options.mounts
         ? await this.options.mounts.prepareStart(c, merged)
         : { binds: await this.prepareBinds(c, merged), tmpfs: {} };
@@ -202,7 +206,7 @@ export class ContainerRuntime {
         ...readUserDb(merged),
         host: this.host,
       });
-      writeFileSync(join(this.bundle(c.id), "config.json"), specToJson(spec));
+      await writeFile(join(this.bundle(c.id), "config.json"), specToJson(spec));
       timer.step("spec");
       const started = await startContainer({
         id: c.id,

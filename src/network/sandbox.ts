@@ -6,7 +6,8 @@
 // Cost matters (every `docker run`): creating the namespace and configuring its first
 // interface is ONE process, `unshare --net=<file> ip -batch -`, which, inside the new namespace,
 // brings lo up and creates the veth pair with its peer placed straight into berthd's own
-// namespace; a second `ip -batch` (in the host namespace) enslaves that peer to the bridge.
+// namespace; a second `ip -batch` (nsenter'd back into the host namespace by the same child)
+// enslaves that peer to the bridge.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { nativeMounts } from "../lib/index.ts";
@@ -48,8 +49,24 @@ export async function createSandbox(path: string, interfaces: readonly Interface
   writeFileSync(path, "");
   try {
     const batch = ["link set lo up", ...interfaces.map(insideCommands)].join("\n") + "\n";
-    await runTool(["unshare", `--net=${path}`, "ip", "-batch", "-"], batch);
-    if (interfaces.length > 0) await enslave(interfaces);
+    if (interfaces.length === 0) await runTool(["unshare", `--net=${path}`, "ip", "-batch", "-"], batch);
+    // The host ends go onto their bridges from the same child (nsenter back into berthd's
+    // namespace): berthd forks once per container instead of twice, and a fork of the daemon
+    // costs more than the small exec chain below it.
+    else
+      await runTool(
+        [
+          "unshare",
+          `--net=${path}`,
+          "sh",
+          "-c",
+          'ip -batch - || exit; ns=$1; shift; printf "%s\\n" "$@" | nsenter --net="$ns" ip -batch -',
+          "sh",
+          `/proc/${process.pid}/ns/net`,
+          ...interfaces.map(enslaveCommand),
+        ],
+        batch,
+      );
   } catch (err) {
     await destroySandbox(path, interfaces).catch(() => undefined);
     throw err;
@@ -71,11 +88,10 @@ export async function removeInterface(i: { hostVeth: string }): Promise<void> {
   await deleteVeths([i.hostVeth]);
 }
 
+const enslaveCommand = (i: Interface): string => `link set ${i.hostVeth} master ${i.bridge} up`;
+
 async function enslave(interfaces: readonly Interface[]): Promise<void> {
-  await runTool(
-    ["ip", "-batch", "-"],
-    interfaces.map((i) => `link set ${i.hostVeth} master ${i.bridge} up`).join("\n") + "\n",
-  );
+  await runTool(["ip", "-batch", "-"], interfaces.map(enslaveCommand).join("\n") + "\n");
 }
 
 /**

@@ -4,7 +4,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { deleteStoppedDirect, signalInitDirect, signalOf } from "./runc-direct.ts";
+import { execFileSync } from "node:child_process";
+import { deleteStoppedDirect, signalInitDirect, signalOf, startCreatedDirect } from "./runc-direct.ts";
 
 function startTime(pid: number): string {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -96,5 +97,33 @@ test("deletes an exited container's cgroups and state dir; leaves running or spe
     child.kill("SIGKILL");
     rmSync(root, { recursive: true, force: true });
     rmSync(cg, { recursive: true, force: true });
+  }
+});
+
+test("start: reads init's byte from exec.fifo and removes the fifo, also when init exits at once", async () => {
+  const root = mkdtempSync(join(tmpdir(), "runc-direct-"));
+  try {
+    for (const [id, script] of [
+      // init waits on the fifo (as runc init does), then execs and keeps running
+      ["waits", 'printf 0 > "$1" && exec sleep 30'],
+      // init writes a little later and is gone at once (`docker run … true`): the byte counts
+      ["quick", 'sleep 0.2; printf 0 > "$1"'],
+    ] as const) {
+      mkdirSync(join(root, id));
+      const fifo = join(root, id, "exec.fifo");
+      execFileSync("mkfifo", [fifo]);
+      const child = spawn("sh", ["-c", script, "sh", fifo], { stdio: "ignore" });
+      try {
+        const pid = child.pid ?? 0;
+        writeState(root, id, pid, startTime(pid), []);
+        assert.equal(await startCreatedDirect(root, id), true, id);
+        assert.equal(existsSync(fifo), false, "the fifo is gone: the container counts as running");
+      } finally {
+        child.kill("SIGKILL");
+      }
+    }
+    assert.equal(await startCreatedDirect(root, "missing"), false);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
   }
 });

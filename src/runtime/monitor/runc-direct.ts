@@ -169,17 +169,23 @@ export async function startCreatedDirect(runcRoot: string, id: string, timeoutMs
   }
   try {
     const buffer = Buffer.alloc(16);
-    const deadline = Date.now() + timeoutMs;
-    for (let wait = 1; ; wait = Math.min(wait * 2, 20)) {
-      const n = await handle.read(buffer, 0, buffer.length, null).then(
-        (r) => r.bytesRead,
+    const readByte = (): Promise<boolean> =>
+      handle.read(buffer, 0, buffer.length, null).then(
+        (r) => r.bytesRead > 0,
         (err: NodeJS.ErrnoException) => {
-          if (err.code === "EAGAIN") return 0;
+          if (err.code === "EAGAIN") return false;
           throw err;
         },
       );
-      if (n > 0) break;
-      if (Date.now() > deadline || (await startTimeOf(init.pid)) !== init.start) return false;
+    const deadline = Date.now() + timeoutMs;
+    for (let wait = 1; !(await readByte()); wait = Math.min(wait * 2, 20)) {
+      if (Date.now() > deadline) return false;
+      // Gone: it may have written its byte, exec'd and exited since the last read (`true`
+      // takes no time), so the byte decides; without one it died before starting.
+      if ((await startTimeOf(init.pid)) !== init.start) {
+        if (await readByte()) break;
+        return false;
+      }
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
   } finally {
