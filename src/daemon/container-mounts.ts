@@ -76,7 +76,9 @@ export class ContainerMounts {
         byDest.set(m.destination, { ...m, readOnly, mode: mode ?? m.mode, createHostPath: false });
       }
     }
-    const anonymous = this.anonymous.of(c.id);
+    // Looked up only for containers that have anonymous volumes (`docker ps` plans every one).
+    let recorded: Map<string, string> | undefined;
+    const anonymous = { get: (dest: string) => (recorded ??= this.anonymous.of(c.id)).get(dest) };
     for (const m of this.explicit(c)) {
       if (m.type === "volume" && m.source === "") {
         const name = anonymous.get(m.destination);
