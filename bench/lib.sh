@@ -219,8 +219,13 @@ bench_start_daemon() {
   BENCH_SOCK=$BENCH_DIR/exec/berth.sock
   mkdir -p "$BENCH_ROOT" "$BENCH_EXEC_ROOT"
   printf '{}\n' >"$BENCH_DIR/daemon.json"
-  # shellcheck disable=SC2086 # BENCH_NODE_ARGS and BENCH_BERTHD_ARGS are lists of flags
-  env -u NODE_EXTRA_CA_CERTS node $BENCH_NODE_ARGS "$BENCH_REPO/bin/berthd" \
+  # As installed: bin/berthd runs node with the flags of its #! line (V8 heap settings); only
+  # extra profiling flags need node spelled out (the #! line's flags do not apply then).
+  local launch=("$BENCH_REPO/bin/berthd")
+  # shellcheck disable=SC2206 # BENCH_NODE_ARGS is a list of flags
+  [ -z "$BENCH_NODE_ARGS" ] || launch=(env -u NODE_EXTRA_CA_CERTS node $BENCH_NODE_ARGS "$BENCH_REPO/bin/berthd")
+  # shellcheck disable=SC2086 # BENCH_BERTHD_ARGS is a list of flags
+  "${launch[@]}" \
     --root "$BENCH_ROOT" --exec-root "$BENCH_EXEC_ROOT" --host "unix://$BENCH_SOCK" \
     --config-file "$BENCH_DIR/daemon.json" ${BENCH_BERTHD_ARGS:-} >"$BENCH_DIR/berthd.log" 2>&1 &
   BERTHD_PID=$!

@@ -13,6 +13,7 @@
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <termios.h>
@@ -212,6 +213,36 @@ static napi_value js_syncfs(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// --- mounts (the container run path: one syscall instead of spawning mount(8)/umount(8)) ---
+
+// mountFs(source, target, fstype, data): mount(2) with flags 0, e.g. an overlay with its
+// lowerdir=/upperdir=/workdir= options in data. Synchronous: an overlay mount takes well under a
+// millisecond, far less than the fork+exec it replaces.
+static napi_value js_mount_fs(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  char source[PATH_BUF], target[PATH_BUF], fstype[NAME_BUF], data[PATH_BUF];
+  if (!get_args(env, info, 4, argv) ||
+      !get_string(env, argv[0], source, sizeof source, "source must be a string") ||
+      !get_string(env, argv[1], target, sizeof target, "target must be a string") ||
+      !get_string(env, argv[2], fstype, sizeof fstype, "fstype must be a string") ||
+      !get_string(env, argv[3], data, sizeof data, "data must be a string"))
+    return NULL;
+  if (mount(source, target, fstype, 0, data) != 0) return throw_errno(env, errno, "mount", target);
+  return NULL;
+}
+
+// umount(target, detach): umount2(2), with MNT_DETACH when detach (umount --lazy).
+static napi_value js_umount(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  char target[PATH_BUF];
+  bool detach = false;
+  if (!get_args(env, info, 2, argv) || !get_string(env, argv[0], target, sizeof target, "target must be a string"))
+    return NULL;
+  CHECK(napi_get_value_bool(env, argv[1], &detach));
+  if (umount2(target, detach ? MNT_DETACH : 0) != 0) return throw_errno(env, errno, "umount2", target);
+  return NULL;
+}
+
 // --- terminals and unix sockets for exec/attach (Node has no pty and no SOCK_SEQPACKET) ---
 
 // unixConnect(path, seqpacket): a connected unix socket (SOCK_SEQPACKET when seqpacket, as
@@ -299,6 +330,8 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"openpty", NULL, js_openpty, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setWinsize", NULL, js_set_winsize, NULL, NULL, NULL, napi_enumerable, NULL},
       {"dupCloexec", NULL, js_dup_cloexec, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"mountFs", NULL, js_mount_fs, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"umount", NULL, js_umount, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;

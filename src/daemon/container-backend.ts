@@ -55,6 +55,10 @@ export interface ContainerBackendDeps {
   beforeRemove?: (container: StoredContainer, force: boolean) => Promise<void>;
   /** Where the runtime keeps a container's files and mounts, for ps and inspect. */
   describe?: (container: StoredContainer) => RuntimeDescription;
+  /** describe() for a whole `docker ps` page: shared lookups done once (falls back to describe). */
+  describeList?: (
+    containers: readonly StoredContainer[],
+  ) => (container: StoredContainer) => RuntimeDescription;
   /** Called once the row is gone: the runtime frees the container's files and tells waiters. */
   afterRemove?: (container: StoredContainer, removeVolumes: boolean) => Promise<void>;
   /** Records NetworkingConfig.EndpointsConfig (--network NAME --ip --network-alias) at create. */
@@ -101,7 +105,9 @@ export function createContainerBackend(deps: ContainerBackendDeps): ContainerBac
       const showAll = options.all || options.limit > 0;
       let out = all.filter((c) => (showAll || c.state.Running) && predicate(c));
       if (options.limit > 0) out = out.slice(0, options.limit);
-      const summaries = out.map((c) => toSummary(c, deps.images, options.size, deps.describe?.(c)));
+      const describe = deps.describeList?.(out) ?? deps.describe;
+      const display = imageDisplayMemo(deps.images);
+      const summaries = out.map((c) => toSummary(c, deps.images, options.size, describe?.(c), display));
       if (options.size && deps.sizeRw) {
         for (const [i, c] of out.entries()) {
           const s = summaries[i];
@@ -173,16 +179,26 @@ function imageDisplay(c: StoredContainer, images: ImageService): string {
   return current?.id === c.imageId ? c.imageName : c.imageId;
 }
 
+/** imageDisplay() with one lookup per image name for a whole list (most containers share a few). */
+function imageDisplayMemo(images: ImageService): (c: StoredContainer) => string {
+  const current = new Map<string, string | undefined>();
+  return (c) => {
+    if (!current.has(c.imageName)) current.set(c.imageName, images.find(c.imageName)?.id);
+    return current.get(c.imageName) === c.imageId ? c.imageName : c.imageId;
+  };
+}
+
 function toSummary(
   c: StoredContainer,
   images: ImageService,
   size: boolean,
   runtime: RuntimeDescription | undefined,
+  display: (c: StoredContainer) => string = (x) => imageDisplay(x, images),
 ): ContainerSummary {
   const summary: ContainerSummary = {
     Id: c.id,
     Names: [c.name],
-    Image: imageDisplay(c, images),
+    Image: display(c),
     ImageID: c.imageId,
     Command: commandOf(c),
     Created: Math.floor(Date.parse(c.created) / 1000),

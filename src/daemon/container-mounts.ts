@@ -76,7 +76,9 @@ export class ContainerMounts {
         byDest.set(m.destination, { ...m, readOnly, mode: mode ?? m.mode, createHostPath: false });
       }
     }
-    const anonymous = this.anonymous.of(c.id);
+    // Looked up only for containers that have anonymous volumes (`docker ps` plans every one).
+    let recorded: Map<string, string> | undefined;
+    const anonymous = { get: (dest: string) => (recorded ??= this.anonymous.of(c.id)).get(dest) };
     for (const m of this.explicit(c)) {
       if (m.type === "volume" && m.source === "") {
         const name = anonymous.get(m.destination);
@@ -147,6 +149,11 @@ export class ContainerMounts {
   /** The create failed after prepareCreate: its anonymous volumes and holds go. */
   async discard(c: RunnableContainer): Promise<void> {
     await this.removed(c, true);
+  }
+
+  /** A running container re-adopted at daemon start uses its volumes again (and their mounts). */
+  async readopt(c: RunnableContainer): Promise<void> {
+    for (const name of this.volumeNames(c)) await this.deps.volumes.acquire(name, c.id);
   }
 
   /** The container is gone: holds dropped; with `rm -v` (or --rm) its anonymous volumes too. */

@@ -4,14 +4,15 @@
 //
 // On disk: <root>/containers/<id>/{upper,work,merged,hostname,hosts,resolv.conf,container.log};
 // the OCI bundle (config.json, conmon's attach socket and ctl fifo) in <execRoot>/bundles/<id>.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import type { ContainerConfig, HostConfig, MountPoint } from "../api/types/index.ts";
 import { HEALTH_OUTPUT_MAX, parseBind } from "../container/index.ts";
 import type { ImageService } from "../image/index.ts";
 import type { VolumeService } from "../volume/index.ts";
 import type { RuntimeDescription } from "./container-backend.ts";
-import { invalidArgument, type Logger } from "../lib/index.ts";
+import { invalidArgument, type Logger, nativeMounts, startStepTimer } from "../lib/index.ts";
 import {
   type BindMount,
   type ContainerExit,
@@ -36,6 +37,7 @@ import {
 import { mountOverlay, unmount } from "../snapshot/index.ts";
 import type { NetworkService } from "../network/index.ts";
 import { logLimits } from "./container-log-config.ts";
+import { TrashDir } from "./trash-dir.ts";
 
 /** What running a container needs: its Docker-shaped Config and HostConfig. */
 export interface RunnableContainer {
@@ -83,7 +85,11 @@ export class ContainerRuntime {
   /** Containers whose release() ran or is running, with its completion (remove() awaits it). */
   private readonly released = new Map<string, Promise<void>>();
 
+  /** Removed containers' directories, deleted in the background. */
+  private readonly trash: TrashDir;
+
   constructor(private readonly options: ContainerRuntimeOptions) {
+    this.trash = new TrashDir(join(options.root, "trash"), options.log);
     this.host = readRuntimeHostFacts();
     this.runc = new Runc({ runtime: options.runtime, execRoot: options.execRoot });
   }
@@ -130,35 +136,47 @@ export class ContainerRuntime {
   async start(c: RunnableContainer): Promise<{ pid: number }> {
     // The last exit's release may still run (restart right after a kill): its `runc delete` and
     // unmount would hit the new container.
+    const timer = startStepTimer(this.options.log, "container start steps", { id: c.id });
     await this.released.get(c.id);
     this.released.delete(c.id);
+    timer.step("previousRelease");
     const dir = this.dir(c.id);
     const merged = join(dir, "merged");
-    for (const sub of ["upper", "work", "merged"])
-      mkdirSync(join(dir, sub), { recursive: true, mode: 0o700 });
-    mkdirSync(this.bundle(c.id), { recursive: true, mode: 0o700 });
-    await this.mountRootfs(c, merged);
+    const hostname = c.config.Hostname || c.id.slice(0, 12);
+    // The namespace (spawned `unshare … ip` and `ip`) is made while the directories are made and
+    // the rootfs is mounted; both are undone by release() if either fails. File system calls are
+    // asynchronous here: on a busy disk they would hold up every other request of the daemon.
+    const [attached, mounted] = await Promise.allSettled([
+      timer.track("network", () => this.attachNetwork(c, hostname)),
+      timer.track("mount", async () => {
+        await Promise.all(
+          [join(dir, "upper"), join(dir, "work"), merged, this.bundle(c.id)].map((d) =>
+            mkdir(d, { recursive: true, mode: 0o700 }),
+          ),
+        );
+        await this.mountRootfs(c, merged);
+      }),
+    ]);
+    timer.step("mountAndNetwork");
     try {
-      const hostname = c.config.Hostname || c.id.slice(0, 12);
+      if (mounted.status === "rejected") throw mounted.reason;
+      if (attached.status === "rejected") throw attached.reason;
+      const net = attached.value;
       const links = this.options.links?.(c) ?? { hosts: [], env: [] };
-      const net = await this.attachNetwork(c, hostname);
-      writeFileSync(join(dir, "hostname"), `${hostname}\n`);
-      writeFileSync(
-        join(dir, "hosts"),
-        hostsFile(
-          hostname,
-          [
-            ...(c.hostConfig.ExtraHosts ?? []),
-            ...links.hosts,
-            ...(net?.hostsAddress6 ? [`${hostname}:${net.hostsAddress6}`] : []),
-          ],
-          net?.hostsAddress,
-        ),
-      );
-      writeFileSync(join(dir, "resolv.conf"), net?.resolvConf ?? readHostResolvConf());
+      const extraHosts = [
+        ...(c.hostConfig.ExtraHosts ?? []),
+        ...links.hosts,
+        ...(net?.hostsAddress6 ? [`${hostname}:${net.hostsAddress6}`] : []),
+      ];
+      await Promise.all([
+        writeFile(join(dir, "hostname"), `${hostname}\n`),
+        writeFile(join(dir, "hosts"), hostsFile(hostname, extraHosts, net?.hostsAddress)),
+        writeFile(join(dir, "resolv.conf"), net?.resolvConf ?? readHostResolvConf()),
+      ]);
       const prepared = this.options.mounts
         ? await this.options.mounts.prepareStart(c, merged)
         : { binds: await this.prepareBinds(c, merged), tmpfs: {} };
+      timer.step("etcFilesAndMounts");
       const tmpfs = { ...(c.hostConfig.Tmpfs ?? {}), ...prepared.tmpfs };
       const spec = buildSpec({
         id: c.id,
@@ -197,7 +215,8 @@ export class ContainerRuntime {
         ...readUserDb(merged),
         host: this.host,
       });
-      writeFileSync(join(this.bundle(c.id), "config.json"), specToJson(spec));
+      await writeFile(join(this.bundle(c.id), "config.json"), specToJson(spec));
+      timer.step("spec");
       const started = await startContainer({
         id: c.id,
         bundle: this.bundle(c.id),
@@ -207,10 +226,13 @@ export class ContainerRuntime {
         terminal: c.config.Tty === true,
         stdin: c.config.OpenStdin === true,
         leaveStdinOpen: c.config.Tty === true || c.config.StdinOnce !== true,
+        onStep: (name) => timer.step(name),
       });
+      timer.done();
       return { pid: started.pid };
     } catch (err) {
       await this.release(c.id);
+      timer.done({ failed: true });
       throw err;
     }
   }
@@ -328,21 +350,33 @@ export class ContainerRuntime {
   }
 
   private async releaseNow(id: string): Promise<void> {
+    const timer = startStepTimer(this.options.log, "container release steps", { id });
     // Started before the first await: a start racing this release waits for it (NetworkService).
-    const network = this.options.network
-      ?.detach(id)
-      .catch((err: unknown) => this.options.log.warn("releasing the container's network", { id, err }));
+    const network = timer.track(
+      "network",
+      () =>
+        this.options.network
+          ?.detach(id)
+          .catch((err: unknown) => this.options.log.warn("releasing the container's network", { id, err })) ??
+        Promise.resolve(),
+    );
     for (const name of this.options.volumes.list().map((v) => v.name)) {
       await this.options.volumes.release(name, id);
     }
+    timer.step("volumes");
     await this.runc
       .delete(id, true)
       .catch((err: unknown) => this.options.log.debug("runc delete", { id, err }));
+    timer.step("runcDelete");
     const merged = join(this.dir(id), "merged");
-    if (isMountPoint(merged)) await unmount(merged, { lazy: true });
+    if (nativeMounts()) await unmount(merged, { lazy: true, ifMounted: true });
+    else if (isMountPoint(merged)) await unmount(merged, { lazy: true });
     await forgetMonitor(this.options.execRoot, id);
+    timer.step("unmountAndForget");
     await network;
-    rmSync(this.bundle(id), { recursive: true, force: true });
+    timer.step("waitNetwork");
+    await rm(this.bundle(id), { recursive: true, force: true });
+    timer.done();
   }
 
   /** Everything of a removed container. */
@@ -352,7 +386,7 @@ export class ContainerRuntime {
     // removing a directory that is still a mount point fails with EBUSY.
     await (this.released.get(id) ?? this.release(id));
     this.released.delete(id);
-    rmSync(this.dir(id), { recursive: true, force: true });
+    this.trash.discard(this.dir(id));
   }
 
   private async mountRootfs(c: RunnableContainer, merged: string): Promise<void> {
@@ -377,9 +411,13 @@ export class ContainerRuntime {
 }
 
 function isMountPoint(path: string): boolean {
-  return readFileSync("/proc/self/mountinfo", "utf8")
-    .split("\n")
-    .some((line) => line.split(" ")[4] === path);
+  // The rootfs is an overlay (a device of its own): comparing st_dev with the parent's spares
+  // reading /proc/self/mountinfo, which grows with every running container.
+  try {
+    return statSync(path).dev !== statSync(dirname(path)).dev;
+  } catch {
+    return false;
+  }
 }
 
 function hostsFile(hostname: string, extra: readonly string[], address = "127.0.1.1"): string {

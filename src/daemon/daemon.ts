@@ -184,6 +184,10 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     configureNetworks: (id, mode, endpoints) => configureNetworks(network, id, mode, endpoints),
     forgetNetworks: (id) => network.forget(id),
     describe: (c) => ({ ...containerRuntime.describe(c), network: network.view(c.id) }),
+    describeList: () => {
+      const views = network.views();
+      return (c) => ({ ...containerRuntime.describe(c), network: views(c.id) });
+    },
     sizeRw: (c) => dirSize(join(containerRuntime.dir(c.id), "upper")),
   });
   const lifecycle: ContainerLifecycle = new ContainerLifecycle(
@@ -224,6 +228,13 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     }
   }
   await lifecycle.restore();
+  // Re-adopted containers use their volumes (and the `type=` mounts left for them) again.
+  for (const c of containerStore.list().filter((x) => x.state.Running)) {
+    await containerMounts
+      .readopt(c)
+      .catch((err: unknown) => log.warn("volumes of a re-adopted container", { id: c.id, err }));
+  }
+  await volumes.dropLeftovers();
   await network.reconcile(
     new Set(
       containerStore

@@ -6,3 +6,4 @@ export * from "./decompress-stream.ts";
 export * from "./native.ts";
 export * from "./human-duration.ts";
 export * from "./detach-keys.ts";
+export * from "./step-timer.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -12,6 +12,7 @@ import {
   S_IFBLK,
   S_IFCHR,
   S_IFIFO,
+  nativeMounts,
   syncfs,
 } from "./native.ts";
 
@@ -81,4 +82,24 @@ test("argument checks throw TypeErrors instead of crashing", () => {
 test("syncfs flushes the filesystem of a path", () => {
   syncfs(dir);
   assert.throws(() => syncfs(join(dir, "missing")), { code: "ENOENT" });
+});
+
+test("mountFs mounts with mount(2) and umount detaches, with Node-style errors", () => {
+  const sys = nativeMounts();
+  assert.ok(sys, "this addon build has mountFs and umount");
+  const target = join(dir, "mnt");
+  mkdirSync(target);
+  sys.mountFs("tmpfs", target, "tmpfs", "size=1m,mode=700");
+  try {
+    assert.notEqual(statSync(target).dev, statSync(dir).dev, "a file system of its own");
+    assert.equal(statSync(target).mode & 0o777, 0o700);
+  } finally {
+    sys.umount(target, true);
+  }
+  assert.equal(statSync(target).dev, statSync(dir).dev);
+  assert.throws(() => sys.umount(target, false), { code: "EINVAL", syscall: "umount2" });
+  assert.throws(() => sys.mountFs("tmpfs", join(dir, "missing"), "tmpfs", ""), {
+    code: "ENOENT",
+    syscall: "mount",
+  });
 });

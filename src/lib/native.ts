@@ -28,6 +28,10 @@ export interface NativeBinding {
   setWinsize(fd: number, rows: number, cols: number): void;
   /** fcntl(F_DUPFD_CLOEXEC). */
   dupCloexec(fd: number): number;
+  /** mount(2) with flags 0 (e.g. an overlay); absent in addons built before it was added. */
+  mountFs?(source: string, target: string, fstype: string, data: string): void;
+  /** umount2(2), MNT_DETACH when `detach`. */
+  umount?(target: string, detach: boolean): void;
 }
 
 /** File type bits for `mknod`'s mode (from <sys/stat.h>). */
@@ -68,3 +72,15 @@ export const lsetxattr = (path: string, name: string, value: Buffer): void =>
 export const lgetxattr = (path: string, name: string): Buffer | null => native().lgetxattr(path, name);
 export const llistxattr = (path: string): string[] => native().llistxattr(path);
 export const syncfs = (path: string): void => native().syncfs(path);
+
+/** The addon's mount/umount2 when it has them (an older build: undefined, spawn the tools). */
+export function nativeMounts(): Required<Pick<NativeBinding, "mountFs" | "umount">> | undefined {
+  let b: NativeBinding;
+  try {
+    b = native();
+  } catch {
+    return undefined;
+  }
+  const { mountFs, umount } = b;
+  return mountFs && umount ? { mountFs, umount } : undefined;
+}

@@ -30,7 +30,13 @@ import {
   tryParseCidr,
   contains,
 } from "./ipv4.ts";
-import { type EndpointRecord, type NetworkRecord, NetworkStore, type PortMapping } from "./network-store.ts";
+import {
+  type EndpointRecord,
+  type NetworkConfig,
+  type NetworkRecord,
+  NetworkStore,
+  type PortMapping,
+} from "./network-store.ts";
 import { type PortBindingInput, portRequests } from "./port-bindings.ts";
 import { PortReservations } from "./port-reservation.ts";
 import {
@@ -538,23 +544,38 @@ export class NetworkService {
     const configs = this.store.configsOf(id);
     for (const e of this.store.endpointsOf(id)) {
       const network = networks.get(e.networkId);
-      const config = configs.find((c) => c.networkId === e.networkId);
-      const configuredAliases = config?.aliases ?? [];
-      const configuredIp = config?.ip ?? "";
-      const configuredIp6 = config?.ip6 ?? "";
-      if (network) {
-        endpoints.push({
-          network,
-          endpoint: e,
-          prefixLen: parseCidr(network.subnet).prefix,
-          configuredAliases,
-          configuredIp,
-          configuredIp6,
-        });
-      }
+      if (network) endpoints.push(endpointView(network, e, parseCidr(network.subnet).prefix, configs));
     }
     const sandbox = netnsPath(this.options.execRoot, id);
     return { endpoints, ports: this.store.ports(id), sandbox: existsSync(sandbox) ? sandbox : "" };
+  }
+
+  /**
+   * view() for many containers at once (`docker ps`): three queries and one readdir in all
+   * instead of three queries and a stat per container. Same shapes as view().
+   */
+  views(): (id: string) => ReturnType<NetworkService["view"]> {
+    const networks = new Map(this.store.networks().map((n) => [n.id, n]));
+    const prefixes = new Map([...networks.values()].map((n) => [n.id, parseCidr(n.subnet).prefix]));
+    const configs = new Map<string, NetworkConfig[]>();
+    for (const c of this.store.configsOf())
+      configs.set(c.containerId, [...(configs.get(c.containerId) ?? []), c]);
+    const endpoints = new Map<string, EndpointView[]>();
+    for (const e of this.store.endpoints()) {
+      const network = networks.get(e.networkId);
+      if (!network) continue;
+      const list = endpoints.get(e.containerId) ?? [];
+      list.push(endpointView(network, e, prefixes.get(network.id) ?? 0, configs.get(e.containerId) ?? []));
+      endpoints.set(e.containerId, list);
+    }
+    const ports = new Map<string, PortMapping[]>();
+    for (const p of this.store.ports()) ports.set(p.containerId, [...(ports.get(p.containerId) ?? []), p]);
+    const sandboxes = new Set(listSandboxes(this.options.execRoot));
+    return (id) => ({
+      endpoints: endpoints.get(id) ?? [],
+      ports: ports.get(id) ?? [],
+      sandbox: sandboxes.has(id) ? netnsPath(this.options.execRoot, id) : "",
+    });
   }
 
   private lease(
@@ -675,4 +696,22 @@ function prefix6(network: NetworkRecord): number {
 /** "fd00::1/64": the bridge's IPv6 address. */
 function gatewayCidr6(network: NetworkRecord): string {
   return `${network.gateway6}/${prefix6(network)}`;
+}
+
+/** An endpoint with what was asked for it at connect/run (aliases, static addresses). */
+function endpointView(
+  network: NetworkRecord,
+  endpoint: EndpointRecord,
+  prefixLen: number,
+  configs: readonly NetworkConfig[],
+): EndpointView {
+  const config = configs.find((c) => c.networkId === endpoint.networkId);
+  return {
+    network,
+    endpoint,
+    prefixLen,
+    configuredAliases: config?.aliases ?? [],
+    configuredIp: config?.ip ?? "",
+    configuredIp6: config?.ip6 ?? "",
+  };
 }

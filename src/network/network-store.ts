@@ -204,9 +204,12 @@ export class NetworkStore {
     );
   }
 
-  configsOf(containerId: string): NetworkConfig[] {
-    const rows = this.sql("SELECT * FROM network_configs WHERE container_id = ? ORDER BY rowid").all(
-      containerId,
+  /** One container's network configs, or every container's without an id. */
+  configsOf(containerId?: string): NetworkConfig[] {
+    const rows = (
+      containerId === undefined
+        ? this.sql("SELECT * FROM network_configs ORDER BY rowid").all()
+        : this.sql("SELECT * FROM network_configs WHERE container_id = ? ORDER BY rowid").all(containerId)
     ) as {
       container_id: string;
       network_id: string;

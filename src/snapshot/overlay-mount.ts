@@ -1,7 +1,10 @@
-// Mounting snapshots: overlayfs through util-linux mount(8) (kernel Documentation
-// filesystems/overlayfs.rst). Lower directories are given top-most first, as lowerdir= wants.
+// Mounting snapshots: overlayfs (kernel Documentation filesystems/overlayfs.rst) by mount(2)
+// through the native addon (every `docker run` mounts one; spawning mount(8) cost a fork+exec of
+// the whole daemon), util-linux mount(8) where the addon cannot (an older build, lower dirs
+// passed relative to a cwd, read-only bind mounts). Lower directories are given top-most first,
+// as lowerdir= wants.
 import { dirname, relative, sep } from "node:path";
-import { invalidArgument } from "../lib/index.ts";
+import { internal, invalidArgument, nativeMounts } from "../lib/index.ts";
 import { runCommand } from "./run-command.ts";
 
 export interface OverlayMount {
@@ -48,6 +51,15 @@ export async function mountOverlay(mount: OverlayMount): Promise<void> {
     options.push(`upperdir=${upperDir}`, `workdir=${workDir}`);
   if (readonly) options.push("ro");
   options.push(...(mount.options ?? []));
+  const sys = cwd === undefined ? nativeMounts() : undefined;
+  if (sys) {
+    try {
+      sys.mountFs("overlay", target, "overlay", options.join(","));
+      return;
+    } catch (err) {
+      throw mountFailed(target, err);
+    }
+  }
   await runCommand(
     ["mount", "-t", "overlay", "overlay", "-o", options.join(","), target],
     cwd === undefined ? {} : { cwd },
@@ -57,9 +69,22 @@ export async function mountOverlay(mount: OverlayMount): Promise<void> {
 export interface UnmountOptions {
   /** MNT_DETACH: detach now, clean up once no longer busy. */
   lazy?: boolean;
+  /** A target that is not a mount point (EINVAL) is no error (needs the native addon to tell). */
+  ifMounted?: boolean;
 }
 
 export async function unmount(target: string, options: UnmountOptions = {}): Promise<void> {
+  const sys = nativeMounts();
+  if (sys) {
+    try {
+      sys.umount(target, options.lazy === true);
+      return;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (options.ifMounted === true && (code === "EINVAL" || code === "ENOENT")) return;
+      throw mountFailed(target, err, "umount");
+    }
+  }
   await runCommand(["umount", ...(options.lazy === true ? ["--lazy"] : []), target]);
 }
 
@@ -69,4 +94,10 @@ function commonParent(paths: readonly string[]): string {
     while (common !== sep && !path.startsWith(common + sep)) common = dirname(common);
   }
   return common;
+}
+
+/** A failed mount(2)/umount2(2), shaped like runCommand's failures (same code, errno in the text). */
+function mountFailed(target: string, err: unknown, syscall = "mount"): Error {
+  const message = err instanceof Error ? err.message : String(err);
+  return internal("COMMAND_FAILED", `${syscall} ${target}: ${message}`, { cause: err });
 }

@@ -59,6 +59,12 @@ export class VolumeService {
   private readonly mounts = new Map<string, number>();
   // Mounting, unmounting and removal of volumes are serialised: they are rare and short.
   private readonly lock = new Mutex();
+  /**
+   * Volumes whose `type` mount a previous daemon left in place for its running containers (live
+   * restore): the first acquire after the start adopts the mount instead of mounting the device
+   * again (a second tmpfs would split the data), dropLeftovers() unmounts those nobody adopted.
+   */
+  private readonly leftover = new Set<string>();
 
   constructor(options: VolumeServiceOptions) {
     this.store = new VolumeStore(options.db);
@@ -71,11 +77,19 @@ export class VolumeService {
     return join(this.dir, name, "_data");
   }
 
-  /** Unmounts whatever a previous daemon left mounted under the volumes dir. */
+  /**
+   * What a previous daemon left mounted under the volumes dir: volume mounts are kept for
+   * re-adopted containers (see `leftover`), anything else is unmounted.
+   */
   async reconcile(): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o701 });
     const dir = await realpath(this.dir);
     for (const point of await mountPointsUnder(dir)) {
+      const name = point.startsWith(`${dir}/`) ? point.slice(dir.length + 1).split("/") : [];
+      if (name.length === 2 && name[1] === "_data" && this.store.get(name[0] ?? "")?.options.type) {
+        this.leftover.add(name[0] ?? "");
+        continue;
+      }
       this.log?.info("unmounting stale volume mount", { path: point });
       await runTool("unmount", point, ["umount", point]).catch((err: unknown) =>
         this.log?.warn("stale volume mount stays", { path: point, err }),
@@ -196,7 +210,9 @@ export class VolumeService {
     await this.lock.run(async () => {
       const { options } = this.get(name);
       const count = this.mounts.get(name) ?? 0;
-      if (count === 0 && options.type) {
+      if (count === 0 && options.type && this.leftover.delete(name)) {
+        this.log?.info("re-adopted volume mount", { volume: name });
+      } else if (count === 0 && options.type) {
         const o = options.o ? ["-o", options.o] : [];
         const target = this.mountpoint(name);
         await mkdir(target, { recursive: true, mode: 0o755 });
@@ -246,16 +262,27 @@ export class VolumeService {
     return out;
   }
 
-  /** Unmounts every mounted volume (daemon shutdown). Container references are forgotten. */
-  async close(): Promise<void> {
+  /** After the containers' live restore: the left-over mounts no running container re-adopted go. */
+  async dropLeftovers(): Promise<void> {
     await this.lock.run(async () => {
-      for (const name of this.mounts.keys()) {
-        if (!this.store.get(name)?.options.type) continue;
+      for (const name of this.leftover) {
         await runTool("unmount", name, ["umount", this.mountpoint(name)]).catch((err: unknown) =>
-          this.log?.warn("volume unmount failed", { volume: name, err }),
+          this.log?.warn("stale volume mount stays", { volume: name, err }),
         );
       }
+      this.leftover.clear();
+    });
+  }
+
+  /**
+   * Daemon shutdown. Mounted volumes stay mounted: only running containers hold mounts, and they
+   * keep running (live restore); the next daemon adopts the mounts (reconcile) or drops them.
+   * Container references are forgotten.
+   */
+  async close(): Promise<void> {
+    await this.lock.run(async () => {
       this.mounts.clear();
+      this.refs.clear();
     });
   }
 

@@ -34,6 +34,8 @@ export interface StartContainerOptions {
   readonly logSizeMax?: number;
   /** Deadline for conmon to report the created container. */
   readonly timeoutMs?: number;
+  /** Called as each step ends ("conmonCreate", "runcStart"), for the caller's timing log. */
+  readonly onStep?: (name: string) => void;
 }
 
 export interface StartedContainer {
@@ -98,6 +100,7 @@ export async function startContainer(options: StartContainerOptions): Promise<St
   }
   const conmonPid = await readPidFile(paths.conmonPidFile);
   if (conmonPid === undefined) throw monitorFailed(id, `conmon wrote no pid to ${paths.conmonPidFile}`);
+  options.onStep?.("conmonCreate");
 
   try {
     await runc.start(id);
@@ -106,6 +109,7 @@ export async function startContainer(options: StartContainerOptions): Promise<St
     await runc.delete(id, true).catch(() => undefined);
     throw err;
   }
+  options.onStep?.("runcStart");
   return { id, pid, conmonPid };
 }
 

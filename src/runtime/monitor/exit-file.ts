@@ -3,7 +3,7 @@
 // the kernel OOM-killed a process of the container. The files outlive berthd, so a restarted
 // daemon still reports ExitCode and FinishedAt of containers that exited while it was down.
 import { watch, type FSWatcher } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { execRootLayout, monitorPaths } from "./paths.ts";
 import { exitTimeout } from "../../lib/index.ts";
 
@@ -60,9 +60,7 @@ export function waitForExit(
 ): Promise<ContainerExit> {
   const exitDir = execRootLayout(execRoot).exitDir;
   return new Promise((resolve, reject) => {
-    let watcher: FSWatcher | undefined;
-    // Polling backs up fs.watch; `check` is defined below and runs only after this tick.
-    const poll = setInterval(() => check(), options.pollMs ?? 500);
+    let unwatch = (): void => undefined;
     let deadline: NodeJS.Timeout | undefined;
     let settled = false;
     let checking = false;
@@ -71,8 +69,7 @@ export function waitForExit(
     const finish = (error: Error | undefined, exit?: ContainerExit): void => {
       if (settled) return;
       settled = true;
-      watcher?.close();
-      clearInterval(poll);
+      unwatch();
       clearTimeout(deadline);
       options.signal?.removeEventListener("abort", onAbort);
       if (error !== undefined) reject(error);
@@ -103,14 +100,7 @@ export function waitForExit(
 
     if (options.signal?.aborted) return onAbort();
     options.signal?.addEventListener("abort", onAbort);
-    try {
-      watcher = watch(exitDir, (_event, filename) => {
-        if (filename === null || filename === id) check();
-      });
-      watcher.on("error", () => undefined);
-    } catch {
-      // The exit dir may not exist yet (nothing started); polling covers it.
-    }
+    unwatch = watchExitDir(exitDir, options.pollMs ?? 500, id, check);
     if (options.timeoutMs !== undefined) {
       const ms = options.timeoutMs;
       deadline = setTimeout(() => finish(exitTimeout(id, ms)), ms);
@@ -118,4 +108,75 @@ export function waitForExit(
     // After arming the watcher, so an exit between the two is not missed.
     check();
   });
+}
+
+/**
+ * One inotify watch and one poll timer per exit dir, shared by every container waiting on it:
+ * a watcher and a timer per running container cost memory and, worse, woke every waiter at
+ * each exit (100 containers removed at once: 10 000 exit-file reads). An event names the file,
+ * so only that container's waiter runs. The poll backs up fs.watch (which may miss events):
+ * one readdir per period, waking the waiters whose exit file is there, and every 10th period all
+ * of them (conmon's persist-dir copy of the exit file is not in this dir).
+ */
+interface ExitDirWatch {
+  waiters: Map<string, Set<() => void>>;
+  watcher: FSWatcher | undefined;
+  timer: NodeJS.Timeout;
+}
+
+const exitDirWatches = new Map<string, ExitDirWatch>();
+
+function watchExitDir(exitDir: string, pollMs: number, id: string, check: () => void): () => void {
+  const key = `${pollMs}:${exitDir}`;
+  let w = exitDirWatches.get(key);
+  if (w === undefined) {
+    const waiters = new Map<string, Set<() => void>>();
+    const wake = (name: string): void => waiters.get(name)?.forEach((f) => f());
+    const wakeAll = (): void => waiters.forEach((set) => set.forEach((f) => f()));
+    let watcher: FSWatcher | undefined;
+    const arm = (): void => {
+      try {
+        watcher = watch(exitDir, (_event, filename) => (filename === null ? wakeAll() : wake(filename)));
+        watcher.on("error", () => undefined);
+        if (w) w.watcher = watcher;
+      } catch {
+        // The exit dir may not exist yet (nothing started); polling covers it.
+      }
+    };
+    arm();
+    let round = 0;
+    let polling = false;
+    const timer = setInterval(() => {
+      if (polling) return;
+      round++;
+      if (watcher === undefined) arm();
+      if (round % 10 === 0 || watcher === undefined) return wakeAll();
+      polling = true;
+      readdir(exitDir).then(
+        (names) => {
+          polling = false;
+          for (const name of names) wake(name);
+        },
+        () => {
+          polling = false;
+          wakeAll();
+        },
+      );
+    }, pollMs);
+    w = { waiters, watcher, timer };
+    exitDirWatches.set(key, w);
+  }
+  const set = w.waiters.get(id) ?? new Set();
+  set.add(check);
+  w.waiters.set(id, set);
+  const entry = w;
+  return () => {
+    set.delete(check);
+    if (set.size === 0 && entry.waiters.get(id) === set) entry.waiters.delete(id);
+    if (entry.waiters.size === 0 && exitDirWatches.get(key) === entry) {
+      exitDirWatches.delete(key);
+      entry.watcher?.close();
+      clearInterval(entry.timer);
+    }
+  };
 }

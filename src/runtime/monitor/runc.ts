@@ -6,6 +6,7 @@ import { runProcess } from "./run-process.ts";
 import { lastRuntimeError, logOffset } from "./runtime-log.ts";
 import { parseRuntimeList, parseRuntimeState, type RuntimeState } from "./runtime-state.ts";
 import { execRootLayout, monitorPaths } from "./paths.ts";
+import { deleteStoppedDirect, signalInitDirect, startCreatedDirect } from "./runc-direct.ts";
 import { runtimeContainerNotFound, runtimeFailed, type ProcessFailure } from "../../lib/index.ts";
 
 export interface RuncOptions {
@@ -44,15 +45,21 @@ export class Runc {
   }
 
   async start(id: string): Promise<void> {
+    // Release the created container's init through its exec fifo, without spawning runc.
+    if (await startCreatedDirect(execRootLayout(this.#execRoot).runcRoot, id)) return;
     await this.#call(id, "start", ["start", id]);
   }
 
   /** `all` signals every process of the container, not only its init. */
   async kill(id: string, signal: string | number, all = false): Promise<void> {
+    // The init alone: from runc's state file, without spawning runc (runc-direct.ts).
+    if (!all && (await signalInitDirect(execRootLayout(this.#execRoot).runcRoot, id, signal))) return;
     await this.#call(id, "kill", ["kill", ...(all ? ["--all"] : []), id, String(signal)]);
   }
 
   async delete(id: string, force = false): Promise<void> {
+    // An exited container's cgroups and state dir, without spawning runc (runc-direct.ts).
+    if (await deleteStoppedDirect(execRootLayout(this.#execRoot).runcRoot, id)) return;
     await this.#call(id, "delete", ["delete", ...(force ? ["--force"] : []), id]);
   }
 
