@@ -20,6 +20,7 @@ import {
   addNetworkRoutes,
   createApiServer,
   addBuildRoutes,
+  addContainerUpdateRoute,
 } from "../api/server/index.ts";
 import { ContentStore } from "../content/index.ts";
 import { ImageService } from "../image/index.ts";
@@ -60,6 +61,7 @@ import { createRegistryBackend } from "./registry-backend.ts";
 import { dirSize } from "../volume/index.ts";
 import { ExecService } from "./container-exec.ts";
 import { createContainerResizeBackend } from "./container-resize.ts";
+import { createContainerUpdateBackend } from "./container-update.ts";
 
 export interface RunningDaemon {
   close(): Promise<void>;
@@ -269,6 +271,10 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
   addContainerResizeRoute(
     router,
     createContainerResizeBackend(containerStore, (id) => containerRuntime.bundle(id)),
+  );
+  addContainerUpdateRoute(
+    router,
+    createContainerUpdateBackend({ store: containerStore, runtime: containerRuntime, events }),
   );
 
   const server = createApiServer(router, log.child({ module: "api" }));
