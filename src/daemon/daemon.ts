@@ -49,6 +49,7 @@ import {
   publishImageEvents,
   publishRunEvents,
   publishVolumeEvents,
+  publishResizeEvents,
 } from "./publish-events.ts";
 import type { ContainerExit } from "../runtime/index.ts";
 import { createImageBackend } from "./image-backend.ts";
@@ -270,7 +271,11 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
   lifecycle.events.on("removed", (id: string) => execs.forgetContainer(id));
   addContainerResizeRoute(
     router,
-    createContainerResizeBackend(containerStore, (id) => containerRuntime.bundle(id)),
+    publishResizeEvents(
+      createContainerResizeBackend(containerStore, (id) => containerRuntime.bundle(id)),
+      containerStore,
+      events,
+    ),
   );
   addContainerUpdateRoute(
     router,
