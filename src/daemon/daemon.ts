@@ -21,6 +21,7 @@ import {
   createApiServer,
   addBuildRoutes,
   addContainerUpdateRoute,
+  addContainerAttachWsRoute,
 } from "../api/server/index.ts";
 import { ContentStore } from "../content/index.ts";
 import { ImageService } from "../image/index.ts";
@@ -241,6 +242,7 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     publishContainerEvents(withMountFilters(containerBackend), containerStore, events),
   );
   addContainerRunRoutes(router, publishRunEvents(runBackend, containerStore, events));
+  addContainerAttachWsRoute(router, publishRunEvents(runBackend, containerStore, events));
   const buildBackend = createBuildBackend({
     root,
     db,

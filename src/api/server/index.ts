@@ -17,3 +17,4 @@ export * from "./network-routes.ts";
 export * from "./exec-routes.ts";
 export * from "./container-resize-routes.ts";
 export * from "./container-update-route.ts";
+export * from "./container-attach-ws-route.ts";
