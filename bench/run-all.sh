@@ -11,7 +11,7 @@ echo "## Run of $(date -u +%Y-%m-%d)"
 echo
 bench_machine_facts
 printf -- '- runs per measure: %s (BENCH_RUNS)\n' "$BENCH_RUNS"
-for script in startup images-list image-load-save container-run exec network-run network-traffic; do
+for script in startup images-list image-load-save container-run exec interactive network-run network-traffic; do
   echo
   echo "Command: \`bash bench/$script.sh\`"
   bash "$BENCH_REPO/bench/$script.sh"

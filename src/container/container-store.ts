@@ -187,6 +187,15 @@ export class ContainerStore<C = unknown, H = unknown> {
     }
   }
 
+  /** Replaces the stored HostConfig (`docker update`). */
+  setHostConfig(id: string, hostConfig: H): void {
+    const changed = this.sql("UPDATE containers SET host_config = ? WHERE id = ?").run(
+      JSON.stringify(hostConfig),
+      id,
+    );
+    if (changed.changes === 0) throw noSuchContainer(id);
+  }
+
   setRestartCount(id: string, count: number): void {
     this.sql("UPDATE containers SET restart_count = ? WHERE id = ?").run(count, id);
   }

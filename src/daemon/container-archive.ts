@@ -3,7 +3,7 @@
 // over the container's mounts (resolve-in-root.ts), so neither a symlink in the container nor
 // one in an uploaded tar reaches the host; uploads refuse absolute names, "..", and devices;
 // files are created with O_EXCL|O_NOFOLLOW after removing what was there.
-import { createWriteStream, constants as fsc, type Stats } from "node:fs";
+import { constants as fsc, type Stats } from "node:fs";
 import {
   chmod,
   lchown,
@@ -18,11 +18,11 @@ import {
   utimes,
 } from "node:fs/promises";
 import { basename, posix } from "node:path";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import type { Readable } from "node:stream";
 import type { ContainerConfig, HostConfig } from "../api/types/index.ts";
 import type { ContainerRecord } from "../container/index.ts";
 import { readTar, upperDirEntries, writeTar, type TarWriteEntry } from "../diff/index.ts";
+import { writeFileChunks } from "./write-file-chunks.ts";
 import { EngineError, invalidArgument, mknod, notFound, S_IFIFO } from "../lib/index.ts";
 import type { MountedFs } from "./container-fs.ts";
 import { resolveContainerPath } from "./resolve-in-root.ts";
@@ -254,7 +254,7 @@ export async function extractArchive(
     switch (h.type) {
       case "file": {
         const fd = await open(host, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_NOFOLLOW, 0o600);
-        await pipeline(Readable.from(entry.body), createWriteStream("", { fd: fd.fd, autoClose: false }));
+        await writeFileChunks(fd, entry.body);
         await fd.chown(uid, gid);
         await fd.chmod(h.mode & 0o7777);
         await fd.close();

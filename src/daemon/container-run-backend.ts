@@ -126,6 +126,8 @@ export function createContainerRunBackend(
           ...(request.logs || since === undefined ? {} : { since }),
           exited,
           signal,
+          // An attached terminal shows a prompt or an echo before any newline comes.
+          joinPartials: false,
         },
       );
       return { tty, chunks: track(c.id, framed(batches, tty, false)) };

@@ -290,6 +290,17 @@ export class ContainerRuntime {
     });
   }
 
+  /** Changes a running container's cgroup limits (`docker update`); `resources` is OCI LinuxResources. */
+  async updateResources(id: string, resources: object): Promise<void> {
+    const file = join(this.bundle(id), "update-resources.json");
+    await writeFile(file, JSON.stringify(resources));
+    try {
+      await this.runc.update(id, file);
+    } finally {
+      await rm(file, { force: true });
+    }
+  }
+
   pids(id: string): Promise<number[]> {
     return this.runc.pids(id);
   }

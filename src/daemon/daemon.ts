@@ -20,6 +20,8 @@ import {
   addNetworkRoutes,
   createApiServer,
   addBuildRoutes,
+  addContainerUpdateRoute,
+  addContainerAttachWsRoute,
 } from "../api/server/index.ts";
 import { ContentStore } from "../content/index.ts";
 import { ImageService } from "../image/index.ts";
@@ -48,6 +50,7 @@ import {
   publishImageEvents,
   publishRunEvents,
   publishVolumeEvents,
+  publishResizeEvents,
 } from "./publish-events.ts";
 import type { ContainerExit } from "../runtime/index.ts";
 import { createImageBackend } from "./image-backend.ts";
@@ -62,6 +65,7 @@ import { ExecService } from "./container-exec.ts";
 import { createContainerResizeBackend } from "./container-resize.ts";
 import { loadNetworkConfig } from "./network-config.ts";
 import { resolveContainerName, runtimeLinks, withLinks } from "./container-links.ts";
+import { createContainerUpdateBackend } from "./container-update.ts";
 
 export interface RunningDaemon {
   close(): Promise<void>;
@@ -258,6 +262,7 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     ),
   );
   addContainerRunRoutes(router, publishRunEvents(runBackend, containerStore, events));
+  addContainerAttachWsRoute(router, publishRunEvents(runBackend, containerStore, events));
   const buildBackend = createBuildBackend({
     root,
     db,
@@ -289,7 +294,15 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
   lifecycle.events.on("removed", (id: string) => execs.forgetContainer(id));
   addContainerResizeRoute(
     router,
-    createContainerResizeBackend(containerStore, (id) => containerRuntime.bundle(id)),
+    publishResizeEvents(
+      createContainerResizeBackend(containerStore, (id) => containerRuntime.bundle(id)),
+      containerStore,
+      events,
+    ),
+  );
+  addContainerUpdateRoute(
+    router,
+    createContainerUpdateBackend({ store: containerStore, runtime: containerRuntime, events }),
   );
 
   const server = createApiServer(router, log.child({ module: "api" }));

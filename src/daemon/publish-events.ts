@@ -1,8 +1,9 @@
 // Docker's events for what the backends do: each backend call that succeeds publishes the
 // action Docker names (container create/start/kill/die/stop/restart/pause/unpause/rename/
-// destroy, image tag/untag/delete/import/load, volume create/destroy).
+// destroy, attach, resize, image tag/untag/delete/import/load, volume create/destroy).
 import type {
   ContainerBackend,
+  ContainerResizeBackend,
   ContainerRunBackend,
   ImageBackend,
   VolumeBackend,
@@ -71,6 +72,29 @@ export function publishRunEvents<B extends ContainerRunBackend>(backend: B, stor
     ),
     pauseContainer: after("pause", (ref) => backend.pauseContainer(ref)),
     unpauseContainer: after("unpause", (ref) => backend.unpauseContainer(ref)),
+    // moby daemon/attach.go: every attach (docker run, start -a, attach, the websocket) is an event.
+    async attachOutput(ref, request, signal) {
+      const stream = await backend.attachOutput(ref, request, signal);
+      const { id, attributes } = containerAttributes(store, ref);
+      log.publish("container", "attach", id, attributes);
+      return stream;
+    },
+  };
+}
+
+/** moby daemon/resize.go: a container's pty resize is a "resize" event with its height and width. */
+export function publishResizeEvents<B extends ContainerResizeBackend>(
+  backend: B,
+  store: Store,
+  log: EventLog,
+): B {
+  return {
+    ...backend,
+    async resizeContainer(ref, height, width) {
+      await backend.resizeContainer(ref, height, width);
+      const { id, attributes } = containerAttributes(store, ref);
+      log.publish("container", "resize", id, { ...attributes, height: String(height), width: String(width) });
+    },
   };
 }
 

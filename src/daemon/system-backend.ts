@@ -111,8 +111,6 @@ export function systemInfo(input: SystemFactsInput): SystemInfo {
     RuncCommit: { ID: "" },
     InitCommit: { ID: "" },
     SecurityOptions: ["name=seccomp,profile=builtin"],
-    Warnings: [
-      "WARNING: not available yet: the attach websocket (/containers/{id}/attach/ws), container update",
-    ],
+    Warnings: [],
   };
 }

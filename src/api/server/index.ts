@@ -16,3 +16,5 @@ export * from "./container-inspect-routes.ts";
 export * from "./network-routes.ts";
 export * from "./exec-routes.ts";
 export * from "./container-resize-routes.ts";
+export * from "./container-update-route.ts";
+export * from "./container-attach-ws-route.ts";

@@ -24,6 +24,11 @@ export interface ReadLogsOptions {
   readonly exited?: Promise<void>;
   /** Follow mode re-checks the file this often even without a file-system event. */
   readonly pollMs?: number;
+  /**
+   * false: each record goes out as soon as it is read, a partial line (a prompt, a typed
+   * character's echo) included, as an attached terminal needs; default true (`docker logs`).
+   */
+  readonly joinPartials?: boolean;
 }
 
 const CHUNK = 1 << 20;
@@ -48,7 +53,8 @@ export async function* readLogBatches(
 
   const select = (records: LogRecord[], flush: boolean): LogMessage[] => {
     const joined: LogMessage[] = [];
-    for (const r of records) joiner.push(r, joined);
+    if (options.joinPartials === false) joined.push(...records);
+    else for (const r of records) joiner.push(r, joined);
     if (flush) joiner.flush(joined);
     const out: LogMessage[] = [];
     for (const m of joined) {
@@ -157,7 +163,8 @@ class Follower {
   exited = false;
   #wake: (() => void) | undefined;
   #dirty = false;
-  readonly #watcher: FSWatcher | undefined;
+  #watcher: FSWatcher | undefined;
+  readonly #dir: string;
   readonly #pollMs: number;
   readonly #signal: AbortSignal | undefined;
   readonly #untilMs: number | undefined;
@@ -166,18 +173,29 @@ class Follower {
     this.#pollMs = options.pollMs ?? 250;
     this.#signal = options.signal;
     this.#untilMs = options.until === undefined ? undefined : Date.parse(options.until);
-    try {
-      this.#watcher = watch(dirname(path), { persistent: false }, () => this.#poke());
-      this.#watcher.on("error", () => undefined);
-    } catch {
-      // No inotify (or no directory yet): the poll tick still finds new data.
-      this.#watcher = undefined;
-    }
+    this.#dir = dirname(path);
+    this.#watch();
     void options.exited?.then(() => {
       this.exited = true;
       this.#poke();
     });
     this.#signal?.addEventListener("abort", () => this.#poke(), { once: true });
+  }
+
+  /**
+   * Watches the log's directory. It does not exist yet when a client attaches before the first
+   * start (docker run): then each wait tries again, so a follower does not stay on the poll
+   * tick (a 250 ms echo on a terminal) once the container runs.
+   */
+  #watch(): void {
+    try {
+      this.#watcher = watch(this.#dir, { persistent: false }, () => this.#poke());
+      this.#watcher.on("error", () => undefined);
+      this.#dirty = true; // written before the watch began: read it
+    } catch {
+      // No inotify (or no directory yet): the poll tick still finds new data.
+      this.#watcher = undefined;
+    }
   }
 
   #poke(): void {
@@ -192,9 +210,11 @@ class Follower {
       this.exited ||
       (this.#untilMs !== undefined && Date.now() > this.#untilMs);
     if (stop()) return "stop";
+    if (this.#watcher === undefined) this.#watch();
     if (!this.#dirty) {
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.#pollMs);
+        // Without a watch (no directory yet), look again soon: the container may be starting.
+        const timer = setTimeout(resolve, this.#watcher ? this.#pollMs : Math.min(this.#pollMs, 50));
         this.#wake = () => {
           clearTimeout(timer);
           resolve();

@@ -71,6 +71,11 @@ export class Runc {
     await this.#call(id, "resume", ["resume", id]);
   }
 
+  /** `runc update -r <file>`: the OCI LinuxResources in the file go to the running container's cgroups. */
+  async update(id: string, resourcesFile: string): Promise<void> {
+    await this.#call(id, "update", ["update", "--resources", resourcesFile, id]);
+  }
+
   /** Host pids of every process in the container (runc ps). */
   async pids(id: string): Promise<number[]> {
     const out = await this.#call(id, "ps", ["ps", "--format", "json", id]);
