@@ -5,7 +5,7 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { fileBody, type TestDaemon } from "./daemon.ts";
+import { fileBody, startDaemon, type StartDaemonOptions, type TestDaemon } from "./daemon.ts";
 import { makeDockerArchive } from "./docker-archive.ts";
 import type { BuiltDockerArchive } from "./docker-archive.ts";
 import type { LayerSpec } from "./image-blobs.ts";
@@ -89,4 +89,22 @@ export async function loadBusybox(daemon: TestDaemon): Promise<void> {
   await makeBusyboxImage(archive);
   const load = await daemon.request("POST", "/images/load", fileBody(archive, "application/x-tar"));
   if (load.status !== 200) throw new Error(`loading busybox: ${load.status} ${load.text()}`);
+}
+
+/** A test daemon with busybox:latest loaded. */
+export async function startBusyboxDaemon(options?: StartDaemonOptions): Promise<TestDaemon> {
+  const daemon = await startDaemon(options);
+  try {
+    await loadBusybox(daemon);
+  } catch (err) {
+    await daemon.cleanup();
+    throw err;
+  }
+  return daemon;
+}
+
+/** `docker rm -f` (with `volumes`, `-v` too) of every container, as a suite's `after` does first. */
+export async function removeAllContainers(daemon: TestDaemon, { volumes = false } = {}): Promise<void> {
+  const ids = (await daemon.docker(["ps", "-aq"])).stdout.split(/\s+/).filter(Boolean);
+  if (ids.length > 0) await daemon.docker(["rm", "-f", ...(volumes ? ["-v"] : []), ...ids]);
 }

@@ -5,8 +5,8 @@ import { execFileSync } from "node:child_process";
 import { chownSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { loadBusybox } from "../helpers/busybox.ts";
-import { startDaemon, type RunResult, type TestDaemon } from "../helpers/daemon.ts";
+import { startBusyboxDaemon } from "../helpers/busybox.ts";
+import { type RunResult, type TestDaemon } from "../helpers/daemon.ts";
 
 const shown = (r: RunResult): unknown => ({ code: r.code, stdout: r.stdout, stderr: r.stderr });
 
@@ -25,8 +25,7 @@ describe("berth cp and stats", () => {
   let local: string;
 
   before(async () => {
-    daemon = await startDaemon();
-    await loadBusybox(daemon);
+    daemon = await startBusyboxDaemon();
     const run = await daemon.berth(["run", "-d", "--name", "box", "busybox", "sleep", "600"]);
     assert.equal(run.code, 0, run.stderr);
     const setup = await daemon.docker([

@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { randomBytes, randomInt } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { loadBusybox } from "../helpers/busybox.ts";
-import { BERTH, startDaemon, type RunResult, type TestDaemon } from "../helpers/daemon.ts";
+import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
+import { BERTH, type RunResult, type TestDaemon } from "../helpers/daemon.ts";
 import { removeTestNetwork } from "../helpers/network-cleanup.ts";
 
 /** Both CLIs' whole result for the same arguments must be equal. */
@@ -24,12 +24,10 @@ describe("berth network, port, events", () => {
   const start = Math.floor(Date.now() / 1000) - 1;
 
   before(async () => {
-    daemon = await startDaemon();
-    await loadBusybox(daemon);
+    daemon = await startBusyboxDaemon();
   });
   after(async () => {
-    const ids = (await daemon.docker(["ps", "-aq"])).stdout.split(/\s+/).filter(Boolean);
-    if (ids.length > 0) await daemon.docker(["rm", "-f", ...ids]);
+    await removeAllContainers(daemon);
     for (const n of ["appnet", "spare"]) await daemon.docker(["network", "rm", n]);
     await daemon.cleanup();
     for (const b of bridges) await removeTestNetwork(b);

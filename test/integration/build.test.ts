@@ -16,8 +16,8 @@ import {
 import { join } from "node:path";
 import { setImmediate as tick } from "node:timers/promises";
 import { after, before, describe, it } from "node:test";
-import { loadBusybox } from "../helpers/busybox.ts";
-import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
+import { startBusyboxDaemon } from "../helpers/busybox.ts";
+import { type TestDaemon } from "../helpers/daemon.ts";
 import { validateResponse } from "../helpers/swagger-validator.ts";
 
 const ENV = { ...process.env, DOCKER_BUILDKIT: "0" };
@@ -28,8 +28,7 @@ describe("docker build (classic builder)", () => {
   let ctxRoot: string;
   before(async () => {
     // A small context limit so the oversized-context case stays fast.
-    daemon = await startDaemon({ env: { BERTH_MAX_BUILD_CONTEXT: String(32 * 1024 * 1024) } });
-    await loadBusybox(daemon);
+    daemon = await startBusyboxDaemon({ env: { BERTH_MAX_BUILD_CONTEXT: String(32 * 1024 * 1024) } });
     ctxRoot = mkdtempSync(join(daemon.dir, "ctx-"));
   });
   after(async () => {

@@ -8,8 +8,8 @@ import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { loadBusybox } from "../helpers/busybox.ts";
-import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
+import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
+import { type TestDaemon } from "../helpers/daemon.ts";
 import { runCommand, type RunResult } from "../helpers/run-command.ts";
 
 const COMPOSE = "/usr/bin/docker-compose";
@@ -91,16 +91,14 @@ describe("docker-compose 1.29", { skip: !existsSync(COMPOSE) && "docker-compose 
   }
 
   before(async () => {
-    daemon = await startDaemon();
-    await loadBusybox(daemon);
+    daemon = await startBusyboxDaemon();
     dir = join(daemon.dir, "project");
     await mkdir(dir);
     await writeFile(join(dir, "docker-compose.yml"), composeFile(`${prefix}.0/24`));
   });
   after(async () => {
     await compose(["--profile", "once", "down", "-v", "-t", "0"]);
-    const ids = (await daemon.docker(["ps", "-aq"])).stdout.split(/\s+/).filter(Boolean);
-    if (ids.length > 0) await daemon.docker(["rm", "-f", ...ids]);
+    await removeAllContainers(daemon);
     await daemon.docker(["network", "prune", "-f"]);
     await daemon.cleanup();
   });

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { loadBusybox } from "../helpers/busybox.ts";
+import { loadBusybox, removeAllContainers } from "../helpers/busybox.ts";
 import { fileBody, startDaemon, type TestDaemon } from "../helpers/daemon.ts";
 import { type TarMember, writeTar } from "../helpers/tar-writer.ts";
 
@@ -50,8 +50,7 @@ describe("docker cp", () => {
     );
   });
   after(async () => {
-    const ids = (await daemon.docker(["ps", "-aq"])).stdout.split(/\s+/).filter(Boolean);
-    if (ids.length > 0) await daemon.docker(["rm", "-f", ...ids]);
+    await removeAllContainers(daemon);
     await daemon.cleanup();
   });
 

@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { loadBusybox } from "../helpers/busybox.ts";
-import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
+import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
+import { type TestDaemon } from "../helpers/daemon.ts";
 import { validateResponse } from "../helpers/swagger-validator.ts";
 
 const TERMINABLE = "trap 'exit 0' TERM; while :; do sleep 0.1; done";
@@ -15,8 +15,7 @@ describe("docker exec", () => {
   let daemon: TestDaemon;
   let ctr = "";
   before(async () => {
-    daemon = await startDaemon();
-    await loadBusybox(daemon);
+    daemon = await startBusyboxDaemon();
     const run = await daemon.docker([
       "run",
       "-d",
@@ -33,8 +32,7 @@ describe("docker exec", () => {
     ctr = run.stdout.trim();
   });
   after(async () => {
-    const ids = (await daemon.docker(["ps", "-aq"])).stdout.split(/\s+/).filter(Boolean);
-    if (ids.length > 0) await daemon.docker(["rm", "-f", ...ids]);
+    await removeAllContainers(daemon);
     await daemon.cleanup();
   });
 

@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { loadBusybox, makeBusyboxImage } from "../helpers/busybox.ts";
-import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
+import { makeBusyboxImage, removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
+import { type TestDaemon } from "../helpers/daemon.ts";
 import { validateResponse } from "../helpers/swagger-validator.ts";
 
 interface Mount {
@@ -23,8 +23,7 @@ interface Mount {
 describe("container mounts", () => {
   let daemon: TestDaemon;
   before(async () => {
-    daemon = await startDaemon();
-    await loadBusybox(daemon);
+    daemon = await startBusyboxDaemon();
     const volImage = join(daemon.dir, "volimg.tar");
     await makeBusyboxImage(volImage, {
       repoTags: ["volimg:latest"],
@@ -33,8 +32,7 @@ describe("container mounts", () => {
     assert.equal((await daemon.docker(["load", "-i", volImage])).code, 0);
   });
   after(async () => {
-    const ids = (await daemon.docker(["ps", "-aq"])).stdout.split(/\s+/).filter(Boolean);
-    if (ids.length > 0) await daemon.docker(["rm", "-f", "-v", ...ids]);
+    await removeAllContainers(daemon, { volumes: true });
     await daemon.cleanup();
   });
 

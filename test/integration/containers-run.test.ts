@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { loadBusybox } from "../helpers/busybox.ts";
-import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
+import { startBusyboxDaemon } from "../helpers/busybox.ts";
+import { type TestDaemon } from "../helpers/daemon.ts";
 import { validateResponse } from "../helpers/swagger-validator.ts";
 
 /** A loop that exits 0 on SIGTERM (sh as PID 1 ignores signals it has no handler for). */
@@ -46,8 +46,7 @@ function mountsUnder(dir: string): string[] {
 describe("running containers", () => {
   let daemon: TestDaemon;
   before(async () => {
-    daemon = await startDaemon();
-    await loadBusybox(daemon);
+    daemon = await startBusyboxDaemon();
   });
   after(async () => {
     await daemon.docker([

@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { loadBusybox } from "../helpers/busybox.ts";
-import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
+import { startBusyboxDaemon } from "../helpers/busybox.ts";
+import { type TestDaemon } from "../helpers/daemon.ts";
 
 const skopeo = (...args: string[]): string => execFileSync("skopeo", args, { encoding: "utf8" });
 
@@ -14,8 +14,7 @@ describe("skopeo interoperability", () => {
   let saved: string;
 
   before(async () => {
-    daemon = await startDaemon();
-    await loadBusybox(daemon);
+    daemon = await startBusyboxDaemon();
     saved = join(daemon.dir, "saved.tar");
     const save = await daemon.docker(["save", "-o", saved, "busybox:latest"]);
     assert.equal(save.code, 0, save.stderr);

@@ -8,8 +8,8 @@ import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { loadBusybox } from "../helpers/busybox.ts";
-import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
+import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
+import { type TestDaemon } from "../helpers/daemon.ts";
 import { runCommand } from "../helpers/run-command.ts";
 
 async function until(what: string, check: () => Promise<boolean> | boolean, ms = 15_000): Promise<void> {
@@ -58,15 +58,13 @@ describe("default bridge network", () => {
   const gateway = (): string => daemon.network.bip.split("/")[0] ?? "";
 
   before(async () => {
-    daemon = await startDaemon();
-    await loadBusybox(daemon);
+    daemon = await startBusyboxDaemon();
     www = join(daemon.dir, "www");
     mkdirSync(www);
     writeFileSync(join(www, "index.html"), "hello from berth\n");
   });
   after(async () => {
-    const ids = (await daemon.docker(["ps", "-aq"])).stdout.split(/\s+/).filter(Boolean);
-    if (ids.length > 0) await daemon.docker(["rm", "-f", ...ids]);
+    await removeAllContainers(daemon);
     await daemon.cleanup();
   });
 

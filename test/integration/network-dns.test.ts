@@ -8,8 +8,8 @@ import { connect } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { buildQuery, parseAnswers, TYPE_AAAA } from "../../src/network/dns-codec.ts";
 import { DnsStreamDecoder, frameDnsMessage } from "../../src/network/dns-tcp-framing.ts";
-import { loadBusybox } from "../helpers/busybox.ts";
-import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
+import { startBusyboxDaemon } from "../helpers/busybox.ts";
+import { type TestDaemon } from "../helpers/daemon.ts";
 import { removeTestNetwork } from "../helpers/network-cleanup.ts";
 
 function framed(msg: Buffer): Buffer {
@@ -75,8 +75,7 @@ describe("embedded DNS over TCP and UDP", () => {
   const gateway = `${prefix}.1`;
 
   before(async () => {
-    daemon = await startDaemon();
-    await loadBusybox(daemon);
+    daemon = await startBusyboxDaemon();
     const net = await daemon.docker([
       "network",
       "create",

@@ -3,8 +3,8 @@
 // alias; inspect shows `/target:/source/alias`; bad links get dockerd's messages.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { loadBusybox } from "../helpers/busybox.ts";
-import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
+import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
+import { type TestDaemon } from "../helpers/daemon.ts";
 
 describe("legacy --link", () => {
   let daemon: TestDaemon;
@@ -12,8 +12,7 @@ describe("legacy --link", () => {
   let dbId: string;
 
   before(async () => {
-    daemon = await startDaemon();
-    await loadBusybox(daemon);
+    daemon = await startBusyboxDaemon();
     const db = await daemon.docker([
       "run",
       "-d",
@@ -34,8 +33,7 @@ describe("legacy --link", () => {
     assert.match(dbIp, /^\d+\.\d+\.\d+\.\d+$/);
   });
   after(async () => {
-    const ids = (await daemon.docker(["ps", "-aq"])).stdout.split(/\s+/).filter(Boolean);
-    if (ids.length > 0) await daemon.docker(["rm", "-f", ...ids]);
+    await removeAllContainers(daemon);
     await daemon.cleanup();
   });
 

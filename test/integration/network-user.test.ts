@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { randomBytes, randomInt } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { loadBusybox } from "../helpers/busybox.ts";
-import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
+import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
+import { type TestDaemon } from "../helpers/daemon.ts";
 import { removeTestNetwork } from "../helpers/network-cleanup.ts";
 
 describe("user-defined networks", () => {
@@ -16,12 +16,10 @@ describe("user-defined networks", () => {
   const subnet = `${prefix}.0/24`;
 
   before(async () => {
-    daemon = await startDaemon();
-    await loadBusybox(daemon);
+    daemon = await startBusyboxDaemon();
   });
   after(async () => {
-    const ids = (await daemon.docker(["ps", "-aq"])).stdout.split(/\s+/).filter(Boolean);
-    if (ids.length > 0) await daemon.docker(["rm", "-f", ...ids]);
+    await removeAllContainers(daemon);
     await daemon.docker(["network", "rm", "appnet"]);
     await daemon.cleanup();
     await removeTestNetwork(bridge);

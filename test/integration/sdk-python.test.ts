@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { after, before, describe, test } from "node:test";
-import { loadBusybox } from "../helpers/busybox.ts";
-import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
+import { startBusyboxDaemon } from "../helpers/busybox.ts";
+import { type TestDaemon } from "../helpers/daemon.ts";
 
 /** Runs a Python snippet with Debian's python3 (which has python3-docker); argv[1] is the socket. */
 function python(daemon: TestDaemon, code: string): { status: number | null; stdout: string; stderr: string } {
@@ -13,8 +13,7 @@ function python(daemon: TestDaemon, code: string): { status: number | null; stdo
 describe("docker SDK for Python", () => {
   let daemon: TestDaemon;
   before(async () => {
-    daemon = await startDaemon();
-    await loadBusybox(daemon);
+    daemon = await startBusyboxDaemon();
   });
   after(() => daemon?.cleanup());
 
