@@ -131,9 +131,15 @@ export function readCgroupV2(dir: string): CgroupSample {
   };
 }
 
+let memTotal: number | undefined;
+
+/** MemTotal, read once: /proc/meminfo is generated on each read, and 50 watched containers read it 50 times a second. */
 function hostMemory(): number {
-  const m = /MemTotal:\s+(\d+) kB/.exec(read("/proc/meminfo") ?? "");
-  return m ? Number(m[1]) * 1024 : 0;
+  if (memTotal === undefined) {
+    const m = /MemTotal:\s+(\d+) kB/.exec(read("/proc/meminfo") ?? "");
+    memTotal = m ? Number(m[1]) * 1024 : 0;
+  }
+  return memTotal;
 }
 
 /** Host CPU time in nanoseconds (the first line of /proc/stat), Docker's system_cpu_usage. */
