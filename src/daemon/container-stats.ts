@@ -193,8 +193,8 @@ interface Sample {
   networks: Record<string, Record<string, number>> | undefined;
 }
 
-function sample(pid: number): Sample {
-  const dirs = cgroupDirsOf(pid);
+/** `dirs`: the process's cgroup directories, which a watcher looks up once (they stay put while it runs). */
+function sample(pid: number, dirs = cgroupDirsOf(pid)): Sample {
   const cgroup = dirs.unified !== undefined ? readCgroupV2(dirs.unified) : readCgroupV1(dirs.v1);
   const net = read(`/proc/${pid}/net/dev`);
   return {
@@ -287,6 +287,7 @@ export class StatsSampler {
   watch(id: string, name: string, pid: number, listener: Listener): () => void {
     let entry = this.watched.get(id);
     if (entry === undefined) {
+      const dirs = cgroupDirsOf(pid);
       const created = {
         pid,
         name,
@@ -294,7 +295,7 @@ export class StatsSampler {
         timer: setInterval(() => {
           let next: Sample;
           try {
-            next = sample(created.pid);
+            next = sample(created.pid, dirs);
           } catch {
             return;
           }
@@ -303,7 +304,7 @@ export class StatsSampler {
           for (const l of created.listeners) l(doc);
         }, this.intervalMs),
       } as { pid: number; name: string; listeners: Set<Listener>; timer: NodeJS.Timeout; last?: Sample };
-      created.last = sample(pid);
+      created.last = sample(pid, dirs);
       entry = created;
       this.watched.set(id, entry);
     }
