@@ -131,9 +131,15 @@ export function readCgroupV2(dir: string): CgroupSample {
   };
 }
 
+let memTotal: number | undefined;
+
+/** MemTotal, read once: /proc/meminfo is generated on each read, and 50 watched containers read it 50 times a second. */
 function hostMemory(): number {
-  const m = /MemTotal:\s+(\d+) kB/.exec(read("/proc/meminfo") ?? "");
-  return m ? Number(m[1]) * 1024 : 0;
+  if (memTotal === undefined) {
+    const m = /MemTotal:\s+(\d+) kB/.exec(read("/proc/meminfo") ?? "");
+    memTotal = m ? Number(m[1]) * 1024 : 0;
+  }
+  return memTotal;
 }
 
 /** Host CPU time in nanoseconds (the first line of /proc/stat), Docker's system_cpu_usage. */
@@ -187,8 +193,8 @@ interface Sample {
   networks: Record<string, Record<string, number>> | undefined;
 }
 
-function sample(pid: number): Sample {
-  const dirs = cgroupDirsOf(pid);
+/** `dirs`: the process's cgroup directories, which a watcher looks up once (they stay put while it runs). */
+function sample(pid: number, dirs = cgroupDirsOf(pid)): Sample {
   const cgroup = dirs.unified !== undefined ? readCgroupV2(dirs.unified) : readCgroupV1(dirs.v1);
   const net = read(`/proc/${pid}/net/dev`);
   return {
@@ -281,6 +287,7 @@ export class StatsSampler {
   watch(id: string, name: string, pid: number, listener: Listener): () => void {
     let entry = this.watched.get(id);
     if (entry === undefined) {
+      const dirs = cgroupDirsOf(pid);
       const created = {
         pid,
         name,
@@ -288,7 +295,7 @@ export class StatsSampler {
         timer: setInterval(() => {
           let next: Sample;
           try {
-            next = sample(created.pid);
+            next = sample(created.pid, dirs);
           } catch {
             return;
           }
@@ -297,7 +304,7 @@ export class StatsSampler {
           for (const l of created.listeners) l(doc);
         }, this.intervalMs),
       } as { pid: number; name: string; listeners: Set<Listener>; timer: NodeJS.Timeout; last?: Sample };
-      created.last = sample(pid);
+      created.last = sample(pid, dirs);
       entry = created;
       this.watched.set(id, entry);
     }

@@ -268,8 +268,10 @@ describe("running containers", () => {
       "{{.Type}} {{.Action}} {{.Actor.Attributes.exitCode}}",
     ]);
     assert.equal(events.code, 0, events.stderr);
+    // `docker run` attaches before it starts, and dockerd records that as an "attach" event.
     assert.deepEqual(events.stdout.trim().split("\n"), [
       "container create <no value>",
+      "container attach <no value>",
       "container start <no value>",
       "container die 2",
       "container destroy <no value>",
