@@ -3,19 +3,17 @@
 // API 1.42, text frames before 1.28, close frames both ways, detach keys, protocol errors.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { loadBusybox } from "../helpers/busybox.ts";
-import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
+import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
+import { type TestDaemon } from "../helpers/daemon.ts";
 import { openWebsocket } from "../helpers/websocket-client.ts";
 
 describe("attach websocket", () => {
   let daemon: TestDaemon;
   before(async () => {
-    daemon = await startDaemon();
-    await loadBusybox(daemon);
+    daemon = await startBusyboxDaemon();
   });
   after(async () => {
-    const ids = (await daemon.docker(["ps", "-aq"])).stdout.split(/\s+/).filter(Boolean);
-    if (ids.length > 0) await daemon.docker(["rm", "-f", ...ids]);
+    await removeAllContainers(daemon);
     await daemon.cleanup();
   });
 

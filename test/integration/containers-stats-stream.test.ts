@@ -2,8 +2,8 @@
 // sampler, each with the previous sample as precpu, read from the container's own cgroups.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { loadBusybox } from "../helpers/busybox.ts";
-import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
+import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
+import { type TestDaemon } from "../helpers/daemon.ts";
 
 interface StatsDoc {
   id: string;
@@ -18,12 +18,10 @@ interface StatsDoc {
 describe("streaming stats", () => {
   let daemon: TestDaemon;
   before(async () => {
-    daemon = await startDaemon();
-    await loadBusybox(daemon);
+    daemon = await startBusyboxDaemon();
   });
   after(async () => {
-    const ids = (await daemon.docker(["ps", "-aq"])).stdout.split(/\s+/).filter(Boolean);
-    if (ids.length > 0) await daemon.docker(["rm", "-f", ...ids]);
+    await removeAllContainers(daemon);
     await daemon.cleanup();
   });
 

@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { loadBusybox } from "../helpers/busybox.ts";
-import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
+import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
+import { type TestDaemon } from "../helpers/daemon.ts";
 
 const MB = 1024 * 1024;
 
@@ -54,12 +54,10 @@ describe("docker update", () => {
   const inspect = async (ref: string): Promise<Inspect> =>
     (await daemon.request("GET", `/containers/${ref}/json`)).json<Inspect>();
   before(async () => {
-    daemon = await startDaemon();
-    await loadBusybox(daemon);
+    daemon = await startBusyboxDaemon();
   });
   after(async () => {
-    const ids = (await daemon.docker(["ps", "-aq"])).stdout.split(/\s+/).filter(Boolean);
-    if (ids.length > 0) await daemon.docker(["rm", "-f", ...ids]);
+    await removeAllContainers(daemon);
     await daemon.cleanup();
   });
 
