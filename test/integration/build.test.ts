@@ -216,7 +216,7 @@ describe("docker build (classic builder)", () => {
       .split("\n")
       .filter((l) => l.split(" ")[1]?.startsWith(step ?? "-"))
       .map((l) => l.split(" ")[0]);
-    assert.deepEqual(actions, ["create", "start", "die", "destroy"], events.stdout);
+    assert.deepEqual(actions, ["create", "attach", "start", "die", "destroy"], events.stdout);
   });
 
   it("--platform: the host's is accepted, another is refused with dockerd's words (no emulation)", async () => {

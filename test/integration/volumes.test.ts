@@ -257,10 +257,15 @@ describe("VolumeService acquire/release (tmpfs options)", () => {
     assert.ok(!existsSync(copied), "the content lived on the tmpfs");
   });
 
-  it("unmounts everything at close", async () => {
+  it("close leaves mounts for live-restored containers; the next daemon adopts or drops them", async () => {
     await service.acquire("tmp", "c4");
     assert.ok(isMounted(service.mountpoint("tmp")));
     await service.close();
-    assert.ok(!isMounted(service.mountpoint("tmp")));
+    assert.ok(isMounted(service.mountpoint("tmp")), "c4 keeps running across the restart");
+    const next = new VolumeService({ db, dir: join(dir, "volumes") });
+    await next.reconcile();
+    await next.dropLeftovers(); // no container re-adopted it
+    assert.ok(!isMounted(next.mountpoint("tmp")));
+    await next.close();
   });
 });
