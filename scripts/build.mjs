@@ -1,7 +1,7 @@
 // Bundles the daemon, the CLI and the layer worker into dist/ with esbuild.
 // Native modules (better-sqlite3, our addon) stay outside the bundle and load at run time.
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
 const { version } = JSON.parse(readFileSync("package.json", "utf8"));
@@ -50,10 +50,31 @@ await build({
   plugins: [registryServerSplit],
   entryPoints: {
     berthd: "src/daemon/main.ts",
-    berth: "src/cli/main.ts",
     "layer-worker": "src/diff/layer-worker.ts",
     "registry-server": "src/registry/server/index.ts",
   },
   outdir: "dist",
   outExtension: { ".js": ".mjs" },
 });
+
+// The CLI is a CommonJS-shaped script that bin/berth compiles with vm.Script and a V8 code cache
+// (Node 20 has no code cache for ES modules): see scripts/cli-code-cache.mjs.
+await build({
+  ...common,
+  format: "cjs",
+  banner: {},
+  // Parameters of the wrapper function bin/berth compiles the bundle in.
+  define: { ...common.define, "import.meta.url": "__berthImportMetaUrl" },
+  plugins: [registryServerSplit],
+  entryPoints: { berth: "src/cli/main.ts" },
+  outdir: "dist",
+  outExtension: { ".js": ".cjs" },
+});
+// A script compiled from a code cache cannot import() in Node 20: bin/berth passes the bundle an
+// __berthImport(specifier) that imports relative to dist/ instead.
+const cli = readFileSync("dist/berth.cjs", "utf8");
+const imports = cli.split('import("./registry-server.mjs")');
+if (imports.length !== 3 || /\bimport\(/.test(imports.join("")))
+  throw new Error("dist/berth.cjs: expected exactly two import() calls, of ./registry-server.mjs");
+writeFileSync("dist/berth.cjs", imports.join('__berthImport("./registry-server.mjs")'));
+await import("./cli-code-cache.mjs");
