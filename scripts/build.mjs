@@ -72,7 +72,17 @@ await build({
 });
 // A script compiled from a code cache cannot import() in Node 20: bin/berth passes the bundle an
 // __berthImport(specifier) that imports relative to dist/ instead.
-const cli = readFileSync("dist/berth.cjs", "utf8");
+let cli = readFileSync("dist/berth.cjs", "utf8");
+// Node built-ins load on first use, not at start-up: `berth run` needs neither node:crypto nor
+// node:child_process, and loading every built-in the commands use was a third of its start-up.
+// esbuild's CommonJS output reads an import only as `import_x.name` when it is used, so bin/berth's
+// __berthLazy(id), a proxy that require()s on the first property read, stands in for the module.
+const builtinRequire = /^var (import_[\w$]+) = require\("(node:[\w/]+)"\);$/gm;
+for (const [, name] of cli.matchAll(builtinRequire)) {
+  if (new RegExp(`\\b${name.replaceAll("$", "\\$")}\\b(?![.\\w$])`).test(cli.replace(builtinRequire, "")))
+    throw new Error(`dist/berth.cjs: ${name} is used other than as ${name}.member`);
+}
+cli = cli.replace(builtinRequire, 'var $1 = __berthLazy("$2");');
 const imports = cli.split('import("./registry-server.mjs")');
 if (imports.length !== 3 || /\bimport\(/.test(imports.join("")))
   throw new Error("dist/berth.cjs: expected exactly two import() calls, of ./registry-server.mjs");
