@@ -16,6 +16,7 @@ export function hijack(
     const data = body === undefined ? undefined : JSON.stringify(body);
     const req = httpRequest({
       socketPath,
+      servername: "", // see EngineClient.send
       method: "POST",
       path: `/v${API_VERSION}${path}?${query.toString()}`,
       headers: {
