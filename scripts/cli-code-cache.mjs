@@ -9,10 +9,13 @@ import { renameSync, rmSync } from "node:fs";
 const cache = "dist/berth.cjs.cache";
 const tmp = `${cache}.tmp-${process.pid}`;
 rmSync(cache, { force: true });
+// Flags from NODE_OPTIONS would go into the cache's flag hash, which berth's runs then miss.
+const { NODE_OPTIONS: _, ...env } = process.env;
+// bin/berth itself, not `node bin/berth`: its #! line's node and flags are those a cache must match.
 const r = spawnSync(
-  process.execPath,
-  ["bin/berth", "-H", "unix:///nonexistent/berth-code-cache.sock", "run", "--rm", "busybox", "true"],
-  { env: { ...process.env, BERTH_CODE_CACHE_OUT: tmp, BERTH_HOST: "", DOCKER_HOST: "" }, encoding: "utf8" },
+  "bin/berth",
+  ["-H", "unix:///nonexistent/berth-code-cache.sock", "run", "--rm", "busybox", "true"],
+  { env: { ...env, BERTH_CODE_CACHE_OUT: tmp, BERTH_HOST: "", DOCKER_HOST: "" }, encoding: "utf8" },
 );
 // The training run fails to connect (exit 1); anything else means the bundle is broken.
 if (r.status !== 1 || !r.stderr.includes("Cannot connect to the berth daemon")) {
