@@ -1,7 +1,7 @@
 // Bundles the daemon, the CLI and the layer worker into dist/ with esbuild.
 // Native modules (better-sqlite3, our addon) stay outside the bundle and load at run time.
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
 const { version } = JSON.parse(readFileSync("package.json", "utf8"));
@@ -50,10 +50,41 @@ await build({
   plugins: [registryServerSplit],
   entryPoints: {
     berthd: "src/daemon/main.ts",
-    berth: "src/cli/main.ts",
     "layer-worker": "src/diff/layer-worker.ts",
     "registry-server": "src/registry/server/index.ts",
   },
   outdir: "dist",
   outExtension: { ".js": ".mjs" },
 });
+
+// The CLI is a CommonJS-shaped script that bin/berth compiles with vm.Script and a V8 code cache
+// (Node 20 has no code cache for ES modules): see scripts/cli-code-cache.mjs.
+await build({
+  ...common,
+  format: "cjs",
+  banner: {},
+  // Parameters of the wrapper function bin/berth compiles the bundle in.
+  define: { ...common.define, "import.meta.url": "__berthImportMetaUrl" },
+  plugins: [registryServerSplit],
+  entryPoints: { berth: "src/cli/main.ts" },
+  outdir: "dist",
+  outExtension: { ".js": ".cjs" },
+});
+// A script compiled from a code cache cannot import() in Node 20: bin/berth passes the bundle an
+// __berthImport(specifier) that imports relative to dist/ instead.
+let cli = readFileSync("dist/berth.cjs", "utf8");
+// Node built-ins load on first use, not at start-up: `berth run` needs neither node:crypto nor
+// node:child_process, and loading every built-in the commands use was a third of its start-up.
+// esbuild's CommonJS output reads an import only as `import_x.name` when it is used, so bin/berth's
+// __berthLazy(id), a proxy that require()s on the first property read, stands in for the module.
+const builtinRequire = /^var (import_[\w$]+) = require\("(node:[\w/]+)"\);$/gm;
+for (const [, name] of cli.matchAll(builtinRequire)) {
+  if (new RegExp(`\\b${name.replaceAll("$", "\\$")}\\b(?![.\\w$])`).test(cli.replace(builtinRequire, "")))
+    throw new Error(`dist/berth.cjs: ${name} is used other than as ${name}.member`);
+}
+cli = cli.replace(builtinRequire, 'var $1 = __berthLazy("$2");');
+const imports = cli.split('import("./registry-server.mjs")');
+if (imports.length !== 3 || /\bimport\(/.test(imports.join("")))
+  throw new Error("dist/berth.cjs: expected exactly two import() calls, of ./registry-server.mjs");
+writeFileSync("dist/berth.cjs", imports.join('__berthImport("./registry-server.mjs")'));
+await import("./cli-code-cache.mjs");

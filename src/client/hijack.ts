@@ -3,7 +3,7 @@
 import { request as httpRequest } from "node:http";
 import type { Duplex } from "node:stream";
 import { API_VERSION } from "../api/types/index.ts";
-import { ApiError, readAll } from "./engine-client.ts";
+import { ApiError, readAll, unixSocket } from "./engine-client.ts";
 
 /** `body` (exec start's JSON) is sent with the upgrade request. */
 export function hijack(
@@ -15,7 +15,7 @@ export function hijack(
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
     const req = httpRequest({
-      socketPath,
+      ...unixSocket(socketPath),
       method: "POST",
       path: `/v${API_VERSION}${path}?${query.toString()}`,
       headers: {

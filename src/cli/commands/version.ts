@@ -1,5 +1,5 @@
 // berth version: client and server versions, in docker's layout or a --format template.
-import os from "node:os";
+import { platform } from "node:os";
 import { API_VERSION, type SystemVersion } from "../../api/types/index.ts";
 import { command, FORMAT_HELP } from "../cli-context.ts";
 import { goStruct } from "../go-template.ts";
@@ -45,7 +45,7 @@ export const versionCommand = command({
       DefaultAPIVersion: API_VERSION,
       GitCommit: process.env.BERTH_COMMIT ?? "dev",
       GoVersion: process.version,
-      Os: os.platform(),
+      Os: platform(),
       Arch: GOARCH[process.arch] ?? process.arch,
       BuildTime: process.env.BERTH_BUILD_TIME ?? "",
       Context: "default",
