@@ -48,16 +48,19 @@ describe("RegistryStorage uploads", () => {
 
   it("serializes concurrent appends: the second sees the first's end and gets 416", async () => {
     const id = await storage.startUpload("a");
-    const results = await Promise.allSettled([
-      storage.appendUpload("a", id, 0, chunks(Buffer.from("1234")), 4),
-      storage.appendUpload("a", id, 0, chunks(Buffer.from("5678")), 4),
-    ]);
-    assert.equal(results[0]?.status, "fulfilled");
-    assert.equal(results[1]?.status, "rejected");
-    assert.equal((results[1] as PromiseRejectedResult).reason.status, 416);
-    assert.equal(await storage.finishUpload("a", id, sha(Buffer.from("1234"))), 4);
-    assert.equal(await storage.repoBlobSize("a", sha(Buffer.from("1234"))), 4);
-    assert.equal(await storage.repoBlobSize("b", sha(Buffer.from("1234"))), null, "linked only where pushed");
+    const bodies = [Buffer.from("1234"), Buffer.from("5678")];
+    const results = await Promise.allSettled(
+      bodies.map((b) => storage.appendUpload("a", id, 0, chunks(b), 4)),
+    );
+    // Either may take the session's lock first; exactly one wins.
+    const won = results.findIndex((r) => r.status === "fulfilled");
+    const lost = results.find((r) => r.status === "rejected") as PromiseRejectedResult | undefined;
+    assert.notEqual(won, -1);
+    assert.equal(lost?.reason.status, 416);
+    const winner = bodies[won] as Buffer;
+    assert.equal(await storage.finishUpload("a", id, sha(winner)), 4);
+    assert.equal(await storage.repoBlobSize("a", sha(winner)), 4);
+    assert.equal(await storage.repoBlobSize("b", sha(winner)), null, "linked only where pushed");
   });
 
   it("a session belongs to its repository and ids are checked before use as paths", async () => {
