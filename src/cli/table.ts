@@ -136,3 +136,14 @@ export function contextJSON(ctx: object): Record<string, unknown> {
   Object.defineProperty(out, htmlEscapedJSON, { value: true, enumerable: false });
   return out;
 }
+
+/**
+ * `headers` plus docker's SubHeaderContext.Label: the header of {{.Label "com.x-y"}} is "x y".
+ * The template engine calls functions found in the header map, hence the cast.
+ */
+export function withLabelHeader(headers: Record<string, string>): Record<string, string> {
+  return {
+    ...headers,
+    Label: (name: string): string => (name.split(".").pop() ?? "").replace(/[-_]/g, " "),
+  } as unknown as Record<string, string>;
+}

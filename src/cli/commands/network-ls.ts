@@ -4,7 +4,7 @@ import type { Network } from "../../api/types/index.ts";
 import { command, FORMAT_HELP } from "../cli-context.ts";
 import { goTimeString, parseRFC3339 } from "../go-time.ts";
 import { truncateID } from "../humanize.ts";
-import { contextJSON, renderFormat } from "../table.ts";
+import { contextJSON, renderFormat, withLabelHeader } from "../table.ts";
 import { toFilters } from "./images.ts";
 import { naturalCompare } from "./volume-ls.ts";
 
@@ -20,10 +20,7 @@ const HEADERS = {
   CreatedAt: "CREATED AT",
 };
 const TABLE = "table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}";
-const HEADERS_WITH_LABEL = {
-  ...HEADERS,
-  Label: (name: string): string => (name.split(".").pop() ?? "").replace(/[-_]/g, " "),
-} as unknown as Record<string, string>;
+const HEADERS_WITH_LABEL = withLabelHeader(HEADERS);
 
 export const networkLsCommand = command({
   paths: [

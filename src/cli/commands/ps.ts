@@ -4,7 +4,7 @@ import { command, FORMAT_HELP } from "../cli-context.ts";
 import { quote } from "../go-fmt.ts";
 import { goTimeString } from "../go-time.ts";
 import { humanSizeWithPrecision, timeAgo, truncateID } from "../humanize.ts";
-import { contextJSON, ellipsis, renderFormat } from "../table.ts";
+import { contextJSON, ellipsis, renderFormat, withLabelHeader } from "../table.ts";
 import { toFilters } from "./images.ts";
 import { type ApiPort, displayablePorts } from "../displayable-ports.ts";
 
@@ -26,10 +26,7 @@ const HEADERS = {
   Platform: "PLATFORM",
 };
 const TABLE = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}";
-const HEADERS_WITH_LABEL = {
-  ...HEADERS,
-  Label: (name: string): string => (name.split(".").pop() ?? "").replace(/[-_]/g, " "),
-} as unknown as Record<string, string>;
+const HEADERS_WITH_LABEL = withLabelHeader(HEADERS);
 
 export const psCommand = command({
   paths: [["ps"], ["container", "ls"], ["container", "list"], ["container", "ps"]],

@@ -1,7 +1,7 @@
 // berth volume ls: docker's volume formatter (DRIVER, VOLUME NAME), sorted by name naturally.
 import type { Volume, VolumeListResponse } from "../../api/types/index.ts";
 import { command, FORMAT_HELP } from "../cli-context.ts";
-import { contextJSON, renderFormat } from "../table.ts";
+import { contextJSON, renderFormat, withLabelHeader } from "../table.ts";
 import { toFilters } from "./images.ts";
 
 const HEADERS = {
@@ -17,12 +17,7 @@ const HEADERS = {
   Status: "STATUS",
 };
 const TABLE = "table {{.Driver}}\t{{.Name}}";
-// SubHeaderContext.Label: the header of {{.Label "com.x-y"}} is "x y". The template engine calls
-// functions found in the header map, hence the cast.
-const HEADERS_WITH_LABEL = {
-  ...HEADERS,
-  Label: (name: string): string => (name.split(".").pop() ?? "").replace(/[-_]/g, " "),
-} as unknown as Record<string, string>;
+const HEADERS_WITH_LABEL = withLabelHeader(HEADERS);
 
 export const volumeLsCommand = command({
   paths: [
