@@ -165,13 +165,17 @@ export class NetworkStore {
     this.sql("DELETE FROM networks WHERE id = ?").run(id);
   }
 
+  /** Every row of `table` (in insertion order), or those whose `column` equals `value`. */
+  private rowsWhere<Row>(table: string, column: string, value: string | undefined): Row[] {
+    return (
+      value === undefined
+        ? this.sql(`SELECT * FROM ${table} ORDER BY rowid`).all()
+        : this.sql(`SELECT * FROM ${table} WHERE ${column} = ? ORDER BY rowid`).all(value)
+    ) as Row[];
+  }
+
   endpoints(networkId?: string): EndpointRecord[] {
-    const rows = (
-      networkId === undefined
-        ? this.sql("SELECT * FROM network_endpoints").all()
-        : this.sql("SELECT * FROM network_endpoints WHERE network_id = ?").all(networkId)
-    ) as EndpointRow[];
-    return rows.map(toEndpoint);
+    return this.rowsWhere<EndpointRow>("network_endpoints", "network_id", networkId).map(toEndpoint);
   }
 
   endpointsOf(containerId: string): EndpointRecord[] {
@@ -206,17 +210,13 @@ export class NetworkStore {
 
   /** One container's network configs, or every container's without an id. */
   configsOf(containerId?: string): NetworkConfig[] {
-    const rows = (
-      containerId === undefined
-        ? this.sql("SELECT * FROM network_configs ORDER BY rowid").all()
-        : this.sql("SELECT * FROM network_configs WHERE container_id = ? ORDER BY rowid").all(containerId)
-    ) as {
+    const rows = this.rowsWhere<{
       container_id: string;
       network_id: string;
       ip: string;
       aliases: string;
       ip6: string;
-    }[];
+    }>("network_configs", "container_id", containerId);
     return rows.map((r) => ({
       containerId: r.container_id,
       networkId: r.network_id,
@@ -247,12 +247,7 @@ export class NetworkStore {
   }
 
   ports(containerId?: string): PortMapping[] {
-    const rows = (
-      containerId === undefined
-        ? this.sql("SELECT * FROM network_ports").all()
-        : this.sql("SELECT * FROM network_ports WHERE container_id = ?").all(containerId)
-    ) as PortRow[];
-    return rows.map((r) => ({
+    return this.rowsWhere<PortRow>("network_ports", "container_id", containerId).map((r) => ({
       containerId: r.container_id,
       proto: r.proto === "udp" ? "udp" : "tcp",
       containerPort: r.container_port,
