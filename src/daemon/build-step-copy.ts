@@ -9,7 +9,6 @@ import {
   expandHeredoc,
   expandWord,
   IgnoreMatcher,
-  type Instruction,
   lineError,
   parseDockerignore,
   type PathKind,
@@ -19,21 +18,13 @@ import {
 } from "../build/index.ts";
 import type { TarWriteEntry } from "../diff/index.ts";
 import { type EngineError, invalidArgument, notFound } from "../lib/index.ts";
-import type { ImageRunConfig } from "../oci/index.ts";
 import { cacheKey } from "./build-cache-lookup.ts";
 import { commitImage } from "./build-commit.ts";
 import { imageFs, mountView, readImageFile } from "./build-image-fs.ts";
-import type { Built, Done, StepContext, TryCache } from "./build-types.ts";
+import type { Built, Step } from "./build-types.ts";
 
-export async function runCopy(
-  ctx: StepContext,
-  state: StageState,
-  current: Built,
-  inst: Instruction,
-  before: ImageRunConfig,
-  tryCache: TryCache,
-  done: Done,
-): Promise<Built> {
+export async function runCopy(step: Step): Promise<Built> {
+  const { ctx, state, current, inst, before, tryCache, done } = step;
   const { deps, escapeToken } = ctx;
   const upper = inst.name.toUpperCase() as "COPY" | "ADD";
   const x = (w: string): string => expandWord(state, inst, w, escapeToken);

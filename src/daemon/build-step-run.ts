@@ -4,32 +4,13 @@
 import { createHash } from "node:crypto";
 import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join, posix } from "node:path";
-import {
-  cleanSource,
-  commandLine,
-  type Instruction,
-  lineError,
-  parseMount,
-  resolveInRoot,
-  runArgEnv,
-  type StageState,
-} from "../build/index.ts";
+import { cleanSource, commandLine, lineError, parseMount, resolveInRoot, runArgEnv } from "../build/index.ts";
 import { upperDirEntries } from "../diff/index.ts";
 import type { ImageRecord } from "../image/index.ts";
-import type { ImageRunConfig } from "../oci/index.ts";
 import { cacheKey } from "./build-cache-lookup.ts";
 import { commitImage } from "./build-commit.ts";
 import { imageLookup, mountView } from "./build-image-fs.ts";
-import {
-  BUILD_CONTAINER_LABEL,
-  type Built,
-  canceled,
-  type Done,
-  short,
-  type StepContext,
-  StepFailed,
-  type TryCache,
-} from "./build-types.ts";
+import { BUILD_CONTAINER_LABEL, type Built, canceled, short, type Step, StepFailed } from "./build-types.ts";
 
 /** Where the runtime mounts things into every container (their mount points are not content). */
 const RUNTIME_MOUNT_POINTS = [
@@ -44,15 +25,8 @@ const RUNTIME_MOUNT_POINTS = [
   "/dev",
 ];
 
-export async function runRun(
-  ctx: StepContext,
-  state: StageState,
-  current: Built,
-  inst: Instruction,
-  before: ImageRunConfig,
-  tryCache: TryCache,
-  done: Done,
-): Promise<Built> {
+export async function runRun(step: Step): Promise<Built> {
+  const { ctx, state, current, inst, before, tryCache, done } = step;
   const { deps, options, say } = ctx;
   let cmd = commandLine(inst, state.config);
   if (inst.heredocs.length > 0 && !inst.json) {

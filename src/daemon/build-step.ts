@@ -10,13 +10,12 @@ import {
   type StageState,
 } from "../build/index.ts";
 import type { TarWriteEntry } from "../diff/index.ts";
-import type { ImageRunConfig } from "../oci/index.ts";
 import { cacheKey, stepCache } from "./build-cache-lookup.ts";
 import { commitImage } from "./build-commit.ts";
 import { imageLookup, missingDirs } from "./build-image-fs.ts";
 import { runCopy } from "./build-step-copy.ts";
 import { runRun } from "./build-step-run.ts";
-import { type Built, canceled, type Done, type StepContext, type TryCache } from "./build-types.ts";
+import { type Built, canceled, type Step, type StepContext } from "./build-types.ts";
 
 export async function runStep(
   ctx: StepContext,
@@ -26,31 +25,24 @@ export async function runStep(
 ): Promise<Built> {
   if (ctx.signal?.aborted) throw canceled();
   const before = structuredClone(state.config);
-  const { tryCache, done } = stepCache(ctx, state, current, inst);
+  const step: Step = { ctx, state, current, inst, before, ...stepCache(ctx, state, current, inst) };
   switch (inst.name) {
     case "arg":
-      return runArg(ctx, state, current, inst, before, tryCache, done);
+      return runArg(step);
     case "run":
-      return runRun(ctx, state, current, inst, before, tryCache, done);
+      return runRun(step);
     case "copy":
     case "add":
-      return runCopy(ctx, state, current, inst, before, tryCache, done);
+      return runCopy(step);
     case "from":
       throw lineError("FROM is not allowed here", inst.line);
     default:
-      return runMetadata(ctx, state, current, inst, before, tryCache, done);
+      return runMetadata(step);
   }
 }
 
-async function runArg(
-  ctx: StepContext,
-  state: StageState,
-  current: Built,
-  inst: Instruction,
-  before: ImageRunConfig,
-  tryCache: TryCache,
-  done: Done,
-): Promise<Built> {
+async function runArg(step: Step): Promise<Built> {
+  const { ctx, state, current, inst, before, tryCache, done } = step;
   const { deps, options, escapeToken } = ctx;
   declareArgs(state.args, inst, options.buildArgs, state.usedBuildArgs, (w) =>
     expandWord(state, inst, w, escapeToken),
@@ -72,15 +64,8 @@ async function runArg(
   );
 }
 
-async function runMetadata(
-  ctx: StepContext,
-  state: StageState,
-  current: Built,
-  inst: Instruction,
-  before: ImageRunConfig,
-  tryCache: TryCache,
-  done: Done,
-): Promise<Built> {
+async function runMetadata(step: Step): Promise<Built> {
+  const { ctx, state, current, inst, before, tryCache, done } = step;
   const { deps, escapeToken } = ctx;
   const text = applyConfigInstruction(state, inst, escapeToken);
   // WORKDIR creates a missing directory, owned by root, as a layer (reference "WORKDIR").

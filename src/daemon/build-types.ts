@@ -1,9 +1,9 @@
 // The builder's shared vocabulary: what a build needs of the daemon (BuildDeps), what a step
 // works with (StepContext), what a step yields (Built), and the build-stream message shape.
-import type { IgnoreMatcher } from "../build/index.ts";
+import type { IgnoreMatcher, Instruction, StageState } from "../build/index.ts";
 import type { ImageRecord, ImageService } from "../image/index.ts";
 import { EngineError, type Logger } from "../lib/index.ts";
-import type { ImageConfig } from "../oci/index.ts";
+import type { ImageConfig, ImageRunConfig } from "../oci/index.ts";
 import type { BuildRequest } from "../api/server/index.ts";
 import type { BuildCacheStore } from "./build-cache-store.ts";
 
@@ -71,6 +71,19 @@ export interface StepContext {
 export type TryCache = (key: string, createdBy: string, emptyLayer: boolean) => Promise<Built | undefined>;
 /** Records a step's fresh result under its key and prints its id. */
 export type Done = (b: Built, key: string) => Built;
+
+/** One instruction being run: what each instruction's handler is given. */
+export interface Step {
+  ctx: StepContext;
+  state: StageState;
+  /** The image the step starts from. */
+  current: Built;
+  inst: Instruction;
+  /** The stage's config before this instruction. */
+  before: ImageRunConfig;
+  tryCache: TryCache;
+  done: Done;
+}
 
 /** A RUN step exited non-zero; the route reports its code in the error detail. */
 export class StepFailed extends Error {
