@@ -32,6 +32,7 @@ import {
 import type { ContainerRuntime } from "./container-runtime.ts";
 import type { EventLog } from "./event-log.ts";
 import { openExecTerminal, type ExecTerminal } from "./exec-terminal.ts";
+import { readUserDb } from "./container-user-db.ts";
 
 /** Finished (or never started) exec records kept per container; older ones are dropped. */
 export const KEEP_IDLE_EXECS = 32;
@@ -336,19 +337,6 @@ function readPid(path: string): number {
   } catch {
     return 0;
   }
-}
-
-function readUserDb(rootfs: string): { passwd?: string; group?: string } {
-  const read = (p: string): string | undefined => {
-    try {
-      return readFileSync(join(rootfs, p), "utf8");
-    } catch {
-      return undefined;
-    }
-  };
-  const passwd = read("etc/passwd");
-  const group = read("etc/group");
-  return { ...(passwd !== undefined ? { passwd } : {}), ...(group !== undefined ? { group } : {}) };
 }
 
 function signalNumber(signal: NodeJS.Signals | null): number {

@@ -38,6 +38,7 @@ import { mountOverlay, unmount } from "../snapshot/index.ts";
 import type { NetworkService } from "../network/index.ts";
 import { logLimits } from "./container-log-config.ts";
 import { TrashDir } from "./trash-dir.ts";
+import { readUserDb } from "./container-user-db.ts";
 
 /** What running a container needs: its Docker-shaped Config and HostConfig. */
 export interface RunnableContainer {
@@ -460,19 +461,6 @@ function readHostResolvConf(): string {
     }
   }
   return "";
-}
-
-function readUserDb(rootfs: string): { passwd?: string; group?: string } {
-  const read = (p: string): string | undefined => {
-    try {
-      return readFileSync(join(rootfs, p), "utf8");
-    } catch {
-      return undefined;
-    }
-  };
-  const passwd = read("etc/passwd");
-  const group = read("etc/group");
-  return { ...(passwd !== undefined ? { passwd } : {}), ...(group !== undefined ? { group } : {}) };
 }
 
 function findInit(): string {
