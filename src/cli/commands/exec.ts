@@ -5,7 +5,7 @@
 import { hijack } from "../../client/index.ts";
 import { command } from "../cli-context.ts";
 import { demuxStream } from "../demux-stream.ts";
-import { expandEnv, readEnvFile } from "./create.ts";
+import { expandEnv, readEnvFile } from "../env-file.ts";
 
 export const execCommand = command({
   paths: [["exec"], ["container", "exec"]],
