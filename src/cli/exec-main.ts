@@ -4,4 +4,4 @@
 import { execCommand } from "./commands/exec.ts";
 import { runCli } from "./run-cli.ts";
 
-runCli({ commands: [execCommand], rootHelp: "", groups: {} }, process.argv.slice(2));
+runCli({ commands: [execCommand], rootHelp: "", groups: {}, exitWhenDone: true }, process.argv.slice(2));
