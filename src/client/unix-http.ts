@@ -54,15 +54,18 @@ function exchange(
       const head = reader.head;
       if (settled || head === undefined) return;
       settled = true;
-      socket.off("data", onData).off("end", onEnd).off("error", onError);
+      socket.off("data", onData).off("end", onEnd);
       const response = { ...head, body: reader.body };
       if (upgrade && head.status === 101) {
+        socket.off("error", onError); // the caller's now
         socket.pause();
         if (reader.rest.length > 0) socket.unshift(reader.rest);
         resolve({ response, socket });
       } else {
-        socket.destroy();
         resolve({ response });
+        // After the caller has gone on with the response (its next request is on the critical
+        // path; closing the socket is not).
+        setImmediate(() => socket.destroy());
       }
     };
     const onData = (chunk: Buffer): void => {
