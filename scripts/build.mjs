@@ -67,7 +67,7 @@ await build({
   format: "cjs",
   banner: {},
   // Parameters of the wrapper function bin/berth compiles the bundle in.
-  define: { ...common.define, "import.meta.url": "__berthImportMetaUrl" },
+  define: { ...common.define, "import.meta.url": "__berthImportMeta.url" },
   plugins: [registryServerSplit],
   entryPoints: cliBundles,
   outdir: "dist",
