@@ -58,33 +58,41 @@ await build({
 });
 
 // The CLI is a CommonJS-shaped script that bin/berth compiles with vm.Script and a V8 code cache
-// (Node 20 has no code cache for ES modules): see scripts/cli-code-cache.mjs.
+// (Node 20 has no code cache for ES modules): see scripts/cli-code-cache.mjs. Two of them: the
+// whole CLI, and `berth exec` alone (bin/berth runs that one for `berth exec`: its start-up is
+// most of the command's time, and reading and compiling every command is part of it).
+const cliBundles = { berth: "src/cli/main.ts", "berth-exec": "src/cli/exec-main.ts" };
 await build({
   ...common,
   format: "cjs",
   banner: {},
   // Parameters of the wrapper function bin/berth compiles the bundle in.
-  define: { ...common.define, "import.meta.url": "__berthImportMetaUrl" },
+  define: { ...common.define, "import.meta.url": "__berthImportMeta.url" },
   plugins: [registryServerSplit],
-  entryPoints: { berth: "src/cli/main.ts" },
+  entryPoints: cliBundles,
   outdir: "dist",
   outExtension: { ".js": ".cjs" },
 });
-// A script compiled from a code cache cannot import() in Node 20: bin/berth passes the bundle an
-// __berthImport(specifier) that imports relative to dist/ instead.
-let cli = readFileSync("dist/berth.cjs", "utf8");
-// Node built-ins load on first use, not at start-up: `berth run` needs neither node:crypto nor
-// node:child_process, and loading every built-in the commands use was a third of its start-up.
-// esbuild's CommonJS output reads an import only as `import_x.name` when it is used, so bin/berth's
-// __berthLazy(id), a proxy that require()s on the first property read, stands in for the module.
-const builtinRequire = /^var (import_[\w$]+) = require\("(node:[\w/]+)"\);$/gm;
-for (const [, name] of cli.matchAll(builtinRequire)) {
-  if (new RegExp(`\\b${name.replaceAll("$", "\\$")}\\b(?![.\\w$])`).test(cli.replace(builtinRequire, "")))
-    throw new Error(`dist/berth.cjs: ${name} is used other than as ${name}.member`);
+for (const name of Object.keys(cliBundles)) {
+  const file = `dist/${name}.cjs`;
+  // A script compiled from a code cache cannot import() in Node 20: bin/berth passes the bundle an
+  // __berthImport(specifier) that imports relative to dist/ instead.
+  let cli = readFileSync(file, "utf8");
+  // Node built-ins load on first use, not at start-up: `berth run` needs neither node:crypto nor
+  // node:child_process, and loading every built-in the commands use was a third of its start-up.
+  // esbuild's CommonJS output reads an import only as `import_x.name` when it is used, so bin/berth's
+  // __berthLazy(id), a proxy that require()s on the first property read, stands in for the module.
+  const builtinRequire = /^var (import_[\w$]+) = require\("(node:[\w/]+)"\);$/gm;
+  for (const [, binding] of cli.matchAll(builtinRequire)) {
+    if (
+      new RegExp(`\\b${binding.replaceAll("$", "\\$")}\\b(?![.\\w$])`).test(cli.replace(builtinRequire, ""))
+    )
+      throw new Error(`${file}: ${binding} is used other than as ${binding}.member`);
+  }
+  cli = cli.replace(builtinRequire, 'var $1 = __berthLazy("$2");');
+  const imports = cli.split('import("./registry-server.mjs")');
+  if (/\bimport\(/.test(imports.join("")) || (name === "berth" && imports.length !== 3))
+    throw new Error(`${file}: expected no import() calls other than berth's two of ./registry-server.mjs`);
+  writeFileSync(file, imports.join('__berthImport("./registry-server.mjs")'));
 }
-cli = cli.replace(builtinRequire, 'var $1 = __berthLazy("$2");');
-const imports = cli.split('import("./registry-server.mjs")');
-if (imports.length !== 3 || /\bimport\(/.test(imports.join("")))
-  throw new Error("dist/berth.cjs: expected exactly two import() calls, of ./registry-server.mjs");
-writeFileSync("dist/berth.cjs", imports.join('__berthImport("./registry-server.mjs")'));
 await import("./cli-code-cache.mjs");

@@ -1,25 +1,94 @@
-// Writes dist/berth.cjs.cache, the V8 code cache bin/berth compiles the CLI bundle with. Made by
-// this node at build time (a cache only fits the V8 version and flags that made it; never
-// committed). bin/berth makes it itself (BERTH_CODE_CACHE_OUT) after one run of `berth run`
-// against a socket that does not exist: the cache then also holds the functions that start-up,
-// flag parsing and a request compile, not just the top level.
-import { spawnSync } from "node:child_process";
-import { renameSync, rmSync } from "node:fs";
+// Writes dist/berth.cjs.cache and dist/berth-exec.cjs.cache, the V8 code caches bin/berth compiles
+// the CLI bundles with. Made by this node at build time (a cache only fits the V8 version and flags
+// that made it; never committed). bin/berth makes each itself (BERTH_CODE_CACHE_OUT) after one
+// training run of a command: the cache then also holds the functions that start-up, flag parsing
+// and the requests compile, not just the top level.
+//   - dist/berth.cjs: `berth run` against a socket that does not exist (up to the first connect).
+//   - dist/berth-exec.cjs: `berth exec` through to its exit code, against a training peer on a
+//     temp socket that answers its three requests (create, start with its stream, inspect) as
+//     berthd does. The functions that read responses and the stream are then compiled from the
+//     cache too, not parsed on every run (~1 ms of `berth exec`'s start-up).
+import { spawn } from "node:child_process";
+import { mkdtempSync, renameSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
-const cache = "dist/berth.cjs.cache";
-const tmp = `${cache}.tmp-${process.pid}`;
-rmSync(cache, { force: true });
 // Flags from NODE_OPTIONS would go into the cache's flag hash, which berth's runs then miss.
 const { NODE_OPTIONS: _, ...env } = process.env;
-// bin/berth itself, not `node bin/berth`: its #! line's node and flags are those a cache must match.
-const r = spawnSync(
-  "bin/berth",
-  ["-H", "unix:///nonexistent/berth-code-cache.sock", "run", "--rm", "busybox", "true"],
-  { env: { ...env, BERTH_CODE_CACHE_OUT: tmp, BERTH_HOST: "", DOCKER_HOST: "" }, encoding: "utf8" },
-);
-// The training run fails to connect (exit 1); anything else means the bundle is broken.
-if (r.status !== 1 || !r.stderr.includes("Cannot connect to the berth daemon")) {
-  rmSync(tmp, { force: true });
-  throw new Error(`berth code cache: unexpected training run (status ${r.status}): ${r.stderr}`);
+
+/** One training run of bin/berth with `args`; resolves with its exit status and stderr. */
+function train(cache, args) {
+  // bin/berth itself, not `node bin/berth`: its #! line's node and flags are those a cache must match.
+  const child = spawn("bin/berth", args, {
+    env: { ...env, BERTH_CODE_CACHE_OUT: cache, BERTH_HOST: "", DOCKER_HOST: "" },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr += d));
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stderr }));
+  });
 }
-renameSync(tmp, cache);
+
+/** The frame of the multiplexed stream (Engine API "Stream format"). */
+function frame(stream, text) {
+  const header = Buffer.alloc(8);
+  header[0] = stream;
+  header.writeUInt32BE(Buffer.byteLength(text), 4);
+  return Buffer.concat([header, Buffer.from(text)]);
+}
+
+/** Answers `berth exec ctr true`'s requests on a temp unix socket while `fn(host)` runs. */
+async function withExecPeer(fn) {
+  const dir = mkdtempSync(join(tmpdir(), "berth-code-cache-"));
+  const socket = join(dir, "peer.sock");
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      res.setHeader("Content-Type", "application/json");
+      if (req.method === "POST" && /\/containers\/ctr\/exec$/.test(req.url ?? "")) {
+        res.writeHead(201).end('{"Id":"training"}');
+      } else if (req.method === "GET" && /\/exec\/training\/json$/.test(req.url ?? "")) {
+        res.end('{"ExitCode":0,"Running":false}');
+      } else {
+        res.writeHead(404).end(`{"message":"not part of the training run: ${req.method} ${req.url}"}`);
+      }
+    });
+  });
+  server.on("upgrade", (req, conn) => {
+    conn.on("error", () => undefined);
+    conn.write("HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.multiplexed-stream\r\n");
+    conn.write("Connection: Upgrade\r\nUpgrade: tcp\r\n\r\n");
+    conn.end(Buffer.concat([frame(1, "out\n"), frame(2, "err\n")]));
+  });
+  await new Promise((resolve) => server.listen(socket, resolve));
+  try {
+    return await fn(`unix://${socket}`);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function makeCache(cache, expectedStatus, expectedStderr, run) {
+  const tmp = `${cache}.tmp-${process.pid}`;
+  rmSync(cache, { force: true });
+  const r = await run(tmp);
+  // Anything other than the expected outcome means the bundle is broken.
+  if (r.status !== expectedStatus || !r.stderr.includes(expectedStderr)) {
+    rmSync(tmp, { force: true });
+    throw new Error(`berth code cache ${cache}: unexpected training run (status ${r.status}): ${r.stderr}`);
+  }
+  renameSync(tmp, cache);
+}
+
+// The run fails to connect (exit 1).
+await makeCache("dist/berth.cjs.cache", 1, "Cannot connect to the berth daemon", (out) =>
+  train(out, ["-H", "unix:///nonexistent/berth-code-cache.sock", "run", "--rm", "busybox", "true"]),
+);
+// bin/berth runs dist/berth-exec.cjs for `exec`.
+await makeCache("dist/berth-exec.cjs.cache", 0, "err\n", (out) =>
+  withExecPeer((host) => train(out, ["-H", host, "exec", "ctr", "true"])),
+);

@@ -3,8 +3,8 @@
 // stdcopy.StdCopy does. A TTY stream is raw and goes to stdout as is.
 export async function demuxStream(
   source: AsyncIterable<Buffer> | Iterable<Buffer>,
-  stdout: NodeJS.WritableStream,
-  stderr: NodeJS.WritableStream,
+  stdout: { write(chunk: Buffer): unknown },
+  stderr: { write(chunk: Buffer): unknown },
   tty: boolean,
 ): Promise<void> {
   if (tty) {

@@ -106,10 +106,11 @@ export function charWidth(cp: number): number {
   return isWide(cp) ? 2 : 1;
 }
 
-const zeroWidth = /^[\p{Mn}\p{Me}\p{Cf}]$/u;
+// Made on first use, not at every berth start (a Unicode property class takes a while to parse).
+let zeroWidth: RegExp | undefined;
 
 function isZeroWidth(cp: number): boolean {
-  return zeroWidth.test(String.fromCodePoint(cp));
+  return (zeroWidth ??= /^[\p{Mn}\p{Me}\p{Cf}]$/u).test(String.fromCodePoint(cp));
 }
 
 // East Asian Wide and Fullwidth ranges (Unicode 15, UAX #11), emoji included.

@@ -8,6 +8,7 @@ import {
 } from "node:http";
 import type { Readable } from "node:stream";
 import { API_VERSION } from "../api/types/index.ts";
+import { unixRequest } from "./unix-http.ts";
 
 export const DEFAULT_HOST = "unix:///run/berth/berth.sock";
 
@@ -47,30 +48,42 @@ export class EngineClient {
   }
 
   async json<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    const res = await this.stream(method, path, options);
-    const body = await readAll(res);
+    const body = await this.buffered(method, path, options);
     return (body.length === 0 ? undefined : JSON.parse(body.toString("utf8"))) as T;
   }
 
   async call(method: string, path: string, options: RequestOptions = {}): Promise<void> {
-    await readAll(await this.stream(method, path, options));
+    await this.buffered(method, path, options);
+  }
+
+  /** The whole response body. Without a streamed request body, over unix-http.ts, not node:http. */
+  private async buffered(method: string, path: string, options: RequestOptions): Promise<Buffer> {
+    const { body } = options;
+    if (body !== undefined && typeof body !== "string" && !Buffer.isBuffer(body))
+      return readAll(await this.stream(method, path, options));
+    let res;
+    try {
+      res = await unixRequest(this.socketPath, {
+        method,
+        path: apiPath(path, options),
+        ...(options.headers === undefined ? {} : { headers: options.headers }),
+        ...(body === undefined ? {} : { body }),
+      });
+    } catch (err) {
+      throw connectionError(err as NodeJS.ErrnoException, this.socketPath);
+    }
+    if (res.status >= 400) throw new ApiError(res.status, errorMessage(res.body, res.status));
+    return res.body;
   }
 
   private send(method: string, path: string, options: RequestOptions): Promise<IncomingMessage> {
-    const qs = new URLSearchParams();
-    for (const [k, v] of Object.entries(options.query ?? {})) {
-      if (v === undefined || v === false) continue;
-      if (Array.isArray(v)) for (const item of v) qs.append(k, item);
-      else qs.append(k, v === true ? "1" : String(v));
-    }
-    const search = qs.size > 0 ? `?${qs.toString()}` : "";
     return new Promise((resolve, reject) => {
       const headers: Record<string, string> = { ...options.headers };
       const body = options.body;
       if (typeof body === "string" || Buffer.isBuffer(body))
         headers["Content-Length"] = String(Buffer.byteLength(body));
       const req = httpRequest(
-        { ...unixSocket(this.socketPath), method, path: `/v${API_VERSION}${path}${search}`, headers },
+        { ...unixSocket(this.socketPath), method, path: apiPath(path, options), headers },
         resolve,
       );
       req.on("error", (err: NodeJS.ErrnoException) => reject(connectionError(err, this.socketPath)));
@@ -83,6 +96,17 @@ export class EngineClient {
   }
 }
 
+/** The request target: our API version's prefix, the path, the query. */
+function apiPath(path: string, options: RequestOptions): string {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(options.query ?? {})) {
+    if (v === undefined || v === false) continue;
+    if (Array.isArray(v)) for (const item of v) qs.append(k, item);
+    else qs.append(k, v === true ? "1" : String(v));
+  }
+  return `/v${API_VERSION}${path}${qs.size > 0 ? `?${qs.toString()}` : ""}`;
+}
+
 /** http.request options for the daemon's socket. */
 export function unixSocket(socketPath: string): HttpRequestOptions {
   // No TLS on a unix socket: without a servername (an https option http's agent reads too), the
@@ -91,7 +115,7 @@ export function unixSocket(socketPath: string): HttpRequestOptions {
   return { socketPath, servername: "" } as HttpRequestOptions;
 }
 
-function connectionError(err: NodeJS.ErrnoException, socketPath: string): Error {
+export function connectionError(err: NodeJS.ErrnoException, socketPath: string): Error {
   if (err.code === "ENOENT" || err.code === "ECONNREFUSED") {
     return new Error(
       `Cannot connect to the berth daemon at unix://${socketPath}. Is the berth daemon running?`,
@@ -111,7 +135,7 @@ export async function readAll(stream: AsyncIterable<Buffer>): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function errorMessage(body: Buffer, status: number): string {
+export function errorMessage(body: Buffer, status: number): string {
   try {
     const parsed = JSON.parse(body.toString("utf8")) as { message?: unknown };
     if (typeof parsed.message === "string") return parsed.message;

@@ -1,6 +1,5 @@
 // berth create / container create: turns docker's run flags into a create request (docker/cli
 // cli/command/container/opts.go parse()) and prints the new container's ID.
-import { readFileSync } from "node:fs";
 import type {
   ContainerCreateRequest,
   ContainerCreateResponse,
@@ -9,6 +8,7 @@ import type {
   Ulimit,
 } from "../../api/types/index.ts";
 import { command, type CliContext } from "../cli-context.ts";
+import { expandEnv, readEnvFile } from "../env-file.ts";
 import { type FlagValues, UsageError } from "../flags.ts";
 import { ramInBytes } from "../humanize.ts";
 import { withPull } from "../image-pull.ts";
@@ -198,38 +198,6 @@ export function buildCreateRequest(flags: CreateFlags, image: string, cmd: strin
   if (flags["stop-timeout"] !== 0) request.StopTimeout = flags["stop-timeout"];
   applyExtraFlags(flags, request);
   return request;
-}
-
-function readLines(path: string): string[] {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (err) {
-    throw new UsageError(
-      `open ${path}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or directory" : (err as Error).message}`,
-      125,
-    );
-  }
-  return text
-    .split("\n")
-    .map((l) => l.replace(/^\s+/, "").replace(/\r$/, ""))
-    .filter((l) => l !== "" && !l.startsWith("#"));
-}
-
-/** opts.ParseEnvFile (label files too): "NAME" alone takes its value from this environment, or is dropped. */
-export function readEnvFile(path: string): string[] {
-  return readLines(path).flatMap((line) => {
-    if (line.includes("=")) return [line];
-    const value = process.env[line];
-    return value === undefined ? [] : [`${line}=${value}`];
-  });
-}
-
-/** opts.ValidateEnv: "NAME" alone takes the value from this environment when it is set. */
-export function expandEnv(value: string): string {
-  if (value.includes("=")) return value;
-  const env = process.env[value];
-  return env === undefined ? value : `${value}=${env}`;
 }
 
 /** opts.ParseRestartPolicy: "name[:max-retries]". */

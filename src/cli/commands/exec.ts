@@ -5,7 +5,7 @@
 import { hijack } from "../../client/index.ts";
 import { command } from "../cli-context.ts";
 import { demuxStream } from "../demux-stream.ts";
-import { expandEnv, readEnvFile } from "./create.ts";
+import { expandEnv, readEnvFile } from "../env-file.ts";
 
 export const execCommand = command({
   paths: [["exec"], ["container", "exec"]],
@@ -81,7 +81,10 @@ export const execCommand = command({
       } else {
         socket.end();
       }
-      await demuxStream(socket, ctx.stdout, ctx.stderr, tty);
+      // process.stdout/stderr made on the first byte for them: `exec ctr true` needs neither.
+      const out = { write: (b: Buffer) => ctx.stdout.write(b) };
+      const err = { write: (b: Buffer) => ctx.stderr.write(b) };
+      await demuxStream(socket, out, err, tty);
     } finally {
       if (rawInput) ctx.stdin.setRawMode(false);
       if (terminal) ctx.stdout.off("resize", onResize);

@@ -4,8 +4,10 @@ import { API_VERSION, type SystemVersion } from "../../api/types/index.ts";
 import { command, FORMAT_HELP } from "../cli-context.ts";
 import { goStruct } from "../go-template.ts";
 import { renderFormat } from "../table.ts";
+import { CLIENT_VERSION } from "../client-version.ts";
 
-export const CLIENT_VERSION = process.env.BERTH_VERSION ?? "0.1.0-dev";
+export { CLIENT_VERSION };
+
 const GOARCH: Record<string, string> = { x64: "amd64", arm64: "arm64" };
 
 const DEFAULT_TEMPLATE = `Client:

@@ -1,0 +1,110 @@
+// berth exec runs from a bundle of its own (dist/berth-exec.cjs), picked by bin/berth from the
+// command word after the global flags, and talks HTTP through src/client/unix-http.ts: the ways
+// in (exec, container exec, after -H/-D/-l), help and usage errors as the full CLI gives them,
+// daemon errors, large piped stdin, and -it on a real pseudo-terminal.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
+import { BERTH, type TestDaemon } from "../helpers/daemon.ts";
+
+describe("berth exec", () => {
+  let daemon: TestDaemon;
+  before(async () => {
+    daemon = await startBusyboxDaemon();
+    const run = await daemon.docker(["run", "-d", "--name", "bx", "busybox", "sleep", "100000"]);
+    assert.equal(run.code, 0, run.stderr);
+  });
+  after(async () => {
+    await removeAllContainers(daemon);
+    await daemon.cleanup();
+  });
+
+  it("is reached as exec and container exec, after the global flags", async () => {
+    for (const args of [
+      ["exec", "bx", "sh", "-c", "echo $0 ok; exit 6"],
+      ["container", "exec", "bx", "sh", "-c", "echo $0 ok; exit 6"],
+      ["-D", "-H", daemon.host, "-l", "debug", "exec", "bx", "sh", "-c", "echo $0 ok; exit 6"],
+      [`--host=${daemon.host}`, "container", "exec", "bx", "sh", "-c", "echo $0 ok; exit 6"],
+    ]) {
+      const r = await daemon.berth(args);
+      assert.deepEqual([r.code, r.stdout, r.stderr], [6, "sh ok\n", ""], args.join(" "));
+    }
+  });
+
+  it("gives the same help, usage errors and daemon errors as the whole CLI", async () => {
+    const help = await daemon.berth(["exec", "--help"]);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^Usage:\s+berth exec \[OPTIONS\] CONTAINER COMMAND \[ARG\.\.\.\]$/m);
+    assert.match(help.stdout, /--detach-keys string/);
+    const few = await daemon.berth(["exec", "bx"]);
+    assert.equal(few.code, 1);
+    assert.match(few.stderr, /'berth exec' requires at least 2 arguments/);
+    const flag = await daemon.berth(["exec", "--nope", "bx", "true"]);
+    assert.equal(flag.code, 125);
+    assert.match(flag.stderr, /unknown flag: --nope/);
+    const missing = await daemon.berth(["exec", "nosuch", "true"]);
+    assert.equal(missing.code, 1);
+    assert.equal(missing.stderr, "Error response from daemon: No such container: nosuch\n");
+    // `-v` before the command is berth's own flag: the whole CLI answers.
+    assert.match((await daemon.berth(["-v", "exec", "bx", "true"])).stdout, /^berth version /);
+    const down = spawnSync(
+      process.execPath,
+      [BERTH, "-H", "unix:///nonexistent/b.sock", "exec", "bx", "true"],
+      {
+        encoding: "utf8",
+      },
+    );
+    assert.equal(down.status, 1);
+    assert.match(down.stderr, /^Cannot connect to the berth daemon at unix:\/\/\/nonexistent\/b\.sock\./);
+  });
+
+  it("pipes large stdin and keeps output apart and whole", async () => {
+    const big = "0123456789abcdef".repeat(64 * 1024); // 1 MiB
+    const wc = await daemon.berth(["exec", "-i", "bx", "sh", "-c", "wc -c; echo done >&2"], { input: big });
+    assert.equal(wc.stdout.trim(), String(big.length));
+    assert.equal(wc.stderr, "done\n");
+    const out = await daemon.berth(["exec", "bx", "sh", "-c", "head -c 3000000 /dev/zero | tr '\\0' x"]);
+    assert.equal(out.stdout.length, 3_000_000);
+    assert.match(out.stdout, /^x+$/);
+  });
+
+  it("-it drives a shell on a real pseudo-terminal, at the terminal's size", () => {
+    const script = `
+import os, pty, sys, time, select, fcntl, termios, struct
+pid, fd = pty.fork()
+if pid == 0:
+    fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 33, 111, 0, 0))
+    os.execv(sys.argv[1], sys.argv[1:])
+out = b""
+def read_until(token, limit):
+    global out
+    end = time.time() + limit
+    while token not in out and time.time() < end:
+        r, _, _ = select.select([fd], [], [], 0.2)
+        if r:
+            try:
+                data = os.read(fd, 4096)
+            except OSError:
+                break
+            if not data:
+                break
+            out += data
+read_until(b"# ", 15)
+os.write(fd, b"stty size; echo hi$((1+1)); exit 4\\r")
+read_until(b"\\xff", 15)
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode("utf8", "replace"))
+sys.exit(os.waitstatus_to_exitcode(status))
+`;
+    const r = spawnSync("python3", ["-c", script, process.execPath, BERTH, "exec", "-it", "bx", "sh"], {
+      env: { ...process.env, BERTH_HOST: daemon.host, DOCKER_CONFIG: join(daemon.dir, "docker-config") },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    assert.equal(r.status, 4, `${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /\r?\nhi2\r+\n/);
+    assert.match(r.stdout, /^33 111\r+$/m);
+  });
+});
