@@ -3,7 +3,8 @@
 // in (exec, container exec, after -H/-D/-l), help and usage errors as the full CLI gives them,
 // daemon errors, large piped stdin, and -it on a real pseudo-terminal.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
@@ -58,6 +59,20 @@ describe("berth exec", () => {
     );
     assert.equal(down.status, 1);
     assert.match(down.stderr, /^Cannot connect to the berth daemon at unix:\/\/\/nonexistent\/b\.sock\./);
+  });
+
+  it("reads --env-file itself when started through its shebang (node's own options end at --)", async () => {
+    const env = join(daemon.dir, "exec.env");
+    writeFileSync(env, "GREETING=from the file\n");
+    const through = (file: string): SpawnSyncReturns<string> =>
+      spawnSync(BERTH, ["-H", daemon.host, "exec", "--env-file", file, "bx", "sh", "-c", "echo $GREETING"], {
+        encoding: "utf8",
+      });
+    const ok = through(env);
+    assert.deepEqual([ok.status, ok.stdout], [0, "from the file\n"], ok.stderr);
+    const missing = through(join(daemon.dir, "missing.env"));
+    assert.equal(missing.status, 125);
+    assert.match(missing.stderr, /^open .*missing\.env: no such file or directory/);
   });
 
   it("pipes large stdin and keeps output apart and whole", async () => {
