@@ -119,6 +119,15 @@ static struct {
 
 static pid_t child_pid;
 
+// strerror as Go's syscall.Errno prints it (lower case: "no such file or directory"), since
+// Docker's messages and clients matching on them come from runc's Go errors.
+static const char *errstr(int err) {
+  static char buf[128];
+  snprintf(buf, sizeof buf, "%s", strerror(err));
+  if (buf[0] >= 'A' && buf[0] <= 'Z') buf[0] = (char)(buf[0] - 'A' + 'a');
+  return buf;
+}
+
 // "error <message>" to berthd on fd 3.
 static void report(const char *fmt, ...) {
   char buf[4096];
@@ -146,7 +155,7 @@ static void fail(int status, const char *fmt, ...) {
   _exit(status);
 }
 
-static void fail_errno(const char *what) { fail(126, "%s: %s", what, strerror(errno)); }
+static void fail_errno(const char *what) { fail(126, "%s: %s", what, errstr(errno)); }
 
 static char *read_all(int fd, size_t *len) {
   size_t cap = 65536, n = 0;
@@ -274,7 +283,7 @@ static void load_seccomp(void) {
     // Architectures this libseccomp does not know are skipped, as runc skips them.
     if (arch == 0) continue;
     int rc = seccomp_arch_add(ctx, arch);
-    if (rc < 0 && rc != -EEXIST) fail(126, "seccomp: adding architecture %s: %s", a, strerror(-rc));
+    if (rc < 0 && rc != -EEXIST) fail(126, "seccomp: adding architecture %s: %s", a, errstr(-rc));
   }
   for (int i = 0; i < cfg.nseccomp_flag; i++) {
     const char *f = cfg.seccomp_flag[i];
@@ -316,13 +325,13 @@ static void load_seccomp(void) {
       // runc: several conditions on the same argument are alternatives, one rule each.
       for (int k = 0; k < nargs; k++)
         if ((rc = seccomp_rule_add_array(ctx, action, nr, 1, &conds[k])) < 0)
-          fail(126, "seccomp: rule for %s: %s", name, strerror(-rc));
+          fail(126, "seccomp: rule for %s: %s", name, errstr(-rc));
     } else if ((rc = seccomp_rule_add_array(ctx, action, nr, (unsigned)nargs, conds)) < 0) {
-      fail(126, "seccomp: rule for %s: %s", name, strerror(-rc));
+      fail(126, "seccomp: rule for %s: %s", name, errstr(-rc));
     }
   }
   int rc = seccomp_load(ctx);
-  if (rc < 0) fail(126, "seccomp: loading the filter: %s", strerror(-rc));
+  if (rc < 0) fail(126, "seccomp: loading the filter: %s", errstr(-rc));
   seccomp_release(ctx);
 }
 
@@ -380,8 +389,8 @@ static const char *look_path(const char *file, char *buf, size_t size) {
   if (strchr(file, '/') != NULL) {
     int err = executable(file);
     if (err == ENOENT || err == ENOTDIR)
-      fail(127, "exec: \"%s\": stat %s: %s", file, file, strerror(err));
-    if (err != 0) fail(126, "exec: \"%s\": %s", file, strerror(err));
+      fail(127, "exec: \"%s\": stat %s: %s", file, file, errstr(err));
+    if (err != 0) fail(126, "exec: \"%s\": %s", file, errstr(err));
     return file;
   }
   const char *path = env_get("PATH");
@@ -421,7 +430,7 @@ static void join_namespaces(void) {
     types[i] = ns_type(cfg.ns[i]);
     if (types[i] < 0) fail(126, "unknown namespace %s", cfg.ns[i]);
     snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)cfg.pid, cfg.ns[i]);
-    if ((fds[i] = open(path, O_RDONLY | O_CLOEXEC)) < 0) fail(126, "open %s: %s", path, strerror(errno));
+    if ((fds[i] = open(path, O_RDONLY | O_CLOEXEC)) < 0) fail(126, "open %s: %s", path, errstr(errno));
   }
   // The user namespace first (it grants the rights to join the others), the mount one last.
   static const int order[] = {CLONE_NEWUSER, CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWNET,
@@ -429,7 +438,7 @@ static void join_namespaces(void) {
   for (size_t o = 0; o < sizeof order / sizeof order[0]; o++)
     for (int i = 0; i < cfg.nns; i++)
       if (types[i] == order[o]) {
-        if (setns(fds[i], types[i]) < 0) fail(126, "setns %s: %s", cfg.ns[i], strerror(errno));
+        if (setns(fds[i], types[i]) < 0) fail(126, "setns %s: %s", cfg.ns[i], errstr(errno));
         close(fds[i]);
       }
 }
@@ -467,7 +476,7 @@ static void start_process(int sync_fd) {
   if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) fail_errno("prctl keepcaps");
   int cwd_done = chdir(cfg.cwd ? cfg.cwd : "/") == 0;
   if (!cwd_done && errno != EACCES)
-    fail(126, "chdir to cwd (\"%s\") set in config.json failed: %s", cfg.cwd, strerror(errno));
+    fail(126, "chdir to cwd (\"%s\") set in config.json failed: %s", cfg.cwd, errstr(errno));
   for (int fd = 0; fd <= 2; fd++) {
     struct stat st;
     // runc's fixStdioPermissions: the user owns its stdio, /dev/null excepted.
@@ -478,7 +487,7 @@ static void start_process(int sync_fd) {
   if (setresgid(cfg.gid, cfg.gid, cfg.gid) < 0) fail_errno("setgid");
   if (setresuid(cfg.uid, cfg.uid, cfg.uid) < 0) fail_errno("setuid");
   if (!cwd_done && chdir(cfg.cwd) < 0)
-    fail(126, "chdir to cwd (\"%s\") set in config.json failed: %s", cfg.cwd, strerror(errno));
+    fail(126, "chdir to cwd (\"%s\") set in config.json failed: %s", cfg.cwd, errstr(errno));
   if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0) fail_errno("prctl keepcaps");
   apply_caps(last);
   if (cfg.apparmor != NULL) {
@@ -489,10 +498,10 @@ static void start_process(int sync_fd) {
   }
   char buf[4096];
   const char *file = look_path(cfg.args[0], buf, sizeof buf);
-  if (faccessat(AT_FDCWD, file, X_OK, AT_EACCESS) < 0) fail(126, "exec %s: %s", file, strerror(errno));
+  if (faccessat(AT_FDCWD, file, X_OK, AT_EACCESS) < 0) fail(126, "exec %s: %s", file, errstr(errno));
   if (cfg.nnp) load_seccomp();
   execve(file, (char *const *)cfg.args, (char *const *)cfg.env);
-  fail(errno == ENOENT ? 127 : 126, "exec %s: %s", file, strerror(errno));
+  fail(errno == ENOENT ? 127 : 126, "exec %s: %s", file, errstr(errno));
 }
 
 int main(void) {
@@ -508,7 +517,7 @@ int main(void) {
   int cgroup_fds[32];
   for (int i = 0; i < cfg.ncgroups; i++)
     if ((cgroup_fds[i] = open(cfg.cgroups[i], O_WRONLY | O_CLOEXEC)) < 0)
-      fail(126, "open %s: %s", cfg.cgroups[i], strerror(errno));
+      fail(126, "open %s: %s", cfg.cgroups[i], errstr(errno));
   join_namespaces();
   int sync[2];
   if (pipe2(sync, O_CLOEXEC) < 0) fail_errno("pipe");
@@ -530,7 +539,7 @@ int main(void) {
   int n = snprintf(pid, sizeof pid, "%d", (int)child_pid);
   for (int i = 0; i < cfg.ncgroups; i++) {
     if (write(cgroup_fds[i], pid, (size_t)n) < 0) {
-      report("joining cgroup %s: %s", cfg.cgroups[i], strerror(errno));
+      report("joining cgroup %s: %s", cfg.cgroups[i], errstr(errno));
       kill(child_pid, SIGKILL);
       waitpid(child_pid, NULL, 0);
       return 126;
@@ -543,7 +552,7 @@ int main(void) {
   for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) sigaction(signals[i], &sa, NULL);
   sigprocmask(SIG_SETMASK, &old, NULL);
   if (write(sync[1], "", 1) < 0) {
-    report("releasing the process: %s", strerror(errno));
+    report("releasing the process: %s", errstr(errno));
     kill(child_pid, SIGKILL);
   }
   close(sync[1]);
