@@ -19,6 +19,7 @@
 //   rlimit "<resource> <soft> <hard>"  nnp 1  oom <n>  apparmor <profile>  tty 1
 //   seccomp-default "<action> <errno>"  seccomp-arch <SCMP_ARCH_*>  seccomp-flag <flag>
 //   seccomp-sys "<name> <action> <errno> <nargs> [<index> <op> <value> <valueTwo>]..."
+//   seccomp-cache <host path>  (where the compiled program is kept for the next exec)
 // It answers on fd 3 with "pid <n>\n" (the exec process's host pid) and, when the process
 // could not be started, "error <message>\n"; Docker's message also goes to the exec's stdout
 // ("OCI runtime exec failed: ..."), with exit status 127 (command not found) or 126 (any other
@@ -34,7 +35,9 @@
 //  - oom_score_adj, rlimits, a fresh session keyring "_ses.<id>" (runc's), no_new_privs;
 //  - seccomp (libseccomp, the profile from config.json linux.seccomp; runc's rule that several
 //    conditions on one argument are alternatives); loaded before dropping capabilities when
-//    no_new_privs is off (loading needs CAP_SYS_ADMIN then), else right before execve;
+//    no_new_privs is off (loading needs CAP_SYS_ADMIN then), else right before execve. The
+//    BPF program is compiled once per profile and kept in a cache file (compiling costs more
+//    than the rest of this helper), read before joining the mount namespace;
 //  - capabilities: bounding set dropped, keepcaps across setgroups/setgid/setuid, then the
 //    effective/permitted/inheritable sets (capset) and the ambient set; stdio chowned to the
 //    user (runc's fixStdioPermissions);
@@ -49,6 +52,8 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -58,6 +63,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -115,7 +121,13 @@ static struct {
   int nseccomp_flag;
   const char *seccomp_sys[2048];
   int nseccomp_sys;
+  const char *seccomp_cache;
 } cfg;
+
+// The container's seccomp program, compiled (or read from the cache) before joining the
+// namespaces, installed by the child at runc's moment.
+static struct sock_fprog seccomp_prog;
+static unsigned seccomp_flags;
 
 static pid_t child_pid;
 
@@ -229,6 +241,7 @@ static void parse_config(char *buf, size_t len) {
     else if (!strcmp(key, "seccomp-arch")) PUSH(cfg.seccomp_arch, cfg.nseccomp_arch, value);
     else if (!strcmp(key, "seccomp-flag")) PUSH(cfg.seccomp_flag, cfg.nseccomp_flag, value);
     else if (!strcmp(key, "seccomp-sys")) PUSH(cfg.seccomp_sys, cfg.nseccomp_sys, value);
+    else if (!strcmp(key, "seccomp-cache")) cfg.seccomp_cache = value;
     else fail(126, "berth-exec: unknown configuration key %s", key);
   }
   cfg.args[cfg.nargs] = NULL;
@@ -265,8 +278,7 @@ static int seccomp_op(const char *name, enum scmp_compare *out) {
   return -1;
 }
 
-static void load_seccomp(void) {
-  if (cfg.seccomp_default == NULL) return;
+static void compile_seccomp(void) {
   char action_name[64];
   unsigned errno_ret = 0;
   int fields = sscanf(cfg.seccomp_default, "%63s %u", action_name, &errno_ret);
@@ -287,9 +299,10 @@ static void load_seccomp(void) {
   }
   for (int i = 0; i < cfg.nseccomp_flag; i++) {
     const char *f = cfg.seccomp_flag[i];
-    if (!strcmp(f, "SECCOMP_FILTER_FLAG_LOG")) seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, 1);
-    else if (!strcmp(f, "SECCOMP_FILTER_FLAG_SPEC_ALLOW")) seccomp_attr_set(ctx, SCMP_FLTATR_CTL_SSB, 1);
-    else if (strcmp(f, "SECCOMP_FILTER_FLAG_TSYNC") != 0) fail(126, "seccomp: unsupported flag %s", f);
+    // LOG and SPEC_ALLOW are flags of the load (prepare_seccomp); TSYNC means nothing here.
+    if (strcmp(f, "SECCOMP_FILTER_FLAG_LOG") && strcmp(f, "SECCOMP_FILTER_FLAG_SPEC_ALLOW") &&
+        strcmp(f, "SECCOMP_FILTER_FLAG_TSYNC"))
+      fail(126, "seccomp: unsupported flag %s", f);
   }
   for (int i = 0; i < cfg.nseccomp_sys; i++) {
     char name[128], act[64];
@@ -330,9 +343,80 @@ static void load_seccomp(void) {
       fail(126, "seccomp: rule for %s: %s", name, errstr(-rc));
     }
   }
-  int rc = seccomp_load(ctx);
-  if (rc < 0) fail(126, "seccomp: loading the filter: %s", errstr(-rc));
+  // libseccomp 2.5 exports only to an fd: through a memfd, then read back.
+  int fd = memfd_create("berth-seccomp", MFD_CLOEXEC);
+  if (fd < 0) fail_errno("memfd_create");
+  int rc = seccomp_export_bpf(ctx, fd);
+  if (rc < 0) fail(126, "seccomp: exporting the filter: %s", errstr(-rc));
   seccomp_release(ctx);
+  off_t size = lseek(fd, 0, SEEK_END);
+  if (size <= 0 || size % sizeof(struct sock_filter) != 0 || size > 4096 * (off_t)sizeof(struct sock_filter))
+    fail(126, "seccomp: exported filter of %lld bytes", (long long)size);
+  struct sock_filter *code = malloc((size_t)size);
+  if (code == NULL || pread(fd, code, (size_t)size, 0) != size) fail_errno("seccomp: reading the filter");
+  close(fd);
+  seccomp_prog.len = (unsigned short)(size / sizeof(struct sock_filter));
+  seccomp_prog.filter = code;
+}
+
+// A cache file: "BERTHBPF", the instruction count (u32), then the instructions.
+#define CACHE_MAGIC "BERTHBPF"
+
+static int read_seccomp_cache(const char *path) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  struct stat st;
+  char head[12];
+  uint32_t count;
+  int ok = fstat(fd, &st) == 0 && st.st_size > 12 && read(fd, head, 12) == 12 &&
+           memcmp(head, CACHE_MAGIC, 8) == 0;
+  if (ok) {
+    memcpy(&count, head + 8, 4);
+    ok = count > 0 && count <= 4096 && st.st_size == 12 + (off_t)count * (off_t)sizeof(struct sock_filter);
+  }
+  struct sock_filter *code = ok ? malloc(count * sizeof *code) : NULL;
+  ok = code != NULL && read(fd, code, count * sizeof *code) == (ssize_t)(count * sizeof *code);
+  close(fd);
+  if (!ok) return free(code), -1;
+  seccomp_prog.len = (unsigned short)count;
+  seccomp_prog.filter = code;
+  return 0;
+}
+
+// Best effort: a failure to cache only costs the next exec a compilation.
+static void write_seccomp_cache(const char *path) {
+  char tmp[4200];
+  snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, (int)getpid());
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return;
+  uint32_t count = seccomp_prog.len;
+  size_t n = count * sizeof(struct sock_filter);
+  char head[12];
+  memcpy(head, CACHE_MAGIC, 8);
+  memcpy(head + 8, &count, 4);
+  // Written whole and flushed before the rename: the cache is never a torn file.
+  int ok = write(fd, head, 12) == 12 && write(fd, seccomp_prog.filter, n) == (ssize_t)n && fsync(fd) == 0;
+  close(fd);
+  if (!ok || rename(tmp, path) < 0) unlink(tmp);
+}
+
+static void prepare_seccomp(void) {
+  if (cfg.seccomp_default == NULL) return;
+  for (int i = 0; i < cfg.nseccomp_flag; i++) {
+    if (!strcmp(cfg.seccomp_flag[i], "SECCOMP_FILTER_FLAG_LOG")) seccomp_flags |= SECCOMP_FILTER_FLAG_LOG;
+    if (!strcmp(cfg.seccomp_flag[i], "SECCOMP_FILTER_FLAG_SPEC_ALLOW"))
+      seccomp_flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+  }
+  if (cfg.seccomp_cache != NULL && read_seccomp_cache(cfg.seccomp_cache) == 0) return;
+  compile_seccomp();
+  if (cfg.seccomp_cache != NULL) write_seccomp_cache(cfg.seccomp_cache);
+}
+
+// What libseccomp's seccomp_load does with the program it generated.
+static void load_seccomp(void) {
+  if (seccomp_prog.filter == NULL) return;
+  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, seccomp_flags, &seccomp_prog) < 0)
+    fail(126, "seccomp: loading the filter: %s", errstr(errno));
 }
 
 // --- capabilities -------------------------------------------------------------------------------
@@ -518,6 +602,7 @@ int main(void) {
   for (int i = 0; i < cfg.ncgroups; i++)
     if ((cgroup_fds[i] = open(cfg.cgroups[i], O_WRONLY | O_CLOEXEC)) < 0)
       fail(126, "open %s: %s", cfg.cgroups[i], errstr(errno));
+  prepare_seccomp();
   join_namespaces();
   int sync[2];
   if (pipe2(sync, O_CLOEXEC) < 0) fail_errno("pipe");

@@ -7,7 +7,7 @@
 // process's status. Finished records are kept a little (the CLI reads the exit code after the
 // stream ends) and dropped past a per-container cap and when the container is removed.
 import type { ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { constants } from "node:os";
 import { join } from "node:path";
@@ -72,7 +72,7 @@ export class ExecService implements ExecBackend {
   private readonly execs = new Map<string, ExecInstance>();
   private readonly specs = new Map<
     string,
-    { mtimeMs: number; size: number; spec: ReturnType<typeof parseSpecJson> }
+    { mtimeMs: number; size: number; spec: ReturnType<typeof parseSpecJson>; seccompCache?: string }
   >();
   /** cgroup.procs files of each container's init, by container (read once per init pid). */
   private readonly cgroups = new Map<string, { pid: number; procs: string[] }>();
@@ -174,7 +174,7 @@ export class ExecService implements ExecBackend {
     let child: ChildProcess;
     let errors: string[];
     try {
-      const config = this.containerSpec(join(bundle, "config.json"), c.id);
+      const { spec: config, seccompCache } = this.containerSpec(bundle, c.id);
       const process = execProcessSpec({
         container: config.process,
         ...(c.config.Env ? { containerConfigEnv: c.config.Env } : {}),
@@ -195,6 +195,7 @@ export class ExecService implements ExecBackend {
         namespaces: config.linux?.namespaces ?? [],
         cgroupProcs: this.cgroupProcs(c.id, c.state.Pid),
         ...(config.linux?.seccomp === undefined ? {} : { seccomp: config.linux.seccomp }),
+        ...(seccompCache === undefined ? {} : { seccompCache }),
       });
       if (tty) terminal = openExecTerminal();
       const attach = !detach;
@@ -258,14 +259,33 @@ export class ExecService implements ExecBackend {
     return { tty: false, stdin: child.stdin, stdout: child.stdout, stderr: child.stderr, exited };
   }
 
-  /** The container's config.json, parsed once per start (a restart rewrites it). */
-  private containerSpec(path: string, containerId: string): ReturnType<typeof parseSpecJson> {
+  /**
+   * The container's config.json, parsed once per start (a restart rewrites it), and where the
+   * exec helper caches its seccomp program: in the bundle (gone with the container), named by
+   * the profile's digest so that a changed profile is never loaded from a stale program.
+   */
+  private containerSpec(
+    bundle: string,
+    containerId: string,
+  ): { spec: ReturnType<typeof parseSpecJson>; seccompCache?: string } {
+    const path = join(bundle, "config.json");
     const { mtimeMs, size } = statSync(path);
     const cached = this.specs.get(containerId);
-    if (cached !== undefined && cached.mtimeMs === mtimeMs && cached.size === size) return cached.spec;
+    if (cached !== undefined && cached.mtimeMs === mtimeMs && cached.size === size) return cached;
     const spec = parseSpecJson(readFileSync(path, "utf8"));
-    this.specs.set(containerId, { mtimeMs, size, spec });
-    return spec;
+    const seccomp = spec.linux?.seccomp;
+    const digest =
+      seccomp === undefined ? undefined : createHash("sha256").update(JSON.stringify(seccomp)).digest("hex");
+    const entry = {
+      mtimeMs,
+      size,
+      spec,
+      ...(digest === undefined
+        ? {}
+        : { seccompCache: join(bundle, `exec-seccomp-${digest.slice(0, 16)}.bpf`) }),
+    };
+    this.specs.set(containerId, entry);
+    return entry;
   }
 
   /** Where the exec process joins the container's cgroups (those of its init, as runc exec). */

@@ -17,6 +17,8 @@ export interface ExecHelperInput {
   /** Host paths of the cgroup.procs files the exec process is written to. */
   cgroupProcs: readonly string[];
   seccomp?: LinuxSeccomp;
+  /** Where the helper keeps the compiled seccomp program (one file per distinct profile). */
+  seccompCache?: string;
 }
 
 /** /proc/<pid>/ns/<name> of each OCI namespace type. */
@@ -101,7 +103,10 @@ export function execHelperConfig(input: ExecHelperInput): Buffer {
   if (p.oomScoreAdj !== undefined) pairs.push(["oom", String(p.oomScoreAdj)]);
   if (p.apparmorProfile) pairs.push(["apparmor", p.apparmorProfile]);
   if (p.terminal) pairs.push(["tty", "1"]);
-  if (input.seccomp !== undefined) pairs.push(...seccompLines(input.seccomp));
+  if (input.seccomp !== undefined) {
+    pairs.push(...seccompLines(input.seccomp));
+    if (input.seccompCache !== undefined) pairs.push(["seccomp-cache", input.seccompCache]);
+  }
   for (const [key, value] of pairs)
     if (value?.includes("\0"))
       throw invalidArgument("INVALID_EXEC_CONFIG", `exec ${key} must not contain a NUL byte`);
