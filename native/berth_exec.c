@@ -478,7 +478,8 @@ static const char *look_path(const char *file, char *buf, size_t size) {
     return file;
   }
   const char *path = env_get("PATH");
-  for (const char *dir = path ? path : ""; path != NULL;) {
+  // An unset or empty PATH holds no directory (Go's filepath.SplitList("") is empty).
+  for (const char *dir = path; path != NULL && *path != '\0';) {
     const char *colon = strchr(dir, ':');
     size_t len = colon ? (size_t)(colon - dir) : strlen(dir);
     int n = len == 0 ? snprintf(buf, size, "./%s", file) : snprintf(buf, size, "%.*s/%s", (int)len, dir, file);

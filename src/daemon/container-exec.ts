@@ -7,7 +7,7 @@
 // process's status. Finished records are kept a little (the CLI reads the exit code after the
 // stream ends) and dropped past a per-container cap and when the container is removed.
 import type { ChildProcess } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { constants } from "node:os";
 import { join } from "node:path";
@@ -28,6 +28,7 @@ import {
   parseSpecJson,
   processCgroupProcs,
   readRuntimeHostFacts,
+  seccompCachePath,
   spawnExecHelper,
   type CgroupLayout,
   type ExecStdio,
@@ -259,11 +260,7 @@ export class ExecService implements ExecBackend {
     return { tty: false, stdin: child.stdin, stdout: child.stdout, stderr: child.stderr, exited };
   }
 
-  /**
-   * The container's config.json, parsed once per start (a restart rewrites it), and where the
-   * exec helper caches its seccomp program: in the bundle (gone with the container), named by
-   * the profile's digest so that a changed profile is never loaded from a stale program.
-   */
+  /** The container's config.json, parsed once per start (a restart rewrites it). */
   private containerSpec(
     bundle: string,
     containerId: string,
@@ -274,15 +271,11 @@ export class ExecService implements ExecBackend {
     if (cached !== undefined && cached.mtimeMs === mtimeMs && cached.size === size) return cached;
     const spec = parseSpecJson(readFileSync(path, "utf8"));
     const seccomp = spec.linux?.seccomp;
-    const digest =
-      seccomp === undefined ? undefined : createHash("sha256").update(JSON.stringify(seccomp)).digest("hex");
     const entry = {
       mtimeMs,
       size,
       spec,
-      ...(digest === undefined
-        ? {}
-        : { seccompCache: join(bundle, `exec-seccomp-${digest.slice(0, 16)}.bpf`) }),
+      ...(seccomp === undefined ? {} : { seccompCache: seccompCachePath(bundle, seccomp) }),
     };
     this.specs.set(containerId, entry);
     return entry;

@@ -8,3 +8,4 @@ export {
   type CgroupLayout,
 } from "./cgroup-procs-paths.ts";
 export { spawnExecHelper, type ExecHelper, type ExecStdio } from "./spawn-exec-helper.ts";
+export { seccompCachePath } from "./seccomp-cache-path.ts";
