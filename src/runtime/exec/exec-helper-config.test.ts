@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { execHelperConfig } from "./exec-helper-config.ts";
 
-const decode = (buf: Buffer): string[][] => {
-  const parts = buf.toString("utf8").split("\0");
+const decode = (chunks: Buffer[]): string[][] => {
+  const parts = Buffer.concat(chunks).toString("utf8").split("\0");
   assert.equal(parts.pop(), "", "ends with a NUL");
   const pairs: string[][] = [];
   for (let i = 0; i < parts.length; i += 2) pairs.push([parts[i] ?? "", parts[i + 1] ?? ""]);

@@ -19,7 +19,7 @@ let helperPath: string | undefined;
 export type ExecStdio = "pipe" | "ignore" | number;
 
 export function spawnExecHelper(
-  config: Buffer,
+  config: readonly Buffer[],
   stdio: readonly [ExecStdio, ExecStdio, ExecStdio],
 ): ExecHelper {
   helperPath ??= findExecHelper();
@@ -48,6 +48,7 @@ export function spawnExecHelper(
   channel.on("close", () => resolvePid(0));
   // The helper may be gone before reading it all (it failed): that is reported by its exit.
   channel.on("error", () => undefined);
-  channel.end(config);
+  for (const chunk of config) channel.write(chunk);
+  channel.end();
   return { child, pid, errors };
 }
