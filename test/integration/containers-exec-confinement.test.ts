@@ -62,8 +62,9 @@ describe("docker exec confinement", () => {
     assert.equal((await daemon.request("POST", `/exec/${id}/start`, { Detach: true })).status, 200);
     for (const deadline = Date.now() + 10_000; ;) {
       const pid = (await daemon.request("GET", `/exec/${id}/json`)).json<{ Pid: number }>().Pid;
-      if (pid > 0) return pid;
-      assert.ok(Date.now() < deadline, "exec inspect never showed a pid");
+      // The pid is known from the fork on; wait for the exec of sleep itself.
+      if (pid > 0 && readFileSync(`/proc/${pid}/comm`, "utf8") === "sleep\n") return pid;
+      assert.ok(Date.now() < deadline, "exec inspect never showed a running sleep");
       await new Promise((res) => setTimeout(res, 20));
     }
   };
