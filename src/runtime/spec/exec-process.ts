@@ -1,8 +1,9 @@
-// The process of `docker exec` (started by native/berth_exec.c, src/runtime/exec/), derived from the container's own
-// process in its config.json (oci-runtime-spec config.md "Process"): the exec joins the
-// container with its rlimits, no_new_privileges, apparmor/selinux labels and capabilities (all
-// of the bounding set with --privileged), the container's env with the exec's -e on top, and a
-// user resolved from the container's /etc/passwd and /etc/group as the main process's was.
+// The process of `docker exec` (started by native/berth_exec.c, src/runtime/exec/), derived
+// from the container's own process in its config.json (oci-runtime-spec config.md "Process"):
+// the exec joins the container with its rlimits, no_new_privileges, apparmor/selinux labels
+// and capabilities (all of the bounding set with --privileged), the container's env with the
+// exec's -e on top, and a user resolved from the container's /etc/passwd and /etc/group as the
+// main process's was.
 import { invalidContainerOption } from "../../lib/index.ts";
 import { replaceOrAppendEnv } from "./env.ts";
 import type { SpecLinux, SpecProcess } from "./types.ts";
