@@ -46,7 +46,11 @@
 //    with access(X_OK) (a noexec mount), then execve with that env. Every fd above 2 is
 //    close-on-exec.
 // Not reproduced: runc's patched BPF that returns ENOSYS for syscalls newer than the profile
-// (here they get the profile's default action), SELinux labels (not used on this host).
+// (here they get the profile's default action), SELinux labels (not used on this host), and the
+// terminal's place: runc makes the -t pty in the container's devpts (ttyname() works, `tty`
+// prints /dev/pts/0); here the terminal is berthd's pty, so /dev/tty and isatty() work but
+// ttyname() fails inside the container. Moving it in needs the helper to open /dev/ptmx after
+// joining the mount namespace and relay bytes (or hand the master to berthd over SCM_RIGHTS).
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
