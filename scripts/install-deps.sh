@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(busybox-static python3 make g++ tar gzip util-linux procps runc conmon skopeo docker-registry apache2-utils openssl curl python3-docker iproute2 iptables docker-compose)
+PACKAGES=(busybox-static python3 make g++ tar gzip util-linux procps runc conmon skopeo docker-registry apache2-utils openssl curl python3-docker iproute2 iptables docker-compose libseccomp-dev)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -22,3 +22,5 @@ if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_m
 fi
 # npm builds the addon from binding.gyp on install; this covers a kept node_modules.
 [ -f build/Release/berth_native.node ] || npm run --silent build:native
+# berth-exec (native/berth_exec.c, built with the addon) came later: an older build lacks it.
+[ -x build/Release/berth-exec ] || npm run --silent build:native

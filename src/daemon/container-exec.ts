@@ -1,12 +1,14 @@
-// `docker exec`: exec instances of running containers. An exec's process joins the container
-// through `runc exec --process <process.json>` (the container's own process from its config.json
-// with the exec's command, env, cwd, user and capabilities; src/runtime/spec/exec-process.ts),
-// run as a child of berthd with pipes for stdio, or a pty (runc --console-socket) for -t.
-// Finished records are kept a little (the CLI reads the exit code after the stream ends) and
-// dropped past a per-container cap and when the container is removed.
-import { type ChildProcess, spawn } from "node:child_process";
+// `docker exec`: exec instances of running containers. An exec's process is the container's own
+// process from its config.json with the exec's command, env, cwd, user and capabilities
+// (src/runtime/spec/exec-process.ts), started inside the container by berth's small C helper
+// (native/berth_exec.c, src/runtime/exec/) rather than `runc exec`, whose two Go runtime starts
+// alone cost more than the whole `docker exec` budget (40 ms, issue 4). The helper is a child of
+// berthd with pipes for stdio, or the slave of a pty of berthd's for -t, and exits with the
+// process's status. Finished records are kept a little (the CLI reads the exit code after the
+// stream ends) and dropped past a per-container cap and when the container is removed.
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { constants } from "node:os";
 import { join } from "node:path";
 import type {
@@ -19,15 +21,17 @@ import type {
 import type { ContainerStore } from "../container/index.ts";
 import { conflict, invalidArgument, notFound, type Logger } from "../lib/index.ts";
 import {
-  Runc,
   containerCapabilities,
-  execProcessJson,
+  execHelperConfig,
   execProcessSpec,
-  lastRuntimeError,
-  logOffset,
-  monitorPaths,
+  hostCgroupLayout,
   parseSpecJson,
+  processCgroupProcs,
   readRuntimeHostFacts,
+  seccompCachePath,
+  spawnExecHelper,
+  type CgroupLayout,
+  type ExecStdio,
 } from "../runtime/index.ts";
 import type { ContainerRuntime } from "./container-runtime.ts";
 import type { EventLog } from "./event-log.ts";
@@ -45,7 +49,6 @@ interface ExecInstance {
   running: boolean;
   exitCode: number | null;
   pid: number;
-  pidFile: string;
   terminal?: ExecTerminal;
   /** Order of becoming idle, for the per-container cap. */
   idleSince: number;
@@ -59,8 +62,9 @@ type Store = ContainerStore<
 export interface ExecServiceOptions {
   store: Store;
   runtime: ContainerRuntime;
-  runtimeName: string;
-  execRoot: string;
+  /** Not used by exec since it no longer runs `runc exec`; daemon.ts still passes them. */
+  runtimeName?: string;
+  execRoot?: string;
   events: EventLog;
   log: Logger;
 }
@@ -69,14 +73,15 @@ export class ExecService implements ExecBackend {
   private readonly execs = new Map<string, ExecInstance>();
   private readonly specs = new Map<
     string,
-    { mtimeMs: number; size: number; spec: ReturnType<typeof parseSpecJson> }
+    { mtimeMs: number; size: number; spec: ReturnType<typeof parseSpecJson>; seccompCache?: string }
   >();
-  private readonly runc: Runc;
+  /** cgroup.procs files of each container's init, by container (read once per init pid). */
+  private readonly cgroups = new Map<string, { pid: number; procs: string[] }>();
+  private cgroupLayout: CgroupLayout | undefined;
   private readonly allCapabilities: string[];
   private idleCounter = 0;
 
   constructor(private readonly options: ExecServiceOptions) {
-    this.runc = new Runc({ runtime: options.runtimeName, execRoot: options.execRoot });
     this.allCapabilities = containerCapabilities({
       capAdd: [],
       capDrop: [],
@@ -117,7 +122,6 @@ export class ExecService implements ExecBackend {
       running: false,
       exitCode: null,
       pid: 0,
-      pidFile: join(this.options.runtime.bundle(c.id), `exec-${id}.pid`),
       idleSince: ++this.idleCounter,
     };
     this.execs.set(id, exec);
@@ -128,7 +132,6 @@ export class ExecService implements ExecBackend {
 
   inspectExec(id: string): ExecInspect {
     const e = this.get(id);
-    if (e.running && e.pid === 0) e.pid = readPid(e.pidFile);
     const [entrypoint = "", ...args] = e.config.Cmd;
     return {
       ID: e.id,
@@ -168,18 +171,11 @@ export class ExecService implements ExecBackend {
     const detach = request.Detach === true;
     const tty = e.config.Tty;
     const bundle = this.options.runtime.bundle(c.id);
-    const specPath = join(bundle, `exec-${id}.json`);
-    const cleanup = (): void => {
-      rmSync(specPath, { force: true });
-      rmSync(e.pidFile, { force: true });
-    };
     let terminal: ExecTerminal | undefined;
     let child: ChildProcess;
-    const runtimeLog = monitorPaths(this.options.execRoot, c.id).runtimeLog;
-    let offset = 0;
+    let errors: string[];
     try {
-      const config = this.containerSpec(join(bundle, "config.json"), c.id);
-      const rootfs = this.options.runtime.dir(c.id);
+      const { spec: config, seccompCache } = this.containerSpec(bundle, c.id);
       const process = execProcessSpec({
         container: config.process,
         ...(c.config.Env ? { containerConfigEnv: c.config.Env } : {}),
@@ -190,36 +186,36 @@ export class ExecService implements ExecBackend {
         privileged: e.config.Privileged,
         tty,
         allCapabilities: this.allCapabilities,
-        ...readUserDb(join(rootfs, "merged")),
+        // The image's user database only matters for -u.
+        ...(e.config.User ? readUserDb(join(this.options.runtime.dir(c.id), "merged")) : {}),
       });
-      writeFileSync(specPath, execProcessJson(process));
-      offset = await logOffset(runtimeLog);
-      const args = [
-        ...this.runc.globalArgs(runtimeLog),
-        "exec",
-        "--process",
-        specPath,
-        "--pid-file",
-        e.pidFile,
-      ];
-      if (tty) {
-        terminal = openExecTerminal();
-        args.push("--tty");
-      }
-      args.push(c.id);
+      const helperConfig = execHelperConfig({
+        containerId: c.id,
+        initPid: c.state.Pid,
+        process,
+        namespaces: config.linux?.namespaces ?? [],
+        cgroupProcs: this.cgroupProcs(c.id, c.state.Pid),
+        ...(config.linux?.seccomp === undefined ? {} : { seccomp: config.linux.seccomp }),
+        ...(seccompCache === undefined ? {} : { seccompCache }),
+      });
+      if (tty) terminal = openExecTerminal();
       const attach = !detach;
-      child = spawn(this.options.runtimeName, args, {
-        stdio:
-          terminal !== undefined
-            ? [terminal.slaveFd, terminal.slaveFd, terminal.slaveFd]
-            : [
-                attach && e.config.AttachStdin ? "pipe" : "ignore",
-                attach && e.config.AttachStdout ? "pipe" : "ignore",
-                attach && e.config.AttachStderr ? "pipe" : "ignore",
-              ],
+      const stdio: [ExecStdio, ExecStdio, ExecStdio] =
+        terminal !== undefined
+          ? [terminal.slaveFd, terminal.slaveFd, terminal.slaveFd]
+          : [
+              attach && e.config.AttachStdin ? "pipe" : "ignore",
+              attach && e.config.AttachStdout ? "pipe" : "ignore",
+              attach && e.config.AttachStderr ? "pipe" : "ignore",
+            ];
+      const helper = spawnExecHelper(helperConfig, stdio);
+      child = helper.child;
+      errors = helper.errors;
+      void helper.pid.then((pid) => {
+        if (pid > 0) e.pid = pid;
       });
       if (terminal !== undefined) {
-        terminal.spawned(child);
+        terminal.spawned();
         e.terminal = terminal;
         if (detach) terminal.output.resume(); // nobody reads: drain so the process never blocks
         const size = request.ConsoleSize;
@@ -228,7 +224,6 @@ export class ExecService implements ExecBackend {
       }
     } catch (err) {
       terminal?.destroy();
-      cleanup();
       e.running = false;
       e.exitCode = 126;
       this.idle(e);
@@ -240,26 +235,17 @@ export class ExecService implements ExecBackend {
         this.options.log.warn("exec spawn failed", { id, err });
       });
       child.on("close", (code, signal) => {
-        void (async () => {
-          let exitCode = code ?? 128 + signalNumber(signal);
-          // runc's own failure to start the process (e.g. no such executable): Docker's 126/127.
-          if (code === 255) {
-            const reason = await lastRuntimeError(runtimeLog, offset).catch(() => undefined);
-            if (reason !== undefined) {
-              exitCode = /not found|no such file/i.test(reason) ? 127 : 126;
-              this.options.log.debug("exec failed", { id, reason });
-            }
-          }
-          if (e.pid === 0) e.pid = readPid(e.pidFile);
-          e.exitCode = exitCode;
-          e.running = false;
-          e.terminal?.close();
-          delete e.terminal;
-          cleanup();
-          this.idle(e);
-          this.publish(e, "exec_die", { exitCode: String(exitCode) });
-          resolve();
-        })();
+        // The helper exits with the process's status (128+n for a signal n), or Docker's 127
+        // (command not found) / 126 (could not start) after writing Docker's message.
+        const exitCode = code ?? 128 + signalNumber(signal);
+        if (errors.length > 0) this.options.log.debug("exec failed", { id, reason: errors.join("; ") });
+        e.exitCode = exitCode;
+        e.running = false;
+        e.terminal?.close();
+        delete e.terminal;
+        this.idle(e);
+        this.publish(e, "exec_die", { exitCode: String(exitCode) });
+        resolve();
       });
     });
     if (terminal !== undefined) {
@@ -275,18 +261,40 @@ export class ExecService implements ExecBackend {
   }
 
   /** The container's config.json, parsed once per start (a restart rewrites it). */
-  private containerSpec(path: string, containerId: string): ReturnType<typeof parseSpecJson> {
+  private containerSpec(
+    bundle: string,
+    containerId: string,
+  ): { spec: ReturnType<typeof parseSpecJson>; seccompCache?: string } {
+    const path = join(bundle, "config.json");
     const { mtimeMs, size } = statSync(path);
     const cached = this.specs.get(containerId);
-    if (cached !== undefined && cached.mtimeMs === mtimeMs && cached.size === size) return cached.spec;
+    if (cached !== undefined && cached.mtimeMs === mtimeMs && cached.size === size) return cached;
     const spec = parseSpecJson(readFileSync(path, "utf8"));
-    this.specs.set(containerId, { mtimeMs, size, spec });
-    return spec;
+    const seccomp = spec.linux?.seccomp;
+    const entry = {
+      mtimeMs,
+      size,
+      spec,
+      ...(seccomp === undefined ? {} : { seccompCache: seccompCachePath(bundle, seccomp) }),
+    };
+    this.specs.set(containerId, entry);
+    return entry;
+  }
+
+  /** Where the exec process joins the container's cgroups (those of its init, as runc exec). */
+  private cgroupProcs(containerId: string, initPid: number): string[] {
+    const cached = this.cgroups.get(containerId);
+    if (cached !== undefined && cached.pid === initPid) return cached.procs;
+    this.cgroupLayout ??= hostCgroupLayout();
+    const procs = processCgroupProcs(initPid, this.cgroupLayout);
+    this.cgroups.set(containerId, { pid: initPid, procs });
+    return procs;
   }
 
   /** A removed container's exec records go with it. */
   forgetContainer(containerId: string): void {
     this.specs.delete(containerId);
+    this.cgroups.delete(containerId);
     for (const [id, e] of this.execs) if (e.containerId === containerId && !e.running) this.execs.delete(id);
   }
 
@@ -327,15 +335,6 @@ export class ExecService implements ExecBackend {
       execID: e.id,
       ...extra,
     });
-  }
-}
-
-function readPid(path: string): number {
-  try {
-    const pid = Number.parseInt(readFileSync(path, "utf8").trim(), 10);
-    return Number.isInteger(pid) ? pid : 0;
-  } catch {
-    return 0;
   }
 }
 

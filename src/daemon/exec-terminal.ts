@@ -1,28 +1,27 @@
-// The terminal of `exec -t`. runc refuses --console-socket unless it detaches, and a detached
-// exec's exit code would be lost (the process is not our child), so runc runs in the
-// foreground with a pty of berthd's as its stdio: runc makes the container-side pty, puts ours
-// in raw mode and copies bytes both ways; SIGWINCH makes it copy our size to the inner pty.
+// The terminal of `exec -t`: a pty of berthd's whose slave is the exec process's stdin, stdout,
+// stderr and controlling terminal (native/berth_exec.c makes it so: setsid + TIOCSCTTY), as
+// runc's --console-socket would give it, without a copy loop in between. A resize sets the
+// master's size; the kernel then signals SIGWINCH to the terminal's foreground process group.
 // The master is read through a libuv tty handle (epoll, no busy loop) and written with
 // fs.write on a dup of it.
-import type { ChildProcess } from "node:child_process";
 import { closeSync, write } from "node:fs";
 import { Writable } from "node:stream";
 import { ReadStream } from "node:tty";
 import { native } from "../lib/index.ts";
 
 export interface ExecTerminal {
-  /** The pty slave: runc's stdin, stdout and stderr. Closed by `spawned`. */
+  /** The pty slave: the exec process's stdin, stdout and stderr. Closed by `spawned`. */
   slaveFd: number;
-  /** After spawning runc: berthd keeps only the master. */
-  spawned(child: ChildProcess): void;
+  /** After spawning the exec's process: berthd keeps only the master. */
+  spawned(): void;
   /** Bytes typed by the user: to the terminal. */
   input: Writable;
   /** What the process writes to its terminal. */
   output: ReadStream;
   resize(rows: number, cols: number): void;
-  /** After runc exited: no more input. Output ends by itself once read to the end (EIO). */
+  /** After the process exited: no more input. Output ends by itself once read to the end (EIO). */
   close(): void;
-  /** Everything, output included (when runc never ran). */
+  /** Everything, output included (when the process never ran). */
   destroy(): void;
 }
 
@@ -30,7 +29,6 @@ export function openExecTerminal(): ExecTerminal {
   const [masterFd, slaveFd] = native().openpty();
   let writeFd = native().dupCloexec(masterFd);
   let slave = slaveFd;
-  let child: ChildProcess | undefined;
   let closed = false;
   const output = new ReadStream(masterFd);
   const input = new Writable({
@@ -59,8 +57,7 @@ export function openExecTerminal(): ExecTerminal {
   };
   return {
     slaveFd,
-    spawned(c) {
-      child = c;
+    spawned() {
       closeSlave();
     },
     input,
@@ -68,7 +65,6 @@ export function openExecTerminal(): ExecTerminal {
     resize(rows, cols) {
       if (closed) return;
       native().setWinsize(masterFd, rows, cols);
-      child?.kill("SIGWINCH");
     },
     close() {
       if (closed) return;

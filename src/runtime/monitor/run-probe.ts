@@ -1,15 +1,24 @@
 // Runs one short command inside a running container and collects its combined output, exit code
-// and whether it ran out of time: `runc exec --process <file>` with a process derived from the
-// container's own (OCI runtime spec config.md "process": its env, user, cwd, capabilities and
-// rlimits; never a terminal). Used by healthchecks; the user-facing `docker exec` is separate.
-import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { readFile, rm, writeFile } from "node:fs/promises";
+// and whether it ran out of time: the container's own process (OCI runtime spec config.md
+// "process": its env, user, cwd, capabilities, rlimits and seccomp; never a terminal) with the
+// probe's argv, started by berth-exec (native/berth_exec.c, src/runtime/exec/) as `docker exec`
+// is: `runc exec` would cost two Go runtime starts per probe. Used by healthchecks.
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { execRootLayout, monitorPaths } from "./paths.ts";
+import {
+  execHelperConfig,
+  hostCgroupLayout,
+  processCgroupProcs,
+  seccompCachePath,
+  spawnExecHelper,
+  type CgroupLayout,
+} from "../exec/index.ts";
+import { parseSpecJson, type SpecProcess } from "../spec/index.ts";
+import { execRootLayout } from "./paths.ts";
+import { runcInitPid } from "./runc-init-pid.ts";
 
 export interface ProbeOptions {
-  /** runc (or a compatible runtime) by name or path. */
+  /** runc (or a compatible runtime) by name or path; its state dir gives the init's pid. */
   runtime: string;
   execRoot: string;
   id: string;
@@ -28,43 +37,31 @@ export interface ProbeOutcome {
   timedOut: boolean;
 }
 
-/** The container's process with another argv, no terminal (runc exec's --process JSON). */
-export function probeProcess(containerProcess: Record<string, unknown>, argv: readonly string[]): object {
-  const { consoleSize: _c, terminal: _t, ...rest } = containerProcess;
+/** The container's process with another argv, no terminal. */
+export function probeProcess(containerProcess: SpecProcess, argv: readonly string[]): SpecProcess {
+  const { consoleSize: _c, ...rest } = containerProcess as SpecProcess & { consoleSize?: unknown };
   return { ...rest, terminal: false, args: [...argv] };
 }
 
-export async function runProbe(options: ProbeOptions): Promise<ProbeOutcome> {
-  const spec = JSON.parse(await readFile(join(options.bundle, "config.json"), "utf8")) as {
-    process?: Record<string, unknown>;
-  };
-  const suffix = randomBytes(6).toString("hex");
-  const processFile = join(options.bundle, `probe-${suffix}.json`);
-  const pidFile = join(options.bundle, `probe-${suffix}.pid`);
-  await writeFile(processFile, JSON.stringify(probeProcess(spec.process ?? {}, options.argv)));
-  try {
-    return await execute(options, processFile, pidFile);
-  } finally {
-    await rm(processFile, { force: true });
-    await rm(pidFile, { force: true });
-  }
-}
+let layout: CgroupLayout | undefined;
 
-function execute(options: ProbeOptions, processFile: string, pidFile: string): Promise<ProbeOutcome> {
-  const args = [
-    `--root=${execRootLayout(options.execRoot).runcRoot}`,
-    `--log=${monitorPaths(options.execRoot, options.id).runtimeLog}`,
-    "--log-format=json",
-    "exec",
-    "--process",
-    processFile,
-    "--pid-file",
-    pidFile,
-    options.id,
-  ];
+export async function runProbe(options: ProbeOptions): Promise<ProbeOutcome> {
+  const spec = parseSpecJson(await readFile(join(options.bundle, "config.json"), "utf8"));
+  const initPid = await runcInitPid(execRootLayout(options.execRoot).runcRoot, options.id);
+  if (initPid === undefined) return { exitCode: -1, output: "container is not running", timedOut: false };
+  layout ??= hostCgroupLayout();
+  const seccomp = spec.linux?.seccomp;
+  const config = execHelperConfig({
+    containerId: options.id,
+    initPid,
+    process: probeProcess(spec.process, options.argv),
+    namespaces: spec.linux?.namespaces ?? [],
+    cgroupProcs: processCgroupProcs(initPid, layout),
+    ...(seccomp === undefined ? {} : { seccomp, seccompCache: seccompCachePath(options.bundle, seccomp) }),
+  });
   return new Promise((resolve, reject) => {
-    // runc exec without a terminal hands its own stdio to the process: both streams land here.
-    const child = spawn(options.runtime, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const helper = spawnExecHelper(config, ["ignore", "pipe", "pipe"]);
+    const child = helper.child;
     const chunks: Buffer[] = [];
     let kept = 0;
     const collect = (chunk: Buffer): void => {
@@ -73,16 +70,20 @@ function execute(options: ProbeOptions, processFile: string, pidFile: string): P
       chunks.push(part);
       kept += part.length;
     };
-    child.stdout.on("data", collect);
-    child.stderr.on("data", collect);
+    child.stdout?.on("data", collect);
+    child.stderr?.on("data", collect);
     let timedOut = false;
     let grace: NodeJS.Timeout | undefined;
     const timer = setTimeout(() => {
       timedOut = true;
-      // Kill the probe process itself (runc exits once it is gone); runc too if it lingers.
-      void readFile(pidFile, "utf8")
-        .then((pid) => process.kill(Number(pid.trim()), "SIGKILL"))
-        .catch(() => undefined);
+      // Kill the probe process itself (the helper exits once it is gone); the helper too if it lingers.
+      void helper.pid.then((pid) => {
+        try {
+          if (pid > 0) process.kill(pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      });
       grace = setTimeout(() => child.kill("SIGKILL"), 2000);
     }, options.timeoutMs);
     child.on("error", (err) => {

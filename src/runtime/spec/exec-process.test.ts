@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { execProcessJson, execProcessSpec, parseSpecJson } from "./exec-process.ts";
+import { execProcessSpec, parseSpecJson } from "./exec-process.ts";
 import type { SpecProcess } from "./types.ts";
 
 const caps = ["CAP_CHOWN", "CAP_KILL"];
@@ -69,7 +69,7 @@ test("--privileged gets the whole bounding set", () => {
   assert.deepEqual(p.capabilities?.effective, all);
 });
 
-test("RLIM_INFINITY survives the round trip through config.json and process.json", () => {
+test("RLIM_INFINITY read back from config.json reaches the exec process", () => {
   const text = '{"process":{"rlimits":[{"type":"RLIMIT_NOFILE","hard":18446744073709551615,"soft":5}]}}';
   const spec = parseSpecJson(text);
   assert.equal(spec.process.rlimits?.[0]?.hard, Infinity);
@@ -78,5 +78,5 @@ test("RLIM_INFINITY survives the round trip through config.json and process.json
     cmd: ["x"],
     allCapabilities: all,
   });
-  assert.match(execProcessJson(p), /"hard":18446744073709551615,"soft":5/);
+  assert.deepEqual(p.rlimits, [{ type: "RLIMIT_NOFILE", hard: Infinity, soft: 5 }]);
 });

@@ -1,11 +1,12 @@
-// The process.json of `runc exec --process` for `docker exec`, derived from the container's own
-// process in its config.json (oci-runtime-spec config.md "Process"): the exec joins the
-// container with its rlimits, no_new_privileges, apparmor/selinux labels and capabilities (all
-// of the bounding set with --privileged), the container's env with the exec's -e on top, and a
-// user resolved from the container's /etc/passwd and /etc/group as the main process's was.
+// The process of `docker exec` (started by native/berth_exec.c, src/runtime/exec/), derived
+// from the container's own process in its config.json (oci-runtime-spec config.md "Process"):
+// the exec joins the container with its rlimits, no_new_privileges, apparmor/selinux labels
+// and capabilities (all of the bounding set with --privileged), the container's env with the
+// exec's -e on top, and a user resolved from the container's /etc/passwd and /etc/group as the
+// main process's was.
 import { invalidContainerOption } from "../../lib/index.ts";
 import { replaceOrAppendEnv } from "./env.ts";
-import type { SpecProcess } from "./types.ts";
+import type { SpecLinux, SpecProcess } from "./types.ts";
 import { resolveUser } from "./user.ts";
 
 export interface ExecProcessInput {
@@ -72,18 +73,11 @@ export function execProcessSpec(input: ExecProcessInput): SpecProcess & Record<s
   };
 }
 
-const RLIM_INFINITY = "18446744073709551615";
-const MARK = "\u0000rlim-infinity\u0000";
-
 /** config.json read back: RLIM_INFINITY (2^64-1, beyond a double's precision) becomes Infinity. */
-export function parseSpecJson(text: string): { process: SpecProcess } & Record<string, unknown> {
+export function parseSpecJson(
+  text: string,
+): { process: SpecProcess; linux?: SpecLinux } & Record<string, unknown> {
   return JSON.parse(text, (_key, value: unknown) =>
     typeof value === "number" && value >= 2 ** 64 - 1 ? Infinity : value,
-  ) as { process: SpecProcess } & Record<string, unknown>;
-}
-
-/** process.json for runc, with Infinity written as runc's uint64 RLIM_INFINITY. */
-export function execProcessJson(process: SpecProcess): string {
-  const text = JSON.stringify(process, (_key, value: unknown) => (value === Infinity ? MARK : value));
-  return text.replaceAll(JSON.stringify(MARK), RLIM_INFINITY);
+  ) as { process: SpecProcess; linux?: SpecLinux } & Record<string, unknown>;
 }

@@ -22,4 +22,4 @@ export { maskedPaths, readonlyPaths } from "./masked-paths.ts";
 export { DEFAULT_PATH } from "./env.ts";
 export { INIT_PATH } from "./user-mounts.ts";
 export type * from "./types.ts";
-export { execProcessSpec, execProcessJson, parseSpecJson, type ExecProcessInput } from "./exec-process.ts";
+export { execProcessSpec, parseSpecJson, type ExecProcessInput } from "./exec-process.ts";
