@@ -124,7 +124,10 @@ describe("docker-compose 1.29", { skip: !existsSync(COMPOSE) && "docker-compose 
 
   it("ps lists both services up with the published port", async () => {
     const ps = await ok(["ps"]);
-    assert.match(ps.stdout, new RegExp(`${project}_web_1 .* Up( \\([^)]+\\))? +127\\.0\\.0\\.1:\\d+->80/tcp`));
+    assert.match(
+      ps.stdout,
+      new RegExp(`${project}_web_1 .* Up( \\([^)]+\\))? +127\\.0\\.0\\.1:\\d+->80/tcp`),
+    );
     assert.match(ps.stdout, new RegExp(`${project}_client_1 .* Up`));
     const ids = (await ok(["ps", "-q"])).stdout.split("\n").filter(Boolean);
     assert.equal(ids.length, 2);
