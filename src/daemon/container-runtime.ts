@@ -33,12 +33,14 @@ import {
   runProbe,
   listHostDevices,
   readDevice,
+  execRootLayout,
 } from "../runtime/index.ts";
 import { mountOverlay, unmount } from "../snapshot/index.ts";
 import type { NetworkService } from "../network/index.ts";
 import { logLimits } from "./container-log-config.ts";
 import { TrashDir } from "./trash-dir.ts";
 import { readUserDb } from "./container-user-db.ts";
+import { orphanContainerIds } from "./container-orphans.ts";
 
 /** What running a container needs: its Docker-shaped Config and HostConfig. */
 export interface RunnableContainer {
@@ -391,14 +393,39 @@ export class ContainerRuntime {
     timer.done();
   }
 
+  /** The release under way or done since the last start, else a new one. */
+  releaseOnce(id: string): Promise<void> {
+    return this.released.get(id) ?? this.release(id);
+  }
+
   /** Everything of a removed container. */
   async remove(id: string): Promise<void> {
-    // An exited container was released when its exit was recorded; runc delete costs ~4 ms.
-    // A release still running (the exit was just recorded) must finish before the files go:
+    // An exited container was released when its exit was recorded (a --rm one is released
+    // here); runc delete costs ~4 ms. A release still running must finish before the files go:
     // removing a directory that is still a mount point fails with EBUSY.
-    await (this.released.get(id) ?? this.release(id));
+    await this.releaseOnce(id);
     this.released.delete(id);
     this.trash.discard(this.dir(id));
+  }
+
+  /**
+   * What a killed daemon left of containers whose row is already gone (see container-orphans.ts):
+   * released and trashed as a removal would. Called once at start, before serving.
+   */
+  async sweepOrphans(known: ReadonlySet<string>): Promise<void> {
+    const layout = execRootLayout(this.options.execRoot);
+    const dirs = [join(this.options.root, "containers"), join(this.options.execRoot, "bundles")];
+    dirs.push(layout.monitorDir, layout.exitDir, layout.runcRoot);
+    for (const id of await orphanContainerIds(dirs, known)) {
+      this.options.log.info("cleaning up after a removed container", { id });
+      await this.remove(id).catch((err: unknown) => this.options.log.warn("orphan cleanup", { id, err }));
+    }
+  }
+
+  /** Resolves when the releases and file deletions running in the background are done (shutdown). */
+  async drain(): Promise<void> {
+    await Promise.all([...this.released.values()]);
+    await this.trash.drain();
   }
 
   private async mountRootfs(c: RunnableContainer, merged: string): Promise<void> {

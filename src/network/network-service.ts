@@ -49,6 +49,7 @@ import {
   removeInterface,
 } from "./sandbox.ts";
 import { deleteBridge } from "./bridge.ts";
+import { hostVethName } from "./veth-name.ts";
 
 export const DEFAULT_BRIDGE = "berth0";
 export const DEFAULT_NETWORK_NAME = "bridge";
@@ -476,7 +477,15 @@ export class NetworkService {
     return record;
   }
 
+  /** Resolves when the detaches under way are done (a removed container's endpoint goes last). */
+  async detached(): Promise<void> {
+    await Promise.all([...this.detaching.values()]);
+  }
+
   async removeNetwork(ref: string): Promise<void> {
+    // `docker run --rm --network n …; docker network rm n`: the container is reported removed
+    // while its release (veth, endpoint) may still run.
+    await this.detached();
     const network = this.findNetwork(ref);
     if (network.builtin) {
       throw new EngineError(
@@ -611,7 +620,12 @@ export class NetworkService {
       ip: formatIp(ip),
       mac: macFor(ip),
       ifname,
-      hostVeth: `veth${containerId.slice(0, 7)}${network.id.slice(0, 4)}`,
+      hostVeth: hostVethName(
+        containerId,
+        network.id,
+        new Set(this.store.endpoints().map((e) => e.hostVeth)),
+        (name) => existsSync(`/sys/class/net/${name}`),
+      ),
       ip6,
       // DNS names on user networks: the container's name, its aliases and its short id.
       aliases: network.builtin
