@@ -230,10 +230,13 @@ export class ContainerRuntime {
         stdin: c.config.OpenStdin === true,
         leaveStdinOpen: c.config.Tty === true || c.config.StdinOnce !== true,
         onStep: (name) => timer.step(name),
+        ...(net?.configured ? { beforeStart: () => net.configured ?? Promise.resolve() } : {}),
       });
       timer.done();
       return { pid: started.pid };
     } catch (err) {
+      // The namespace's interfaces may still be being configured: let that settle first.
+      if (attached.status === "fulfilled") await attached.value?.configured?.catch(() => undefined);
       await this.release(c.id);
       timer.done({ failed: true });
       throw err;
@@ -244,7 +247,14 @@ export class ContainerRuntime {
     c: RunnableContainer,
     hostname: string,
   ): Promise<
-    { namespace: string; hostsAddress?: string; hostsAddress6?: string; resolvConf: string } | undefined
+    | {
+        namespace: string;
+        hostsAddress?: string;
+        hostsAddress6?: string;
+        resolvConf: string;
+        configured?: Promise<void>;
+      }
+    | undefined
   > {
     const network = this.options.network;
     if (!network) return undefined;
@@ -252,15 +262,21 @@ export class ContainerRuntime {
     const joinNetns = mode.startsWith("container:")
       ? this.options.containerNetns?.(mode.slice(10))
       : undefined;
-    return network.attach({
-      id: c.id,
-      hostname,
-      networkMode: mode,
-      portBindings: c.hostConfig.PortBindings ?? undefined,
-      exposedPorts: c.config.ExposedPorts ?? undefined,
-      publishAll: c.hostConfig.PublishAllPorts === true,
-      joinNetns,
-    });
+    // The interfaces are configured while `runc create` runs (awaited before `runc start`),
+    // unless sysctls are set: runc writes those in the namespace, after the interfaces as before.
+    const early = Object.keys(c.hostConfig.Sysctls ?? {}).length === 0;
+    return network.attach(
+      {
+        id: c.id,
+        hostname,
+        networkMode: mode,
+        portBindings: c.hostConfig.PortBindings ?? undefined,
+        exposedPorts: c.config.ExposedPorts ?? undefined,
+        publishAll: c.hostConfig.PublishAllPorts === true,
+        joinNetns,
+      },
+      early,
+    );
   }
 
   /** Resolves when the process has exited (conmon's exit file), however long that takes. */

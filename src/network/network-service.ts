@@ -87,6 +87,11 @@ export interface Attachment {
   /** Dual-stack networks: the IPv6 address mapped to the hostname too. */
   hostsAddress6?: string;
   resolvConf: string;
+  /**
+   * With `early`: settles when the interfaces (and published ports' rules) are in place; the
+   * namespace itself is usable once attach resolves. Rejects (everything undone) on failure.
+   */
+  configured?: Promise<void>;
 }
 
 export interface CreateNetworkRequest {
@@ -208,8 +213,11 @@ export class NetworkService {
     return found;
   }
 
-  /** A container's network as its start needs it. */
-  async attach(req: AttachRequest): Promise<Attachment> {
+  /**
+   * A container's network as its start needs it. `early`: resolve as soon as the namespace
+   * exists, the rest being reported by `configured` (the start overlaps it with `runc create`).
+   */
+  async attach(req: AttachRequest, early = false): Promise<Attachment> {
     // A start right after an exit may overtake the exit's release (the state says "exited"
     // before the release is done): the old veth, lease and namespace must be gone first.
     await this.detaching.get(req.id);
@@ -234,6 +242,13 @@ export class NetworkService {
     const path = netnsPath(this.options.execRoot, req.id);
     const endpoints: EndpointRecord[] = [];
     const reserved: PortMapping[] = [];
+    const undo = async (): Promise<void> => {
+      for (const p of reserved) this.ports.release(p.proto, p.hostIp, p.hostPort);
+      this.store.deletePorts(req.id);
+      for (const e of endpoints) this.store.deleteEndpoint(e.networkId, req.id);
+      if (existsSync(path)) await destroySandbox(path, endpoints).catch(() => undefined);
+    };
+    let configured: Promise<void> | undefined;
     try {
       const interfaces: Interface[] = [];
       for (const [i, network] of wanted.entries()) {
@@ -254,17 +269,28 @@ export class NetworkService {
           hostPort,
         });
       }
-      await createSandbox(path, interfaces);
+      let namespaceUp = (): void => undefined;
+      const namespace = new Promise<void>((resolve) => (namespaceUp = resolve));
       const ip = endpoints[0]?.ip ?? "";
-      if (reserved.length > 0) {
-        this.store.insertPorts(reserved);
-        await this.firewall.addPorts(reserved.map((p) => ({ ...p, containerIp: ip })));
+      const finish = createSandbox(path, interfaces, early ? () => namespaceUp() : undefined).then(
+        async () => {
+          if (reserved.length > 0) {
+            this.store.insertPorts(reserved);
+            await this.firewall.addPorts(reserved.map((p) => ({ ...p, containerIp: ip })));
+          }
+        },
+      );
+      if (!early) await finish;
+      else {
+        // A failure before the namespace is up is this call's; after it, `configured`'s.
+        await Promise.race([namespace, finish]);
+        configured = finish.catch(async (err: unknown) => {
+          await undo();
+          throw err;
+        });
       }
     } catch (err) {
-      for (const p of reserved) this.ports.release(p.proto, p.hostIp, p.hostPort);
-      this.store.deletePorts(req.id);
-      for (const e of endpoints) this.store.deleteEndpoint(e.networkId, req.id);
-      if (existsSync(path)) await destroySandbox(path, endpoints).catch(() => undefined);
+      await undo();
       if (err instanceof Error && "code" in err && err.code === "PORT_ALLOCATED") {
         const name = this.containerName(req.id) ?? req.hostname;
         throw conflict(
@@ -281,6 +307,7 @@ export class NetworkService {
       hostsAddress: endpoints[0]?.ip ?? "",
       ...(endpoints[0]?.ip6 ? { hostsAddress6: endpoints[0].ip6 } : {}),
       resolvConf: containerResolvConf(hostResolv, dnsServer),
+      ...(configured ? { configured } : {}),
     };
   }
 

@@ -2,7 +2,8 @@
 // cgroups, rootfs mount, conmon's files, bundle, netns and veth) and file deletion finish after.
 // A daemon killed in either window must finish the job at its next start, leaving no ghost in
 // `docker ps -a` and nothing on the host. The windows are made exactly: kill -9 the daemon, let
-// the container die, then edit the metadata database as the daemon would have left it.
+// the container die, then edit the metadata database as the daemon would have left it. Also: a
+// start failing while the veth is configured (beside `runc create`) leaves nothing either.
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -117,6 +118,16 @@ describe("--rm across a daemon crash", () => {
     );
     await daemon.restart();
     await assertNothingLeft(id);
+  });
+
+  it("a start that fails while the veth is being configured leaves no veth, netns or row", async () => {
+    // runc create fails (no such executable) while the namespace's interfaces are being set up.
+    const run = await daemon.docker(["run", "--rm", "busybox", "/no/such/binary"]);
+    assert.equal(run.code, 127, run.stderr);
+    assert.equal((await daemon.docker(["ps", "-aq"])).stdout, "");
+    await until("its veth gone", async () => (await vethsOn(daemon)).length === 0);
+    assert.deepEqual(readdirSync(join(daemon.execRoot, "netns")), []);
+    assert.deepEqual(mountsUnder(join(daemon.root, "containers")), []);
   });
 
   it("a network removed right after a --rm container on it exits", async () => {
