@@ -172,11 +172,18 @@ export class ContainerLifecycle {
     this.rotators.delete(id);
     this.cancelRestart(id);
     this.manuallyStopped.delete(id);
-    // The row is gone: `docker wait --condition removed` (what `docker run --rm` waits for) is
-    // answered first; the host-side cleanup (the release of an exited --rm container, then its
-    // files to the trash) runs after it, and the caller (rm) awaits it.
+    // The row is gone. Its volumes are let go first (a named one is free for `docker volume rm`
+    // once `docker run --rm` returns; the caller then drops anonymous ones), then `docker wait
+    // --condition removed` is answered. The host-side cleanup (the release of an exited --rm
+    // container: runc delete, unmount, namespace and veth; then its files to the trash) runs on
+    // in the background: nothing the API shows depends on it, a new container never collides
+    // with it (per-id paths; veth names in use are not reused), the daemon's shutdown waits for
+    // it (ContainerRuntime.drain) and a killed daemon finishes it at start (sweepOrphans).
+    await this.runtime.releaseVolumes(id);
+    void this.runtime
+      .remove(id)
+      .catch((err: unknown) => this.log.warn("cleaning up a removed container", { id, err }));
     this.events.emit("removed", id);
-    await this.runtime.remove(id);
   }
 
   /** Live restore after a daemon start: re-adopt, or record exits that happened meanwhile. */

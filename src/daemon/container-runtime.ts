@@ -390,9 +390,7 @@ export class ContainerRuntime {
           .catch((err: unknown) => this.options.log.warn("releasing the container's network", { id, err })) ??
         Promise.resolve(),
     );
-    for (const name of this.options.volumes.list().map((v) => v.name)) {
-      await this.options.volumes.release(name, id);
-    }
+    await this.releaseVolumes(id);
     timer.step("volumes");
     await this.runc
       .delete(id, true)
@@ -414,8 +412,26 @@ export class ContainerRuntime {
     return this.released.get(id) ?? this.release(id);
   }
 
+  /** Removals under way (their release may run after the API answered), for drain(). */
+  private readonly removing = new Set<Promise<void>>();
+
   /** Everything of a removed container. */
-  async remove(id: string): Promise<void> {
+  remove(id: string): Promise<void> {
+    const done = this.removeNow(id);
+    const settled = done.catch(() => undefined);
+    this.removing.add(settled);
+    void settled.then(() => this.removing.delete(settled));
+    return done;
+  }
+
+  /** The container's volumes let go (the first step of its release, alone). */
+  async releaseVolumes(id: string): Promise<void> {
+    for (const name of this.options.volumes.list().map((v) => v.name)) {
+      await this.options.volumes.release(name, id);
+    }
+  }
+
+  private async removeNow(id: string): Promise<void> {
     // An exited container was released when its exit was recorded (a --rm one is released
     // here); runc delete costs ~4 ms. A release still running must finish before the files go:
     // removing a directory that is still a mount point fails with EBUSY.
@@ -440,7 +456,7 @@ export class ContainerRuntime {
 
   /** Resolves when the releases and file deletions running in the background are done (shutdown). */
   async drain(): Promise<void> {
-    await Promise.all([...this.released.values()]);
+    await Promise.all([...this.released.values(), ...this.removing]);
     await this.trash.drain();
   }
 

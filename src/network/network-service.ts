@@ -239,6 +239,10 @@ export class NetworkService {
       ...configs.map((c) => this.findNetwork(c.networkId)).filter((n) => n.id !== primary.id),
     ];
     const requests = portRequests(req.portBindings, req.exposedPorts, req.publishAll === true);
+    // A host port or a static address may still be held by a removed container whose release
+    // runs after its `docker run --rm` returned: `docker run --rm -p 8080:80` twice in a row
+    // must work as with a synchronous release.
+    if (requests.length > 0 || configs.some((c) => Boolean(c.ip) || Boolean(c.ip6))) await this.detached();
     const path = netnsPath(this.options.execRoot, req.id);
     const endpoints: EndpointRecord[] = [];
     const reserved: PortMapping[] = [];

@@ -6,6 +6,7 @@
 // start failing while the veth is configured (beside `runc create`) leaves nothing either.
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import Database from "better-sqlite3";
@@ -128,6 +129,29 @@ describe("--rm across a daemon crash", () => {
     await until("its veth gone", async () => (await vethsOn(daemon)).length === 0);
     assert.deepEqual(readdirSync(join(daemon.execRoot, "netns")), []);
     assert.deepEqual(mountsUnder(join(daemon.root, "containers")), []);
+  });
+
+  it("right after `docker run --rm`, its named volume can be removed and its host port reused", async () => {
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    assert.equal((await daemon.docker(["volume", "create", "kept"])).code, 0);
+    for (let i = 0; i < 2; i++) {
+      const run = await daemon.docker([
+        "run",
+        "--rm",
+        "-v",
+        "kept:/d",
+        "-p",
+        `127.0.0.1:${port}:80`,
+        "busybox",
+        "true",
+      ]);
+      assert.equal(run.code, 0, run.stderr);
+    }
+    const rm = await daemon.docker(["volume", "rm", "kept"]);
+    assert.equal(rm.code, 0, rm.stderr);
   });
 
   it("a network removed right after a --rm container on it exits", async () => {
