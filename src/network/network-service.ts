@@ -573,7 +573,12 @@ export class NetworkService {
     for (const p of ports) this.ports.release(p.proto, p.hostIp, p.hostPort);
     this.store.deletePorts(id);
     const path = netnsPath(this.options.execRoot, id);
-    if (existsSync(path) || endpoints.length > 0) await destroySandbox(path, endpoints);
+    // The container's processes are gone (or being killed by `runc delete --force`): once its
+    // namespace is unmounted, the kernel deletes it with its interfaces, each veth's host end
+    // included, so no `ip link del` (a fork of the daemon and an `ip` per container) is needed.
+    // Until the kernel has done so (milliseconds), hostVethName() does not hand the name out.
+    if (existsSync(path)) await destroySandbox(path, []);
+    else if (endpoints.length > 0) await destroySandbox(path, endpoints);
     for (const e of endpoints) this.store.deleteEndpoint(e.networkId, id);
   }
 
