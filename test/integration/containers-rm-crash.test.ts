@@ -3,7 +3,8 @@
 // A daemon killed in either window must finish the job at its next start, leaving no ghost in
 // `docker ps -a` and nothing on the host. The windows are made exactly: kill -9 the daemon, let
 // the container die, then edit the metadata database as the daemon would have left it. Also: a
-// start failing while the veth is configured (beside `runc create`) leaves nothing either.
+// start failing while the veth is configured (beside `runc create`) leaves nothing either, nor
+// does a daemon stopped right after answering (it finishes the cleanup before it exits).
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
@@ -152,6 +153,19 @@ describe("--rm across a daemon crash", () => {
     }
     const rm = await daemon.docker(["volume", "rm", "kept"]);
     assert.equal(rm.code, 0, rm.stderr);
+  });
+
+  it("a daemon stopped right after `docker run --rm` finishes the cleanup first", async () => {
+    const runs = await Promise.all([1, 2, 3].map(() => daemon.docker(["run", "--rm", "busybox", "true"])));
+    for (const run of runs) assert.equal(run.code, 0, run.stderr);
+    await daemon.stop();
+    for (const dir of ["netns", "bundles", "runc", "monitor"]) {
+      assert.deepEqual(readdirSync(join(daemon.execRoot, dir)), [], dir);
+    }
+    assert.deepEqual(readdirSync(join(daemon.root, "containers")), []);
+    assert.deepEqual(mountsUnder(join(daemon.root, "containers")), []);
+    await until("veths gone", async () => (await vethsOn(daemon)).length === 0);
+    await daemon.restart();
   });
 
   it("a network removed right after a --rm container on it exits", async () => {
