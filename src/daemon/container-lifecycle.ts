@@ -4,7 +4,7 @@
 import { EventEmitter } from "node:events";
 import type { ContainerConfig, HostConfig } from "../api/types/index.ts";
 import { type ContainerRecord, type ContainerState, type ContainerStore } from "../container/index.ts";
-import { conflict, EngineError, type Logger } from "../lib/index.ts";
+import { conflict, EngineError, type Logger, startStepTimer } from "../lib/index.ts";
 import { type ContainerExit, type LogRotator, scanMonitors } from "../runtime/index.ts";
 import type { ContainerRuntime, RunnableContainer } from "./container-runtime.ts";
 import { decideRestart } from "./restart-policy.ts";
@@ -172,7 +172,17 @@ export class ContainerLifecycle {
     this.rotators.delete(id);
     this.cancelRestart(id);
     this.manuallyStopped.delete(id);
-    await this.runtime.remove(id);
+    // The row is gone. Its volumes are let go first (a named one is free for `docker volume rm`
+    // once `docker run --rm` returns; the caller then drops anonymous ones), then `docker wait
+    // --condition removed` is answered. The host-side cleanup (the release of an exited --rm
+    // container: runc delete, unmount, namespace and veth; then its files to the trash) runs on
+    // in the background: nothing the API shows depends on it, a new container never collides
+    // with it (per-id paths; veth names in use are not reused), the daemon's shutdown waits for
+    // it (ContainerRuntime.drain) and a killed daemon finishes it at start (sweepOrphans).
+    await this.runtime.releaseVolumes(id);
+    void this.runtime
+      .remove(id)
+      .catch((err: unknown) => this.log.warn("cleaning up a removed container", { id, err }));
     this.events.emit("removed", id);
   }
 
@@ -183,6 +193,14 @@ export class ContainerLifecycle {
     );
     for (const c of this.store.list()) {
       if (!c.state.Running) {
+        // A --rm container whose removal a killed daemon did not finish: removed now (moby's
+        // restore does the same), so `docker ps -a` never shows it.
+        if (c.hostConfig.AutoRemove && c.state.Status === "exited") {
+          await this.autoRemove(c.id).catch((err: unknown) =>
+            this.log.warn("auto-remove failed", { id: c.id, err }),
+          );
+          continue;
+        }
         // `always` comes back with the daemon even after a manual stop, as in Docker.
         if (c.hostConfig.RestartPolicy?.Name === "always") this.scheduleRestart(c.id, 0);
         continue;
@@ -227,6 +245,10 @@ export class ContainerLifecycle {
   }
 
   private async recordExit(id: string, exit: ContainerExit): Promise<void> {
+    const timer = startStepTimer(this.log, "container exit steps", {
+      id,
+      sinceExitMs: Math.round(Date.now() - exit.finishedAt.getTime()),
+    });
     this.watching.delete(id);
     this.rotators.get(id)?.close();
     this.rotators.delete(id);
@@ -243,8 +265,7 @@ export class ContainerLifecycle {
       FinishedAt: exit.finishedAt.toISOString(),
     });
     this.lastExit.set(id, exit.exitCode);
-    await this.runtime.release(id).catch((err: unknown) => this.log.warn("releasing container", { id, err }));
-    this.events.emit("exit", id, exit);
+    timer.step("setState");
     const ranFor = exit.finishedAt.getTime() - Date.parse(c.state.StartedAt);
     const decision = decideRestart(
       c.hostConfig.RestartPolicy,
@@ -254,14 +275,39 @@ export class ContainerLifecycle {
       this.restartDelays.get(id) ?? 0,
       Number.isNaN(ranFor) ? 0 : ranFor,
     );
+    const removeNow = !decision.restart && c.hostConfig.AutoRemove === true;
+    // A container that stays (stopped, or restarting) is released before its exit is reported:
+    // whoever acts on the exit (`docker stop` returning, `docker cp`, a restart) finds its
+    // rootfs, namespace and runtime state gone. A --rm container is removed instead, and its
+    // release (runc delete, unmount, namespace and veth) is left to the removal, which runs it
+    // after the row is gone and `docker run --rm` has its answer (see removed()); a daemon
+    // killed before the row is deleted removes it at its next start (restore), one killed after
+    // finishes the release then (ContainerRuntime.sweepOrphans).
+    if (!removeNow) {
+      await this.runtime
+        .release(id)
+        .catch((err: unknown) => this.log.warn("releasing container", { id, err }));
+    }
+    timer.step("release");
+    this.events.emit("exit", id, exit);
+    timer.step("emitExit");
     if (decision.restart) {
       this.restartDelays.set(id, decision.delayMs);
       this.scheduleRestart(id, decision.delayMs);
+      timer.done();
       return;
     }
-    if (c.hostConfig.AutoRemove) {
-      await this.autoRemove(id).catch((err: unknown) => this.log.warn("auto-remove failed", { id, err }));
+    if (removeNow) {
+      await this.autoRemove(id).catch(async (err: unknown) => {
+        this.log.warn("auto-remove failed", { id, err });
+        // It stays (or another removal has it): released as any stopped container.
+        await this.runtime
+          .releaseOnce(id)
+          .catch((e: unknown) => this.log.warn("releasing container", { id, err: e }));
+      });
+      timer.step("autoRemove");
     }
+    timer.done();
   }
 
   /** Starts the container again after `delayMs`, showing it as restarting meanwhile. */

@@ -33,12 +33,14 @@ import {
   runProbe,
   listHostDevices,
   readDevice,
+  execRootLayout,
 } from "../runtime/index.ts";
 import { mountOverlay, unmount } from "../snapshot/index.ts";
 import type { NetworkService } from "../network/index.ts";
 import { logLimits } from "./container-log-config.ts";
 import { TrashDir } from "./trash-dir.ts";
 import { readUserDb } from "./container-user-db.ts";
+import { orphanContainerIds } from "./container-orphans.ts";
 
 /** What running a container needs: its Docker-shaped Config and HostConfig. */
 export interface RunnableContainer {
@@ -228,10 +230,13 @@ export class ContainerRuntime {
         stdin: c.config.OpenStdin === true,
         leaveStdinOpen: c.config.Tty === true || c.config.StdinOnce !== true,
         onStep: (name) => timer.step(name),
+        ...(net?.configured ? { beforeStart: () => net.configured ?? Promise.resolve() } : {}),
       });
       timer.done();
       return { pid: started.pid };
     } catch (err) {
+      // The namespace's interfaces may still be being configured: let that settle first.
+      if (attached.status === "fulfilled") await attached.value?.configured?.catch(() => undefined);
       await this.release(c.id);
       timer.done({ failed: true });
       throw err;
@@ -242,7 +247,14 @@ export class ContainerRuntime {
     c: RunnableContainer,
     hostname: string,
   ): Promise<
-    { namespace: string; hostsAddress?: string; hostsAddress6?: string; resolvConf: string } | undefined
+    | {
+        namespace: string;
+        hostsAddress?: string;
+        hostsAddress6?: string;
+        resolvConf: string;
+        configured?: Promise<void>;
+      }
+    | undefined
   > {
     const network = this.options.network;
     if (!network) return undefined;
@@ -250,15 +262,21 @@ export class ContainerRuntime {
     const joinNetns = mode.startsWith("container:")
       ? this.options.containerNetns?.(mode.slice(10))
       : undefined;
-    return network.attach({
-      id: c.id,
-      hostname,
-      networkMode: mode,
-      portBindings: c.hostConfig.PortBindings ?? undefined,
-      exposedPorts: c.config.ExposedPorts ?? undefined,
-      publishAll: c.hostConfig.PublishAllPorts === true,
-      joinNetns,
-    });
+    // The interfaces are configured while `runc create` runs (awaited before `runc start`),
+    // unless sysctls are set: runc writes those in the namespace, after the interfaces as before.
+    const early = Object.keys(c.hostConfig.Sysctls ?? {}).length === 0;
+    return network.attach(
+      {
+        id: c.id,
+        hostname,
+        networkMode: mode,
+        portBindings: c.hostConfig.PortBindings ?? undefined,
+        exposedPorts: c.config.ExposedPorts ?? undefined,
+        publishAll: c.hostConfig.PublishAllPorts === true,
+        joinNetns,
+      },
+      early,
+    );
   }
 
   /** Resolves when the process has exited (conmon's exit file), however long that takes. */
@@ -372,9 +390,7 @@ export class ContainerRuntime {
           .catch((err: unknown) => this.options.log.warn("releasing the container's network", { id, err })) ??
         Promise.resolve(),
     );
-    for (const name of this.options.volumes.list().map((v) => v.name)) {
-      await this.options.volumes.release(name, id);
-    }
+    await this.releaseVolumes(id);
     timer.step("volumes");
     await this.runc
       .delete(id, true)
@@ -391,14 +407,57 @@ export class ContainerRuntime {
     timer.done();
   }
 
+  /** The release under way or done since the last start, else a new one. */
+  releaseOnce(id: string): Promise<void> {
+    return this.released.get(id) ?? this.release(id);
+  }
+
+  /** Removals under way (their release may run after the API answered), for drain(). */
+  private readonly removing = new Set<Promise<void>>();
+
   /** Everything of a removed container. */
-  async remove(id: string): Promise<void> {
-    // An exited container was released when its exit was recorded; runc delete costs ~4 ms.
-    // A release still running (the exit was just recorded) must finish before the files go:
+  remove(id: string): Promise<void> {
+    const done = this.removeNow(id);
+    const settled = done.catch(() => undefined);
+    this.removing.add(settled);
+    void settled.then(() => this.removing.delete(settled));
+    return done;
+  }
+
+  /** The container's volumes let go (the first step of its release, alone). */
+  async releaseVolumes(id: string): Promise<void> {
+    for (const name of this.options.volumes.list().map((v) => v.name)) {
+      await this.options.volumes.release(name, id);
+    }
+  }
+
+  private async removeNow(id: string): Promise<void> {
+    // An exited container was released when its exit was recorded (a --rm one is released
+    // here); runc delete costs ~4 ms. A release still running must finish before the files go:
     // removing a directory that is still a mount point fails with EBUSY.
-    await (this.released.get(id) ?? this.release(id));
+    await this.releaseOnce(id);
     this.released.delete(id);
     this.trash.discard(this.dir(id));
+  }
+
+  /**
+   * What a killed daemon left of containers whose row is already gone (see container-orphans.ts):
+   * released and trashed as a removal would. Called once at start, before serving.
+   */
+  async sweepOrphans(known: ReadonlySet<string>): Promise<void> {
+    const layout = execRootLayout(this.options.execRoot);
+    const dirs = [join(this.options.root, "containers"), join(this.options.execRoot, "bundles")];
+    dirs.push(layout.monitorDir, layout.exitDir, layout.runcRoot);
+    for (const id of await orphanContainerIds(dirs, known)) {
+      this.options.log.info("cleaning up after a removed container", { id });
+      await this.remove(id).catch((err: unknown) => this.options.log.warn("orphan cleanup", { id, err }));
+    }
+  }
+
+  /** Resolves when the releases and file deletions running in the background are done (shutdown). */
+  async drain(): Promise<void> {
+    await Promise.all([...this.released.values(), ...this.removing]);
+    await this.trash.drain();
   }
 
   private async mountRootfs(c: RunnableContainer, merged: string): Promise<void> {

@@ -232,6 +232,7 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     }
   }
   await lifecycle.restore();
+  await containerRuntime.sweepOrphans(new Set(containerStore.list().map((c) => c.id)));
   // Re-adopted containers use their volumes (and the `type=` mounts left for them) again.
   for (const c of containerStore.list().filter((x) => x.state.Running)) {
     await containerMounts
@@ -317,6 +318,7 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
       rmSync(pidFile, { force: true });
       health.close();
       lifecycle.close();
+      await containerRuntime.drain();
       network.close();
       await volumes.close();
       db.close();

@@ -47,8 +47,9 @@ export function createNetworkBackend(network: NetworkService, containers: Contai
     if (r) {
       for (const e of network.store.endpoints(r.id)) {
         const c = containers.get(e.containerId);
+        if (!c) continue; // removed; its release (veth, endpoint) is finishing
         members[e.containerId] = {
-          Name: c?.name.slice(1) ?? "",
+          Name: c.name.slice(1),
           EndpointID: e.endpointId,
           MacAddress: e.mac,
           IPv4Address: `${e.ip}/${r.subnet.split("/")[1] ?? ""}`,
@@ -153,6 +154,7 @@ export function createNetworkBackend(network: NetworkService, containers: Contai
       await network.removeNetwork(n.id);
     },
     pruneNetworks: async () => {
+      await network.detached(); // endpoints of containers just removed (--rm) go first
       const deleted: string[] = [];
       for (const r of network.networks()) {
         if (r.builtin || network.store.endpoints(r.id).length > 0) continue;

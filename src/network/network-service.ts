@@ -49,6 +49,7 @@ import {
   removeInterface,
 } from "./sandbox.ts";
 import { deleteBridge } from "./bridge.ts";
+import { hostVethName } from "./veth-name.ts";
 
 export const DEFAULT_BRIDGE = "berth0";
 export const DEFAULT_NETWORK_NAME = "bridge";
@@ -86,6 +87,11 @@ export interface Attachment {
   /** Dual-stack networks: the IPv6 address mapped to the hostname too. */
   hostsAddress6?: string;
   resolvConf: string;
+  /**
+   * With `early`: settles when the interfaces (and published ports' rules) are in place; the
+   * namespace itself is usable once attach resolves. Rejects (everything undone) on failure.
+   */
+  configured?: Promise<void>;
 }
 
 export interface CreateNetworkRequest {
@@ -207,8 +213,11 @@ export class NetworkService {
     return found;
   }
 
-  /** A container's network as its start needs it. */
-  async attach(req: AttachRequest): Promise<Attachment> {
+  /**
+   * A container's network as its start needs it. `early`: resolve as soon as the namespace
+   * exists, the rest being reported by `configured` (the start overlaps it with `runc create`).
+   */
+  async attach(req: AttachRequest, early = false): Promise<Attachment> {
     // A start right after an exit may overtake the exit's release (the state says "exited"
     // before the release is done): the old veth, lease and namespace must be gone first.
     await this.detaching.get(req.id);
@@ -230,9 +239,20 @@ export class NetworkService {
       ...configs.map((c) => this.findNetwork(c.networkId)).filter((n) => n.id !== primary.id),
     ];
     const requests = portRequests(req.portBindings, req.exposedPorts, req.publishAll === true);
+    // A host port or a static address may still be held by a removed container whose release
+    // runs after its `docker run --rm` returned: `docker run --rm -p 8080:80` twice in a row
+    // must work as with a synchronous release.
+    if (requests.length > 0 || configs.some((c) => Boolean(c.ip) || Boolean(c.ip6))) await this.detached();
     const path = netnsPath(this.options.execRoot, req.id);
     const endpoints: EndpointRecord[] = [];
     const reserved: PortMapping[] = [];
+    const undo = async (): Promise<void> => {
+      for (const p of reserved) this.ports.release(p.proto, p.hostIp, p.hostPort);
+      this.store.deletePorts(req.id);
+      for (const e of endpoints) this.store.deleteEndpoint(e.networkId, req.id);
+      if (existsSync(path)) await destroySandbox(path, endpoints).catch(() => undefined);
+    };
+    let configured: Promise<void> | undefined;
     try {
       const interfaces: Interface[] = [];
       for (const [i, network] of wanted.entries()) {
@@ -253,17 +273,28 @@ export class NetworkService {
           hostPort,
         });
       }
-      await createSandbox(path, interfaces);
+      let namespaceUp = (): void => undefined;
+      const namespace = new Promise<void>((resolve) => (namespaceUp = resolve));
       const ip = endpoints[0]?.ip ?? "";
-      if (reserved.length > 0) {
-        this.store.insertPorts(reserved);
-        await this.firewall.addPorts(reserved.map((p) => ({ ...p, containerIp: ip })));
+      const finish = createSandbox(path, interfaces, early ? () => namespaceUp() : undefined).then(
+        async () => {
+          if (reserved.length > 0) {
+            this.store.insertPorts(reserved);
+            await this.firewall.addPorts(reserved.map((p) => ({ ...p, containerIp: ip })));
+          }
+        },
+      );
+      if (!early) await finish;
+      else {
+        // A failure before the namespace is up is this call's; after it, `configured`'s.
+        await Promise.race([namespace, finish]);
+        configured = finish.catch(async (err: unknown) => {
+          await undo();
+          throw err;
+        });
       }
     } catch (err) {
-      for (const p of reserved) this.ports.release(p.proto, p.hostIp, p.hostPort);
-      this.store.deletePorts(req.id);
-      for (const e of endpoints) this.store.deleteEndpoint(e.networkId, req.id);
-      if (existsSync(path)) await destroySandbox(path, endpoints).catch(() => undefined);
+      await undo();
       if (err instanceof Error && "code" in err && err.code === "PORT_ALLOCATED") {
         const name = this.containerName(req.id) ?? req.hostname;
         throw conflict(
@@ -280,6 +311,7 @@ export class NetworkService {
       hostsAddress: endpoints[0]?.ip ?? "",
       ...(endpoints[0]?.ip6 ? { hostsAddress6: endpoints[0].ip6 } : {}),
       resolvConf: containerResolvConf(hostResolv, dnsServer),
+      ...(configured ? { configured } : {}),
     };
   }
 
@@ -476,7 +508,15 @@ export class NetworkService {
     return record;
   }
 
+  /** Resolves when the detaches under way are done (a removed container's endpoint goes last). */
+  async detached(): Promise<void> {
+    await Promise.all([...this.detaching.values()]);
+  }
+
   async removeNetwork(ref: string): Promise<void> {
+    // `docker run --rm --network n …; docker network rm n`: the container is reported removed
+    // while its release (veth, endpoint) may still run.
+    await this.detached();
     const network = this.findNetwork(ref);
     if (network.builtin) {
       throw new EngineError(
@@ -533,7 +573,12 @@ export class NetworkService {
     for (const p of ports) this.ports.release(p.proto, p.hostIp, p.hostPort);
     this.store.deletePorts(id);
     const path = netnsPath(this.options.execRoot, id);
-    if (existsSync(path) || endpoints.length > 0) await destroySandbox(path, endpoints);
+    // The container's processes are gone (or being killed by `runc delete --force`): once its
+    // namespace is unmounted, the kernel deletes it with its interfaces, each veth's host end
+    // included, so no `ip link del` (a fork of the daemon and an `ip` per container) is needed.
+    // Until the kernel has done so (milliseconds), hostVethName() does not hand the name out.
+    if (existsSync(path)) await destroySandbox(path, []);
+    else if (endpoints.length > 0) await destroySandbox(path, endpoints);
     for (const e of endpoints) this.store.deleteEndpoint(e.networkId, id);
   }
 
@@ -611,7 +656,12 @@ export class NetworkService {
       ip: formatIp(ip),
       mac: macFor(ip),
       ifname,
-      hostVeth: `veth${containerId.slice(0, 7)}${network.id.slice(0, 4)}`,
+      hostVeth: hostVethName(
+        containerId,
+        network.id,
+        new Set(this.store.endpoints().map((e) => e.hostVeth)),
+        (name) => existsSync(`/sys/class/net/${name}`),
+      ),
       ip6,
       // DNS names on user networks: the container's name, its aliases and its short id.
       aliases: network.builtin

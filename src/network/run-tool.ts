@@ -9,7 +9,8 @@ export interface ToolResult {
   stderr: string;
 }
 
-export function runTool(argv: readonly string[], input?: string): Promise<ToolResult> {
+/** `onOutput` is called once, at the child's first byte of stdout (a "ready" signal). */
+export function runTool(argv: readonly string[], input?: string, onOutput?: () => void): Promise<ToolResult> {
   const [file, ...args] = argv;
   return new Promise((resolve, reject) => {
     const child = spawn(file ?? "", args, {
@@ -17,7 +18,10 @@ export function runTool(argv: readonly string[], input?: string): Promise<ToolRe
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout?.on("data", (c: Buffer) => out.push(c));
+    child.stdout?.on("data", (c: Buffer) => {
+      if (out.length === 0) onOutput?.();
+      out.push(c);
+    });
     child.stderr?.on("data", (c: Buffer) => err.push(c));
     child.on("error", (e) => reject(internal("NETWORK_TOOL", `${file ?? ""}: ${e.message}`, { cause: e })));
     child.on("close", (code) => {

@@ -49,13 +49,25 @@ function insideCommands(i: Interface): string {
   ].join("\n");
 }
 
-/** A new namespace at `path` with lo up and the given interfaces. */
-export async function createSandbox(path: string, interfaces: readonly Interface[]): Promise<void> {
+/**
+ * A new namespace at `path` with lo up and the given interfaces. `onNamespace` is called as soon
+ * as the namespace is mounted at `path` (usable by `runc create`), while its interfaces are
+ * still being configured: util-linux `unshare --net=<file>` mounts it before it execs the
+ * shell, whose first act is to say so on stdout.
+ */
+export async function createSandbox(
+  path: string,
+  interfaces: readonly Interface[],
+  onNamespace?: () => void,
+): Promise<void> {
   mkdirSync(join(path, ".."), { recursive: true, mode: 0o711 });
   writeFileSync(path, "");
   try {
     const batch = ["link set lo up", ...interfaces.map(insideCommands)].join("\n") + "\n";
-    if (interfaces.length === 0) await runTool(["unshare", `--net=${path}`, "ip", "-batch", "-"], batch);
+    if (interfaces.length === 0) {
+      await runTool(["unshare", `--net=${path}`, "ip", "-batch", "-"], batch);
+      onNamespace?.();
+    }
     // The host ends go onto their bridges from the same child (nsenter back into berthd's
     // namespace): berthd forks once per container instead of twice, and a fork of the daemon
     // costs more than the small exec chain below it.
@@ -66,12 +78,13 @@ export async function createSandbox(path: string, interfaces: readonly Interface
           `--net=${path}`,
           "sh",
           "-c",
-          'ip -batch - || exit; ns=$1; shift; printf "%s\\n" "$@" | nsenter --net="$ns" ip -batch -',
+          'echo; ip -batch - || exit; ns=$1; shift; printf "%s\\n" "$@" | nsenter --net="$ns" ip -batch -',
           "sh",
           `/proc/${process.pid}/ns/net`,
           ...interfaces.map(enslaveCommand),
         ],
         batch,
+        onNamespace,
       );
   } catch (err) {
     await destroySandbox(path, interfaces).catch(() => undefined);

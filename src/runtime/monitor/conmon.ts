@@ -36,6 +36,8 @@ export interface StartContainerOptions {
   readonly timeoutMs?: number;
   /** Called as each step ends ("conmonCreate", "runcStart"), for the caller's timing log. */
   readonly onStep?: (name: string) => void;
+  /** Awaited between create and start (work overlapped with `runc create`); throwing aborts. */
+  readonly beforeStart?: () => Promise<void>;
 }
 
 export interface StartedContainer {
@@ -103,6 +105,10 @@ export async function startContainer(options: StartContainerOptions): Promise<St
   options.onStep?.("conmonCreate");
 
   try {
+    if (options.beforeStart) {
+      await options.beforeStart();
+      options.onStep?.("beforeStart");
+    }
     await runc.start(id);
   } catch (err) {
     // Deleting the created container makes conmon see its exit and go away too.
