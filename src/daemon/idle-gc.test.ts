@@ -18,6 +18,7 @@ test("collects once after a lull, only when the heap grew enough since the last 
     idleMs: 20,
     minGrowthBytes: 8 * MiB,
     heapBytes: () => heap,
+    loopUtilization: () => () => 0,
     collect: () => {
       collected++;
       heap = 101 * MiB;
@@ -50,6 +51,7 @@ test("activity keeps deferring the GC; stop() cancels it", async () => {
     idleMs: 40,
     minGrowthBytes: 0,
     heapBytes: () => 1,
+    loopUtilization: () => () => 0,
     collect: () => collected++,
   });
   for (let i = 0; i < 5; i++) {
@@ -60,6 +62,28 @@ test("activity keeps deferring the GC; stop() cancels it", async () => {
   gc.stop();
   await new Promise((r) => setTimeout(r, 80));
   assert.equal(collected, 0);
+});
+
+test("a busy event loop (one long stream, no new requests) defers the GC until it calms down", async () => {
+  let busy = 0.9;
+  let collected = 0;
+  const gc = createIdleGc({
+    idleMs: 10,
+    minGrowthBytes: 0,
+    heapBytes: () => 1,
+    loopUtilization: () => () => busy,
+    collect: () => collected++,
+  });
+  try {
+    gc.activity();
+    await new Promise((r) => setTimeout(r, 60));
+    assert.equal(collected, 0, "no GC while the loop is busy");
+    busy = 0.01;
+    await until(() => collected > 0);
+    assert.equal(collected, 1);
+  } finally {
+    gc.stop();
+  }
 });
 
 test("the real compacting GC hands back a fragmented old generation", async () => {

@@ -5,6 +5,7 @@
 // 100 running: ~100 → ~80 MiB), and costs one ~20–40 ms GC per 8 MiB of heap growth, never
 // during the work (a fixed --heap-growing-percent did that, and cost `docker logs` 40% more CPU).
 import type { Server } from "node:http";
+import { performance } from "node:perf_hooks";
 import { getHeapStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
@@ -17,6 +18,11 @@ export interface IdleGcOptions {
   readonly heapBytes?: () => number;
   /** Runs a compacting full GC. */
   readonly collect?: () => void;
+  /**
+   * Starts measuring the event loop's busy share; the returned function gives it (0–1) since.
+   * A lull in requests while one long request streams (`docker logs` of 100 MB) is no idle time.
+   */
+  readonly loopUtilization?: () => () => number;
 }
 
 export interface IdleGc {
@@ -30,28 +36,38 @@ export function createIdleGc(options: IdleGcOptions = {}): IdleGc {
   const minGrowth = options.minGrowthBytes ?? 8 * 1024 * 1024;
   const heapBytes = options.heapBytes ?? (() => getHeapStatistics().total_heap_size);
   const collect = options.collect ?? compactingGc();
+  const loopUtilization = options.loopUtilization ?? measureLoop;
   let baseline = heapBytes();
   let timer: NodeJS.Timeout | undefined;
-  const idle = (): void => {
+  let busySince = loopUtilization();
+  const arm = (): void => {
+    busySince = loopUtilization();
+    if (timer === undefined) {
+      timer = setTimeout(idle, idleMs);
+      timer.unref();
+    } else {
+      timer.refresh();
+    }
+  };
+  function idle(): void {
     timer = undefined;
     if (heapBytes() - baseline < minGrowth) return;
+    if (busySince() > 0.2) return arm(); // still working: look again later
     collect();
     baseline = heapBytes();
-  };
+  }
   return {
-    activity() {
-      if (timer === undefined) {
-        timer = setTimeout(idle, idleMs);
-        timer.unref();
-      } else {
-        timer.refresh();
-      }
-    },
+    activity: arm,
     stop() {
       clearTimeout(timer);
       timer = undefined;
     },
   };
+}
+
+function measureLoop(): () => number {
+  const start = performance.eventLoopUtilization();
+  return () => performance.eventLoopUtilization(start).utilization;
 }
 
 /** Counts the server's requests (start and end) as activity. */
