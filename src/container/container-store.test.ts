@@ -73,6 +73,35 @@ describe("ContainerStore", () => {
     assert.ok(store.delete(b));
     assert.equal(store.count(), 1);
   });
+
+  it("list() parses a document again only when its stored text changed", () => {
+    const c = "ad" + "2".repeat(62);
+    assert.equal(store.insert(record(c, "/four")), "ok");
+    const first = store.list().find((x) => x.id === c);
+    assert.ok(first);
+    const again = store.list().find((x) => x.id === c);
+    assert.ok(again);
+    assert.equal(again.config, first.config, "unchanged Config: the same parsed object");
+    assert.equal(again.hostConfig, first.hostConfig);
+
+    store.setState(c, { ...first.state, Status: "running", Running: true, Pid: 42 });
+    store.setHostConfig(c, { NetworkMode: "host" });
+    store.rename(c, "/five");
+    const changed = store.list().find((x) => x.id === c);
+    assert.ok(changed);
+    assert.equal(changed.name, "/five");
+    assert.equal(changed.state.Status, "running");
+    assert.equal(changed.state.Pid, 42);
+    assert.deepEqual(changed.hostConfig, { NetworkMode: "host" });
+    assert.equal(changed.config, first.config, "Config untouched");
+    assert.equal(first.state.Status, "created", "records already handed out do not change");
+
+    assert.ok(store.delete(c));
+    assert.equal(
+      store.list().find((x) => x.id === c),
+      undefined,
+    );
+  });
 });
 
 describe("container model rules", () => {

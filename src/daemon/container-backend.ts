@@ -29,7 +29,7 @@ import {
   type CreateDeps,
   type StoredContainer,
 } from "./container-create.ts";
-import { type NetworkView, networkSettingsOf, summaryPorts } from "./container-network.ts";
+import { type NetworkView, networkSettingsOf, networksOf, summaryPorts } from "./container-network.ts";
 
 export interface RuntimeDescription {
   mounts: MountPoint[];
@@ -207,7 +207,7 @@ function toSummary(
     State: c.state.Status,
     Status: statusText(c.state),
     HostConfig: { NetworkMode: c.hostConfig.NetworkMode ?? "bridge" },
-    NetworkSettings: { Networks: networkSettingsOf(c, runtime?.network).Networks },
+    NetworkSettings: { Networks: networksOf(c, runtime?.network) },
     Mounts: runtime?.mounts ?? [],
   };
   if (size) {

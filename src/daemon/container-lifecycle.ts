@@ -133,34 +133,45 @@ export class ContainerLifecycle {
     this.events.emit("unpaused", c.id);
   }
 
-  /** `docker wait`: the exit code once the condition holds. */
-  async wait(ref: string, condition: WaitCondition): Promise<{ StatusCode: number }> {
+  /**
+   * `docker wait`: the exit code once the condition holds. `signal` (the client went away) drops
+   * the wait: `docker run -d` leaves one behind per container, which otherwise held its closed
+   * connection until the container exited.
+   */
+  async wait(ref: string, condition: WaitCondition, signal?: AbortSignal): Promise<{ StatusCode: number }> {
     const c = this.store.resolve(ref);
     if (condition === "removed") {
-      await new Promise<void>((resolve) => {
-        const onRemoved = (id: string): void => {
-          if (id !== c.id) return;
-          this.events.off("removed", onRemoved);
-          resolve();
-        };
-        this.events.on("removed", onRemoved);
-      });
+      await this.nextEvent("removed", c.id, signal);
       return { StatusCode: this.lastExit.get(c.id) ?? c.state.ExitCode };
     }
     if (condition === "not-running" && !c.state.Running) return { StatusCode: c.state.ExitCode };
-    const exit = await this.nextExit(c.id);
+    const exit = await this.nextExit(c.id, signal);
     return { StatusCode: exit.exitCode };
   }
 
-  /** Resolves at the container's next exit. */
-  nextExit(id: string): Promise<ContainerExit> {
-    return new Promise((resolve) => {
-      const onExit = (exitedId: string, exit: ContainerExit): void => {
-        if (exitedId !== id) return;
-        this.events.off("exit", onExit);
-        resolve(exit);
+  /** Resolves at the container's next exit (rejects if `signal` aborts first). */
+  nextExit(id: string, signal?: AbortSignal): Promise<ContainerExit> {
+    return this.nextEvent("exit", id, signal);
+  }
+
+  private nextEvent<T>(event: "exit" | "removed", id: string, signal?: AbortSignal): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const done = (): void => {
+        this.events.off(event, listener);
+        signal?.removeEventListener("abort", onAbort);
       };
-      this.events.on("exit", onExit);
+      const listener = (eventId: string, value: T): void => {
+        if (eventId !== id) return;
+        done();
+        resolve(value);
+      };
+      const onAbort = (): void => {
+        done();
+        reject(signal?.reason instanceof Error ? signal.reason : new Error("aborted"));
+      };
+      if (signal?.aborted) return onAbort();
+      this.events.on(event, listener);
+      signal?.addEventListener("abort", onAbort);
     });
   }
 

@@ -60,6 +60,37 @@ export function networkSettingsOf(
   c: StoredContainer,
   view: NetworkView | undefined,
 ): ContainerNetworkSettings {
+  const networks = networksOf(c, view);
+  const first = view?.endpoints[0];
+  const isDefault = first?.network.name === "bridge";
+  return {
+    Bridge: "",
+    SandboxID: view?.sandbox ? c.id : "",
+    SandboxKey: view?.sandbox ?? "",
+    Ports: portsMap(c, view),
+    HairpinMode: false,
+    LinkLocalIPv6Address: "",
+    LinkLocalIPv6PrefixLen: 0,
+    SecondaryIPAddresses: null,
+    SecondaryIPv6Addresses: null,
+    // The top-level fields describe the default bridge only (deprecated, as in Docker).
+    EndpointID: isDefault ? (first?.endpoint.endpointId ?? "") : "",
+    Gateway: isDefault ? (first?.network.gateway ?? "") : "",
+    GlobalIPv6Address: "",
+    GlobalIPv6PrefixLen: 0,
+    IPAddress: isDefault ? (first?.endpoint.ip ?? "") : "",
+    IPPrefixLen: isDefault ? (first?.prefixLen ?? 0) : 0,
+    IPv6Gateway: "",
+    MacAddress: isDefault ? (first?.endpoint.mac ?? "") : "",
+    Networks: networks,
+  };
+}
+
+/**
+ * NetworkSettings.Networks alone (swagger EndpointSettings per network): all that `docker ps`
+ * (ContainerSummary) shows, without the sandbox and port lookups of the full settings.
+ */
+export function networksOf(c: StoredContainer, view: NetworkView | undefined): Record<string, unknown> {
   const networks: Record<string, unknown> = {};
   const first = view?.endpoints[0];
   for (const e of view?.endpoints ?? []) {
@@ -91,28 +122,7 @@ export function networkSettingsOf(
   const mode = c.hostConfig.NetworkMode ?? "bridge";
   if (!first && (mode === "host" || mode === "none")) networks[mode] = emptyEndpoint();
   if (!first && mode === "bridge") networks.bridge = emptyEndpoint();
-  const isDefault = first?.network.name === "bridge";
-  return {
-    Bridge: "",
-    SandboxID: view?.sandbox ? c.id : "",
-    SandboxKey: view?.sandbox ?? "",
-    Ports: portsMap(c, view),
-    HairpinMode: false,
-    LinkLocalIPv6Address: "",
-    LinkLocalIPv6PrefixLen: 0,
-    SecondaryIPAddresses: null,
-    SecondaryIPv6Addresses: null,
-    // The top-level fields describe the default bridge only (deprecated, as in Docker).
-    EndpointID: isDefault ? (first?.endpoint.endpointId ?? "") : "",
-    Gateway: isDefault ? (first?.network.gateway ?? "") : "",
-    GlobalIPv6Address: "",
-    GlobalIPv6PrefixLen: 0,
-    IPAddress: isDefault ? (first?.endpoint.ip ?? "") : "",
-    IPPrefixLen: isDefault ? (first?.prefixLen ?? 0) : 0,
-    IPv6Gateway: "",
-    MacAddress: isDefault ? (first?.endpoint.mac ?? "") : "",
-    Networks: networks,
-  };
+  return networks;
 }
 
 function emptyEndpoint(): Record<string, unknown> {

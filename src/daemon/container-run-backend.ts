@@ -68,7 +68,7 @@ export function createContainerRunBackend(
       if (!c.state.Running) throw conflict("CONTAINER_NOT_RUNNING", `Container ${c.id} is not running`);
       return containerTop(await runtime.pids(c.id), psArgs);
     },
-    waitContainer: (ref, condition) => lifecycle.wait(ref, condition),
+    waitContainer: (ref, condition, signal) => lifecycle.wait(ref, condition, signal),
 
     async containerLogs(ref, request, signal): Promise<LogStream> {
       const c = store.resolve(ref);

@@ -56,6 +56,7 @@ import type { ContainerExit } from "../runtime/index.ts";
 import { createImageBackend } from "./image-backend.ts";
 import { createBuildBackend } from "./build-backend.ts";
 import { listenOnSocket } from "./listen-socket.ts";
+import { createIdleGc, watchServerActivity } from "./idle-gc.ts";
 import { openLockedMetadataDb } from "./root-lock.ts";
 import { type SystemFactsInput, systemInfo, systemVersion } from "./system-backend.ts";
 import { createVolumeBackend, volumesWithUsage } from "./volume-backend.ts";
@@ -307,6 +308,7 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
   );
 
   const server = createApiServer(router, log.child({ module: "api" }));
+  watchServerActivity(server, createIdleGc());
   const socketPath = socketPathOf(options.host);
   await listenOnSocket(server, socketPath);
   log.info("berthd started", { root, execRoot, host: options.host, pid: process.pid });

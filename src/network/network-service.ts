@@ -615,11 +615,16 @@ export class NetworkService {
     }
     const ports = new Map<string, PortMapping[]>();
     for (const p of this.store.ports()) ports.set(p.containerId, [...(ports.get(p.containerId) ?? []), p]);
-    const sandboxes = new Set(listSandboxes(this.options.execRoot));
+    // Read on first use only: `docker ps` shows no sandbox (inspect's SandboxKey does).
+    let sandboxes: Set<string> | undefined;
+    const execRoot = this.options.execRoot;
     return (id) => ({
       endpoints: endpoints.get(id) ?? [],
       ports: ports.get(id) ?? [],
-      sandbox: sandboxes.has(id) ? netnsPath(this.options.execRoot, id) : "",
+      get sandbox(): string {
+        sandboxes ??= new Set(listSandboxes(execRoot));
+        return sandboxes.has(id) ? netnsPath(execRoot, id) : "";
+      },
     });
   }
 

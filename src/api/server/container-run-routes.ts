@@ -33,6 +33,8 @@ export interface ContainerRunBackend {
   waitContainer(
     ref: string,
     condition: "not-running" | "next-exit" | "removed",
+    /** Aborted when the client goes away: the wait is dropped. */
+    signal?: AbortSignal,
   ): Promise<{ StatusCode: number }>;
   containerLogs(ref: string, request: LogsRequest, signal: AbortSignal): Promise<LogStream>;
   /** Output from now (and the past when `logs`) until the container exits. */
@@ -83,7 +85,11 @@ export function addContainerRunRoutes(router: Router, backend: ContainerRunBacke
     if (!(WAIT_CONDITIONS as readonly string[]).includes(condition)) {
       throw invalidArgument("INVALID_CONDITION", `invalid condition: "${condition}"`);
     }
-    const result = backend.waitContainer(ctx.param("id"), condition as (typeof WAIT_CONDITIONS)[number]);
+    const result = backend.waitContainer(
+      ctx.param("id"),
+      condition as (typeof WAIT_CONDITIONS)[number],
+      abortOnClose(ctx).signal,
+    );
     // The wait is registered once the backend has looked the container up (synchronously). Bad
     // requests fail with a status; otherwise the headers go out at once, so `docker run` knows
     // the wait is in place before it starts the container, and the result follows.
