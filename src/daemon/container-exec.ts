@@ -216,6 +216,7 @@ export class ExecService implements ExecBackend {
       });
       if (terminal !== undefined) {
         terminal.spawned();
+        terminal.holdInput(helper.pid); // reported once the helper's side of the pty is raw
         e.terminal = terminal;
         if (detach) terminal.output.resume(); // nobody reads: drain so the process never blocks
         const size = request.ConsoleSize;

@@ -13,7 +13,8 @@ import { type TestDaemon } from "../helpers/daemon.ts";
 const TERMINABLE = "trap 'exit 0' TERM; while :; do sleep 0.1; done";
 
 // A person at a 33x111 terminal: runs `docker exec -it tt sh`, types, resizes the window to
-// 40x100 and runs `stty size` until the shell sees it, then exits 7. Prints the screen.
+// 40x100 and runs `stty size` until the shell sees it, interrupts a sleep with ^C, then exits 7.
+// Prints the screen.
 const SHELL_SESSION = `
 import os, pty, sys, time, select, fcntl, termios, struct
 pid, fd = pty.fork()
@@ -48,6 +49,15 @@ while time.time() < deadline:
     read_until(b"# ", mark + 12, 5)
     if b"\\n40 100\\r" in out[mark:]:
         break
+# ^C reaches the container's pty as a byte: its line discipline interrupts the sleep.
+mark = len(out)
+os.write(fd, b"echo armed$((1+1)); sleep 30\\r")
+read_until(b"armed2\\r\\n", mark, 10)  # the shell gave the terminal to the command
+os.write(fd, b"\\x03")
+read_until(b"# ", out.find(b"armed2\\r\\n", mark) + 8, 10)
+mark = len(out)
+os.write(fd, b"echo after$((2+3))\\r")
+read_until(b"after5\\r\\n", mark, 10)
 os.write(fd, b"exit 7\\r")
 read_until(b"\\xff", len(out), 10)
 _, status = os.waitpid(pid, 0)
@@ -107,6 +117,7 @@ describe("docker exec -t: the container's own pty", () => {
     // The typed line is echoed once (one line discipline, the container pty's), run once.
     assert.equal(r.stdout.split("echo hi$((1+1))").length - 1, 1, r.stdout);
     assert.equal(r.stdout.split("hi2\r\n").length - 1, 1, r.stdout);
+    assert.match(r.stdout, /\nafter5\r\n/, "^C interrupted the sleep");
   });
 
   it("output is drained whole; exit status and death by a signal come through", async () => {
@@ -118,6 +129,25 @@ describe("docker exec -t: the container's own pty", () => {
     const killed = await daemon.docker(["exec", "-t", "tt", "sh", "-c", "echo bye; kill -9 $$"]);
     assert.equal(killed.stdout, "bye\r\n");
     assert.equal(killed.code, 137);
+  });
+
+  it("the end of stdin does not end the output (berth exec -it, piped input)", async () => {
+    const r = await daemon.berth(
+      ["exec", "-i", "-t", "tt", "sh", "-c", "sleep 0.3; echo late; read l; echo got:$l"],
+      {
+        input: "hello\n",
+      },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      r.stdout,
+      "hello\r\nlate\r\ngot:hello\r\n",
+      "echoed once by the container's pty, then the output",
+    );
+    const none = await daemon.berth(["exec", "-i", "-t", "tt", "sh", "-c", "sleep 0.3; echo late"], {
+      input: "",
+    });
+    assert.equal(none.stdout, "late\r\n");
   });
 
   it("-u 1000: the pty belongs to the exec user (group tty), and is its controlling terminal", async () => {
