@@ -534,7 +534,8 @@ static int open_container_pty(int *slave) {
     char path[32];
     if (ioctl(master, TIOCGPTN, &n) < 0) fail_errno("ptsname");
     snprintf(path, sizeof path, "/dev/pts/%u", n);
-    if ((*slave = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) fail(126, "open %s: %s", path, errstr(errno));
+    if ((*slave = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
+      fail(126, "open %s: %s", path, errstr(errno));
   }
   return master;
 }
@@ -603,7 +604,8 @@ static int relay(int master, const sigset_t *poll_mask) {
     }
     if (!out_open) out.len = out.off = 0;
     if (reaped && out.len == 0 && !master_open) break;
-    short master_events = (short)((master_open && out.len == 0 ? POLLIN : 0) | (master_open && in.len > 0 ? POLLOUT : 0));
+    short master_events =
+        (short)((master_open && out.len == 0 ? POLLIN : 0) | (master_open && in.len > 0 ? POLLOUT : 0));
     // An fd with nothing asked is left out: poll would still report its hangup, in a loop.
     struct pollfd p[3] = {
         {in_open && in.len == 0 ? STDIN_FILENO : -1, POLLIN, 0},
@@ -615,7 +617,8 @@ static int relay(int master, const sigset_t *poll_mask) {
     if (n < 0 && errno != EINTR) break;
     if (n == 0) break;  // exited, and nothing more came from the pty
     if (n < 0) continue;
-    if (p[0].revents && !fill(STDIN_FILENO, &in)) in_open = 0;
+    // berthd's side hung up (POLLHUP alone) or read to its end: no more input, output goes on.
+    if (p[0].revents && (!(p[0].revents & POLLIN) || !fill(STDIN_FILENO, &in))) in_open = 0;
     if ((p[1].revents & (POLLIN | POLLHUP | POLLERR)) && out.len == 0 && !fill(master, &out)) master_open = 0;
     // Every slave fd is closed: input has no reader any more.
     if (p[1].revents & (POLLHUP | POLLERR)) in.len = in.off = 0;
