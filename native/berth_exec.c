@@ -25,6 +25,7 @@
 // ("OCI runtime exec failed: ..."), with exit status 127 (command not found) or 126 (any other
 // failure to start), as Docker reports them. Otherwise the helper exits with the process's
 // status, or 128+n when a signal n killed it; it forwards the usual termination signals.
+// With -t ("tty 1") berthd's pty is only the helper's end: see the terminal below.
 //
 // runc semantics reproduced (oci-runtime-spec config.md "Process", config-linux.md):
 //  - the container's cgroups are joined (the child's pid is written to every cgroup.procs of
@@ -40,21 +41,30 @@
 //    than the rest of this helper), read before joining the mount namespace;
 //  - capabilities: bounding set dropped, keepcaps across setgroups/setgid/setuid, then the
 //    effective/permitted/inheritable sets (capset) and the ambient set; stdio chowned to the
-//    user (runc's fixStdioPermissions);
+//    user (runc's fixStdioPermissions: the uid only, the group is left as it is);
 //  - cwd (chdir after the user switch when root could not enter it), the apparmor profile;
 //  - the command looked up in PATH of the process's env as Go's exec.LookPath does, checked
 //    with access(X_OK) (a noexec mount), then execve with that env. Every fd above 2 is
 //    close-on-exec.
+//  - the -t terminal in the container's own devpts, as runc makes it (runc 1.1
+//    libcontainer/init_linux.go setupConsole): after joining the mount namespace the helper
+//    opens the container's /dev/ptmx (config-linux.md "Default Devices": /dev/ptmx links to the
+//    newinstance devpts at /dev/pts), unlocks it and opens the slave, which becomes the
+//    process's stdio and controlling terminal, owned by its uid (`tty` prints /dev/pts/<n>,
+//    ttyname() works). The helper stays between berthd's pty (its own stdio, switched to raw
+//    mode so that only the container's pty does line discipline) and the container pty's
+//    master and copies bytes both ways with poll(), as `runc exec -t` does. It is the session
+//    leader of berthd's pty, so berthd's resize (TIOCSWINSZ on its master) signals it SIGWINCH
+//    and it copies the size to the inner pty (which signals the process's foreground group).
+//    When the process exits, what it wrote is drained before the helper exits; the end of
+//    stdin never stops the output.
 // Not reproduced: runc's patched BPF that returns ENOSYS for syscalls newer than the profile
-// (here they get the profile's default action), SELinux labels (not used on this host), and the
-// terminal's place: runc makes the -t pty in the container's devpts (ttyname() works, `tty`
-// prints /dev/pts/0); here the terminal is berthd's pty, so /dev/tty and isatty() work but
-// ttyname() fails inside the container. Moving it in needs the helper to open /dev/ptmx after
-// joining the mount namespace and relay bytes (or hand the master to berthd over SCM_RIGHTS).
+// (here they get the profile's default action), and SELinux labels (not used on this host).
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -75,6 +85,7 @@
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #define CONFIG_FD 3
@@ -494,6 +505,130 @@ static const char *look_path(const char *file, char *buf, size_t size) {
   fail(127, "exec: \"%s\": executable file not found in $PATH", file);
 }
 
+// --- the terminal (-t) ---------------------------------------------------------------------------
+
+static volatile sig_atomic_t child_exited, winch;
+
+static void on_child(int sig) {
+  (void)sig;
+  child_exited = 1;
+}
+
+static void on_winch(int sig) {
+  (void)sig;
+  winch = 1;
+}
+
+// A pty of the container's devpts, opened in its mount namespace: the master (returned,
+// non-blocking) and the slave (*slave). The slave is opened through the master (TIOCGPTPEER),
+// so it is the peer of this very master whatever the container's /dev/pts holds.
+static int open_container_pty(int *slave) {
+  int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+  if (master < 0) fail(126, "open /dev/ptmx: %s", errstr(errno));
+  int unlock = 0;
+  if (ioctl(master, TIOCSPTLCK, &unlock) < 0) fail_errno("unlockpt");
+  *slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (*slave < 0) {
+    // Kernels before 4.13: by its name.
+    unsigned n;
+    char path[32];
+    if (ioctl(master, TIOCGPTN, &n) < 0) fail_errno("ptsname");
+    snprintf(path, sizeof path, "/dev/pts/%u", n);
+    if ((*slave = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
+      fail(126, "open %s: %s", path, errstr(errno));
+  }
+  return master;
+}
+
+// berthd's pty becomes this helper's controlling terminal (for its SIGWINCH on resize), in raw
+// mode: echo, line editing, ^C and CR/NL translation happen once, in the container's pty.
+static void own_outer_terminal(void) {
+  struct termios t;
+  if (setsid() >= 0) (void)ioctl(STDIN_FILENO, TIOCSCTTY, 0);
+  if (tcgetattr(STDIN_FILENO, &t) == 0) {
+    cfmakeraw(&t);
+    (void)tcsetattr(STDIN_FILENO, TCSANOW, &t);
+  }
+}
+
+static void copy_winsize(int master) {
+  struct winsize ws;
+  if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0) (void)ioctl(master, TIOCSWINSZ, &ws);
+}
+
+struct buf {
+  char data[16384];
+  size_t len, off;
+};
+
+// One read into an empty buffer: 0 at end of file or on an error (EIO: the other side is gone).
+static int fill(int fd, struct buf *b) {
+  ssize_t n = read(fd, b->data, sizeof b->data);
+  if (n > 0) b->len = (size_t)n, b->off = 0;
+  return n > 0 || (n < 0 && (errno == EAGAIN || errno == EINTR));
+}
+
+// Writes what the buffer holds, as far as the fd takes it: 0 when the fd is gone (dropped).
+static int flush(int fd, struct buf *b) {
+  while (b->off < b->len) {
+    ssize_t n = write(fd, b->data + b->off, b->len - b->off);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return 1;
+    if (n <= 0) return b->len = b->off = 0, 0;
+    b->off += (size_t)n;
+  }
+  b->len = b->off = 0;
+  return 1;
+}
+
+// How long output is awaited after the process exited while something it left behind (a
+// background job) still holds the container's pty open: its last output is already queued.
+#define DRAIN_IDLE_MS 100
+
+// Copies berthd's pty (stdin/stdout) <-> the container pty's master until the process has
+// exited and its output is written; returns the process's wait status. Signals are blocked
+// except inside ppoll, so none is lost between a check and the wait.
+static int relay(int master, const sigset_t *poll_mask) {
+  static struct buf in, out;
+  int in_open = 1, out_open = 1, master_open = 1, reaped = 0, status = 0;
+  int flags = fcntl(STDIN_FILENO, F_GETFL);
+  if (flags >= 0) (void)fcntl(STDIN_FILENO, F_SETFL, flags | O_NONBLOCK);
+  for (;;) {
+    if (child_exited && !reaped) {
+      child_exited = 0;
+      pid_t r = waitpid(child_pid, &status, WNOHANG);
+      if (r == child_pid || (r < 0 && errno == ECHILD)) reaped = 1, in_open = 0;
+    }
+    if (winch) {
+      winch = 0;
+      copy_winsize(master);
+    }
+    if (!out_open) out.len = out.off = 0;
+    if (reaped && out.len == 0 && !master_open) break;
+    short master_events =
+        (short)((master_open && out.len == 0 ? POLLIN : 0) | (master_open && in.len > 0 ? POLLOUT : 0));
+    // An fd with nothing asked is left out: poll would still report its hangup, in a loop.
+    struct pollfd p[3] = {
+        {in_open && in.len == 0 ? STDIN_FILENO : -1, POLLIN, 0},
+        {master_events ? master : -1, master_events, 0},
+        {out.len > 0 ? STDOUT_FILENO : -1, POLLOUT, 0},
+    };
+    struct timespec idle = {0, DRAIN_IDLE_MS * 1000000L};
+    int n = ppoll(p, 3, reaped && out.len == 0 ? &idle : NULL, poll_mask);
+    if (n < 0 && errno != EINTR) break;
+    if (n == 0) break;  // exited, and nothing more came from the pty
+    if (n < 0) continue;
+    // berthd's side hung up (POLLHUP alone) or read to its end: no more input, output goes on.
+    if (p[0].revents && (!(p[0].revents & POLLIN) || !fill(STDIN_FILENO, &in))) in_open = 0;
+    if ((p[1].revents & (POLLIN | POLLHUP | POLLERR)) && out.len == 0 && !fill(master, &out)) master_open = 0;
+    // Every slave fd is closed: input has no reader any more.
+    if (p[1].revents & (POLLHUP | POLLERR)) in.len = in.off = 0;
+    if (in.len > 0 && (p[1].revents & POLLOUT) && !flush(master, &in)) in.len = in.off = 0;
+    if (out.len > 0 && out_open && !flush(STDOUT_FILENO, &out)) out_open = 0;
+  }
+  while (!reaped && waitpid(child_pid, &status, 0) < 0 && errno == EINTR) {}
+  return status;
+}
+
 // --- the two processes ----------------------------------------------------------------------------
 
 static void forward(int sig) {
@@ -570,7 +705,7 @@ static void start_process(int sync_fd) {
     struct stat st;
     // runc's fixStdioPermissions: the user owns its stdio, /dev/null excepted.
     if (fstat(fd, &st) == 0 && st.st_uid != cfg.uid && !(S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)))
-      (void)!fchown(fd, cfg.uid, cfg.gid);
+      (void)!fchown(fd, cfg.uid, (gid_t)-1);
   }
   if (setgroups((size_t)cfg.ngroups, cfg.groups) < 0) fail_errno("setgroups");
   if (setresgid(cfg.gid, cfg.gid, cfg.gid) < 0) fail_errno("setgid");
@@ -602,6 +737,15 @@ int main(void) {
   }
   if (fcntl(CONFIG_FD, F_SETFD, FD_CLOEXEC) < 0) return 126;
   parse_config(buf, len);
+  // Signals that arrive before the handlers are in place wait instead of killing this process
+  // (with -t: wait for ppoll in relay; a resize from now on is not lost).
+  sigset_t forwarded, old;
+  static const int signals[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGALRM};
+  sigemptyset(&forwarded);
+  for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) sigaddset(&forwarded, signals[i]);
+  if (cfg.tty) sigaddset(&forwarded, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &forwarded, &old);
+  if (cfg.tty) own_outer_terminal();
   // Opened now, in the host's mount namespace: the child's pid goes in after the fork.
   int cgroup_fds[32];
   for (int i = 0; i < cfg.ncgroups; i++)
@@ -609,22 +753,26 @@ int main(void) {
       fail(126, "open %s: %s", cfg.cgroups[i], errstr(errno));
   prepare_seccomp();
   join_namespaces();
+  int master = -1, slave = -1;
+  if (cfg.tty) master = open_container_pty(&slave);
   int sync[2];
   if (pipe2(sync, O_CLOEXEC) < 0) fail_errno("pipe");
-  // Signals that arrive before the handlers are in place wait instead of killing this process.
-  sigset_t forwarded, old;
-  static const int signals[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGALRM};
-  sigemptyset(&forwarded);
-  for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) sigaddset(&forwarded, signals[i]);
-  sigprocmask(SIG_BLOCK, &forwarded, &old);
   child_pid = fork();
   if (child_pid < 0) fail_errno("fork");
   if (child_pid == 0) {
     close(sync[1]);
     for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) signal(signals[i], SIG_DFL);
+    if (slave >= 0) {
+      // The container's pty is the process's stdio (start_process makes it its terminal).
+      close(master);
+      for (int fd = 0; fd <= 2; fd++)
+        if (dup2(slave, fd) < 0) fail_errno("dup2 of the terminal");
+      close(slave);
+    }
     start_process(sync[0]);
   }
   close(sync[0]);
+  if (slave >= 0) close(slave);
   char pid[24];
   int n = snprintf(pid, sizeof pid, "%d", (int)child_pid);
   for (int i = 0; i < cfg.ncgroups; i++) {
@@ -640,15 +788,28 @@ int main(void) {
   struct sigaction sa = {.sa_handler = forward};
   sigemptyset(&sa.sa_mask);
   for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) sigaction(signals[i], &sa, NULL);
-  sigprocmask(SIG_SETMASK, &old, NULL);
+  if (cfg.tty) {
+    // A resize is the inner pty's business (it signals the process group itself), not forwarded.
+    sa.sa_handler = on_winch;
+    sigaction(SIGWINCH, &sa, NULL);
+    sa.sa_handler = on_child;
+    sigaction(SIGCHLD, &sa, NULL);
+    copy_winsize(master);  // docker's ConsoleSize, set by berthd before this
+  } else {
+    sigprocmask(SIG_SETMASK, &old, NULL);
+  }
   if (write(sync[1], "", 1) < 0) {
     report("releasing the process: %s", errstr(errno));
     kill(child_pid, SIGKILL);
   }
   close(sync[1]);
   int status;
-  while (waitpid(child_pid, &status, 0) < 0)
-    if (errno != EINTR) return 126;
+  if (cfg.tty) {
+    status = relay(master, &old);
+  } else {
+    while (waitpid(child_pid, &status, 0) < 0)
+      if (errno != EINTR) return 126;
+  }
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return WEXITSTATUS(status);
 }

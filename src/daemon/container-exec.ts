@@ -3,8 +3,8 @@
 // (src/runtime/spec/exec-process.ts), started inside the container by berth's small C helper
 // (native/berth_exec.c, src/runtime/exec/) rather than `runc exec`, whose two Go runtime starts
 // alone cost more than the whole `docker exec` budget (40 ms, issue 4). The helper is a child of
-// berthd with pipes for stdio, or the slave of a pty of berthd's for -t, and exits with the
-// process's status. Finished records are kept a little (the CLI reads the exit code after the
+// berthd with pipes for stdio, or the slave of a pty of berthd's for -t (which it relays to a
+// pty of the container's own devpts, the process's terminal), and exits with the process's status. Finished records are kept a little (the CLI reads the exit code after the
 // stream ends) and dropped past a per-container cap and when the container is removed.
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -216,6 +216,7 @@ export class ExecService implements ExecBackend {
       });
       if (terminal !== undefined) {
         terminal.spawned();
+        terminal.holdInput(helper.pid); // reported once the helper's side of the pty is raw
         e.terminal = terminal;
         if (detach) terminal.output.resume(); // nobody reads: drain so the process never blocks
         const size = request.ConsoleSize;

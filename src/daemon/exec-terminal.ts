@@ -1,21 +1,27 @@
-// The terminal of `exec -t`: a pty of berthd's whose slave is the exec process's stdin, stdout,
-// stderr and controlling terminal (native/berth_exec.c makes it so: setsid + TIOCSCTTY), as
-// runc's --console-socket would give it, without a copy loop in between. A resize sets the
-// master's size; the kernel then signals SIGWINCH to the terminal's foreground process group.
-// The master is read through a libuv tty handle (epoll, no busy loop) and written with
-// fs.write on a dup of it.
+// The terminal of `exec -t` on berthd's side: a pty of berthd's whose slave is the stdio and
+// controlling terminal of the exec helper (native/berth_exec.c). The helper switches it to raw
+// mode and relays it to a pty it made in the container's own devpts, which is the process's
+// terminal (as `runc exec -t` relays runc's console). A resize sets the master's size; the
+// kernel then signals SIGWINCH to the helper (the slave's session leader), which copies the
+// size inward. The master is read through a libuv tty handle (epoll, no busy loop) and written
+// with fs.write on a dup of it.
 import { closeSync, write } from "node:fs";
 import { Writable } from "node:stream";
 import { ReadStream } from "node:tty";
 import { native } from "../lib/index.ts";
 
 export interface ExecTerminal {
-  /** The pty slave: the exec process's stdin, stdout and stderr. Closed by `spawned`. */
+  /** The pty slave: the exec helper's stdin, stdout and stderr. Closed by `spawned`. */
   slaveFd: number;
   /** After spawning the exec's process: berthd keeps only the master. */
   spawned(): void;
   /** Bytes typed by the user: to the terminal. */
   input: Writable;
+  /**
+   * Input is held until `ready` settles: the helper has put the pty in raw mode by then, so
+   * nothing typed early is echoed or edited by this pty as well as by the container's.
+   */
+  holdInput(ready: Promise<unknown>): void;
   /** What the process writes to its terminal. */
   output: ReadStream;
   resize(rows: number, cols: number): void;
@@ -30,6 +36,7 @@ export function openExecTerminal(): ExecTerminal {
   let writeFd = native().dupCloexec(masterFd);
   let slave = slaveFd;
   let closed = false;
+  let inputReady: Promise<unknown> = Promise.resolve();
   const output = new ReadStream(masterFd);
   const input = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -43,12 +50,14 @@ export function openExecTerminal(): ExecTerminal {
           else done();
         });
       };
-      attempt(0);
+      void inputReady.then(() => attempt(0));
     },
     final(done) {
       // stdin's end on a terminal is ^D (EOF for a reader in canonical mode).
-      if (writeFd < 0) return done();
-      write(writeFd, Buffer.from([4]), () => done());
+      void inputReady.then(() => {
+        if (writeFd < 0) return done();
+        write(writeFd, Buffer.from([4]), () => done());
+      });
     },
   });
   const closeSlave = (): void => {
@@ -61,6 +70,9 @@ export function openExecTerminal(): ExecTerminal {
       closeSlave();
     },
     input,
+    holdInput(ready) {
+      inputReady = ready.catch(() => undefined);
+    },
     output,
     resize(rows, cols) {
       if (closed) return;
