@@ -17,6 +17,9 @@ export async function loadArchive(
   progress: (msg: JsonMessageLike) => void,
 ): Promise<void> {
   const lease = service.leases.acquire();
+  // New layers are flushed once the image is recorded, not while the manifest and the database
+  // commit make their own (small) fsyncs.
+  const releaseFlushes = service.snapshots.holdFlushes();
   const early = new EarlyUnpacks(service.snapshots);
   let committed = false;
   try {
@@ -61,6 +64,7 @@ export async function loadArchive(
       for (const ref of image.names) progress({ stream: `Loaded image: ${familiarOf(ref.name)}\n` });
     }
   } finally {
+    releaseFlushes();
     await early.discardAll();
     lease.release();
     if (!committed) {
