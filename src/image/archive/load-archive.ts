@@ -64,7 +64,8 @@ export async function loadArchive(
       for (const ref of image.names) progress({ stream: `Loaded image: ${familiarOf(ref.name)}\n` });
     }
   } finally {
-    releaseFlushes();
+    // After the response is on its way: starting the flush forks `sync`, a few ms of main thread.
+    setImmediate(releaseFlushes);
     await early.discardAll();
     lease.release();
     if (!committed) {
