@@ -41,6 +41,9 @@ export async function readArchive(
     onEntryEnd: () => events.push(null),
   });
   let current: EntryTarget | undefined;
+  // Commits of blobs whose digest comes from their layer worker, settled at the end: the next
+  // entries are read meanwhile (the worker may still be unpacking).
+  const pending: Promise<void>[] = [];
   const handle = async (): Promise<void> => {
     for (const event of events) {
       if (event === null) {
@@ -51,7 +54,7 @@ export async function readArchive(
         const wait = current?.data(event);
         if (wait !== undefined) await wait;
       } else {
-        current = await entryTarget(event, files, content, lease, early);
+        current = await entryTarget(event, files, content, lease, early, pending);
       }
     }
     events.length = 0;
@@ -66,8 +69,10 @@ export async function readArchive(
     }
     parser.end();
     await handle();
+    for (const commit of pending) await commit;
   } catch (err) {
     await current?.abort();
+    await Promise.allSettled(pending);
     if (isEngineError(err)) throw err;
     throw invalidArchive((err as Error).message, err);
   }
@@ -94,6 +99,7 @@ async function entryTarget(
   content: ContentStore,
   lease: Lease,
   early: EarlyUnpacks | undefined,
+  pending: Promise<void>[],
 ): Promise<EntryTarget> {
   const path = cleanPath(header.name);
   const type = header.type;
@@ -110,9 +116,13 @@ async function entryTarget(
     return {
       data: (chunk) => ingest.data(chunk),
       end: async () => {
-        const blob = await ingest.end();
-        lease.addBlob(blob.digest);
-        files.blobs.set(path, blob);
+        const committed = ingest.end().then((blob) => {
+          lease.addBlob(blob.digest);
+          files.blobs.set(path, blob);
+        });
+        if (!ingest.digestedElsewhere) return committed;
+        committed.catch(() => undefined); // awaited with the others at the end
+        pending.push(committed);
       },
       abort: () => ingest.abort(),
     };
@@ -143,6 +153,8 @@ class BlobIngest {
   readonly #early: EarlyUnpacks | undefined;
   #feed: EarlyUnpackFeed | undefined;
   #first = true;
+  /** The layer worker hashes the bytes as it unpacks them; this thread does not. */
+  digestedElsewhere = false;
   // Socket-sized chunks (64 KiB) are gathered into 1 MiB writev calls (one thread-pool round
   // trip per chunk would cost more than the write). A few batches are in flight at once so the
   // socket keeps being read meanwhile; the worker following the file only learns of bytes
@@ -159,7 +171,14 @@ class BlobIngest {
   data(chunk: Buffer): Promise<void> | undefined {
     // A short first chunk cannot be told apart; that blob just unpacks later, as usual.
     if (this.#first && this.#early !== undefined && looksLikeLayer(chunk)) {
-      this.#feed = this.#early.start(this.#writer.tempPath);
+      const feed = this.#early.start(this.#writer.tempPath);
+      this.#feed = feed;
+      // An uncompressed layer's worker hashes every byte of it (its DiffID): one hash, off
+      // this thread. A gzip'd one's DiffID is of other bytes, so this thread hashes the blob.
+      if (feed !== undefined && !isGzip(chunk)) {
+        this.#writer.digestElsewhere(() => feed.digest());
+        this.digestedElsewhere = true;
+      }
     }
     this.#first = false;
     this.#batch.push(chunk); // held until written: a fresh buffer from the socket or gunzip
@@ -173,6 +192,7 @@ class BlobIngest {
     try {
       if (this.#batched > 0) this.#flush();
       for (const written of this.#inFlight.splice(0)) await written;
+      this.#feed?.ended();
       const blob = await this.#writer.commit();
       this.#feed?.stored(blob.digest);
       return blob;
@@ -196,6 +216,10 @@ class BlobIngest {
     this.#batch = [];
     this.#batched = 0;
   }
+}
+
+function isGzip(head: Uint8Array): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
 }
 
 /** Archive paths are relative; "./x" and "x" are the same file. Escapes are refused. */
