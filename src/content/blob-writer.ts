@@ -3,6 +3,7 @@
 // DESIGN.md "Storage": temp file, verify digest and size, fsync, rename, so that a crash never
 // leaves a bad blob under its digest.
 import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
 import { open, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import {
@@ -49,6 +50,8 @@ export class BlobWriter {
   // Writes run one after another in call order, so an un-awaited tee keeps the bytes in order.
   #queue: Promise<void> = Promise.resolve();
   #committing: Promise<BlobInfo> | undefined;
+  /** Set by digestElsewhere(): the bytes are hashed by whoever reads the file back. */
+  #digestOf: (() => Promise<string | null>) | undefined;
 
   constructor(target: WriterTarget, expected: ExpectedBlob = {}) {
     this.#target = target;
@@ -76,6 +79,19 @@ export class BlobWriter {
     return next;
   }
 
+  /**
+   * Leaves hashing to another thread that reads the temp file back anyway (a layer worker
+   * unpacking it as it grows): `digestOf` resolves to "sha256:<hex>" of every byte written, or
+   * null if it could not tell. Commit still verifies before the blob gets its name; when
+   * `digestOf` fails or gives null it hashes the file itself. Call before the first write.
+   */
+  digestElsewhere(digestOf: () => Promise<string | null>): void {
+    if (this.#written > 0 || this.#committing !== undefined) {
+      throw ingestFailed(this.#label(), new Error("digestElsewhere() after the first write"));
+    }
+    this.#digestOf = digestOf;
+  }
+
   /** Verifies, makes durable and publishes the blob. Writing an existing blob succeeds unchanged. */
   commit(): Promise<BlobInfo> {
     this.#committing ??= this.#commit();
@@ -88,18 +104,25 @@ export class BlobWriter {
     if (state.kind === "failed") throw state.error;
     if (state.kind === "done") return state.info;
     const { digest: expectedDigest, size: expectedSize } = this.#expected;
-    const digest = "sha256:" + this.#hash.digest("hex");
     if (expectedSize !== undefined && this.#written !== expectedSize) {
-      return this.#fail(badSize(expectedDigest ?? digest, expectedSize, this.#written));
+      return this.#fail(badSize(expectedDigest ?? "blob", expectedSize, this.#written));
+    }
+    let digest: string;
+    try {
+      const { file } = this.#target;
+      // fsync first: it overlaps with a digest still being computed elsewhere.
+      await file.sync();
+      await file.close();
+      digest = this.#digestOf === undefined ? `sha256:${this.#hash.digest("hex")}` : await this.#digestBack();
+    } catch (err) {
+      return this.#fail(err);
     }
     if (expectedDigest !== undefined && expectedDigest !== digest) {
       return this.#fail(badDigest(expectedDigest, digest));
     }
     const info = { digest, size: this.#written };
     try {
-      const { file, tempPath, blobsDir } = this.#target;
-      await file.sync();
-      await file.close();
+      const { tempPath, blobsDir } = this.#target;
       const finalPath = join(blobsDir, digest.slice("sha256:".length));
       if ((await fileSize(finalPath)) === this.#written) {
         // Already stored (same bytes, by its digest): nothing to publish. A file of another size
@@ -149,8 +172,19 @@ export class BlobWriter {
     } catch (err) {
       return this.#fail(err);
     }
-    for (const c of chunks) this.#hash.update(c);
+    if (this.#digestOf === undefined) for (const c of chunks) this.#hash.update(c);
     this.#written = total;
+  }
+
+  /** The digest from digestElsewhere(), or, failing that, of the temp file read back here. */
+  async #digestBack(): Promise<string> {
+    const told = await this.#digestOf?.().catch(() => null);
+    if (typeof told === "string") return told;
+    const hash = createHash("sha256");
+    for await (const chunk of createReadStream(this.#target.tempPath, { highWaterMark: 1024 * 1024 })) {
+      hash.update(chunk as Buffer);
+    }
+    return `sha256:${hash.digest("hex")}`;
   }
 
   /** Moves to the failed state, removes the temp file and throws the EngineError for `err`. */

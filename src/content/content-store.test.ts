@@ -279,6 +279,33 @@ describe("ContentStore: writers", () => {
     assert.deepEqual(await listAll(store), []);
   });
 
+  it("takes a digest computed elsewhere, still verified before the blob gets its name", async () => {
+    const store = newStore();
+    // Told the right digest: stored under it.
+    const told = await store.openWriter({ digest: sha256("elsewhere"), size: 9 });
+    told.digestElsewhere(() => Promise.resolve(sha256("elsewhere")));
+    await told.write(Buffer.from("elsewhere"));
+    assert.deepEqual(await told.commit(), { digest: sha256("elsewhere"), size: 9 });
+    // Told a digest other than the expected one: refused, nothing stored under either.
+    const lied = await store.openWriter({ digest: sha256("claimed!!"), size: 9 });
+    lied.digestElsewhere(() => Promise.resolve(sha256("something")));
+    await lied.write(Buffer.from("claimed!!"));
+    await assert.rejects(lied.commit(), rejectsWith("DIGEST_MISMATCH"));
+    assert.equal(await store.has(sha256("claimed!!")), false);
+    // The other side failed or could not tell: the writer hashes the file it wrote.
+    for (const digestOf of [() => Promise.reject(new Error("worker died")), () => Promise.resolve(null)]) {
+      const fallback = await store.openWriter();
+      fallback.digestElsewhere(digestOf);
+      await fallback.write([Buffer.from("read "), Buffer.from("back")]);
+      assert.deepEqual(await fallback.commit(), { digest: sha256("read back"), size: 9 });
+    }
+    assert.deepEqual(await ingestEntries(store), []);
+    const late = await store.openWriter();
+    await late.write(Buffer.from("x"));
+    assert.throws(() => late.digestElsewhere(() => Promise.resolve(null)), rejectsWith("INGEST_FAILED"));
+    await late.abort();
+  });
+
   it("an oversize write fails the writer for good", async () => {
     const store = newStore();
     const writer = await store.openWriter({ size: 3 });

@@ -11,13 +11,15 @@ import { LayerExtractor } from "./layer-extractor.ts";
 import { TarParser } from "./tar-parser.ts";
 
 export interface ApplyLayerResult {
-  /**
-   * "sha256:<hex>" of the uncompressed tar stream; null when an uncompressed blob was followed
-   * while being stored: its DiffID is then the blob's own digest, which the writer computes.
-   */
+  /** "sha256:<hex>" of the uncompressed tar stream. */
   diffId: string | null;
   /** Bytes of regular file content unpacked. */
   size: number;
+  /**
+   * For an uncompressed blob followed while being stored: "sha256:<hex>" of all its bytes as
+   * read back from the file (its DiffID too), which lets the writer skip hashing them. Else null.
+   */
+  blobDigest: string | null;
 }
 
 /**
@@ -37,17 +39,17 @@ export async function applyLayerInProcess(
   }
   const extractor = new LayerExtractor(dest);
   const parser = new TarParser(extractor);
-  let hashing = true;
+  let followedPlain = false;
   try {
     const nextBuffer = (): Buffer => digester.nextBuffer();
     const chunks =
       typeof source === "string"
         ? openLayerBlob(source, nextBuffer)
         : followLayerBlob(new GrowingFileReader(source.fd, source.progress), nextBuffer, () => {
-            hashing = false; // hashed once already, by the blob's writer
+            followedPlain = true; // the DiffID is the blob's digest: the writer takes it from here
           });
     for await (const chunk of chunks) {
-      if (hashing) digester.update(chunk);
+      digester.update(chunk);
       // Bytes after the end-of-archive marker still count in the DiffID, as in Docker.
       if (!parser.finished) parser.push(chunk);
     }
@@ -58,9 +60,6 @@ export async function applyLayerInProcess(
     digester.abandon();
     throw toEngineError(err);
   }
-  if (!hashing) {
-    digester.abandon();
-    return { diffId: null, size: extractor.size };
-  }
-  return { diffId: digester.digest(), size: extractor.size };
+  const diffId = digester.digest();
+  return { diffId, size: extractor.size, blobDigest: followedPlain ? diffId : null };
 }

@@ -48,8 +48,9 @@ describe("a layer worker follows a blob that is still being written", () => {
         await writeSlowly(growing, blob, progress);
         progress.complete();
         const result = await applied;
-        // An uncompressed blob's DiffID is its own digest, which the blob's writer computes.
-        assert.equal(result.diffId, gzip ? sha256(gunzipSync(blob)) : null);
+        // An uncompressed blob's DiffID is its own digest, handed to the blob's writer too.
+        assert.equal(result.diffId, gzip ? sha256(gunzipSync(blob)) : sha256(blob));
+        assert.equal(result.blobDigest, gzip ? null : sha256(blob));
         assert.equal(readFileSync(`${dest}/a/b.txt`, "utf8").length, 70_000);
       } finally {
         closeSync(fd);

@@ -17,6 +17,13 @@ export interface EarlyUnpack {
 export interface EarlyUnpackFeed {
   /** `bytes` (the total so far) are written to the blob's temp file. */
   advance(bytes: number): void;
+  /** Every byte is written (the blob may not be stored yet). */
+  ended(): void;
+  /**
+   * "sha256:<hex>" of the bytes the worker read, for an uncompressed blob: it hashes them while
+   * unpacking (on its hash thread), so the storing side need not. Null when it could not tell.
+   */
+  digest(): Promise<string | null>;
   /** The blob is complete and stored under `digest`. */
   stored(digest: string): void;
   /** Storing failed; the unpack stops. */
@@ -59,6 +66,8 @@ export class EarlyUnpacks {
     this.#all.add(job);
     return {
       advance: (bytes) => progress.advance(bytes),
+      ended: () => progress.complete(),
+      digest: () => result.then((r) => r.blobDigest),
       stored: (digest) => {
         progress.complete();
         this.#stored.set(digest, job);

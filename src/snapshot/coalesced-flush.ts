@@ -9,6 +9,7 @@ export class CoalescedFlush<T> {
   readonly #onError: (err: unknown) => void;
   #waiting: T[] = [];
   #running: Promise<void> | undefined;
+  #holds = 0;
 
   /** `onFlushed` runs after each flush with the items it covered. */
   constructor(path: string, onFlushed: (items: readonly T[]) => void, onError: (err: unknown) => void) {
@@ -20,16 +21,40 @@ export class CoalescedFlush<T> {
   /** Queues `item`, whose data is already written (not yet flushed), for the next flush. */
   request(item: T): void {
     this.#waiting.push(item);
-    this.#running ??= this.#loop().finally(() => (this.#running = undefined));
+    this.#start();
   }
 
-  /** Resolves once every item requested so far is flushed (or its flush failed). */
+  /**
+   * Holds flushes back until the returned release is called (once per hold; holds nest): requests
+   * wait meanwhile. A flush already running goes on. Lets a caller finish its own small fsyncs
+   * first, which would otherwise queue behind a syncfs writing out ~100 MB of new files.
+   */
+  hold(): () => void {
+    this.#holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#holds--;
+      this.#start();
+    };
+  }
+
+  /** Resolves once every item requested so far is flushed (or its flush failed), holds aside. */
   async idle(): Promise<void> {
     while (this.#running !== undefined) await this.#running;
   }
 
+  #start(): void {
+    if (this.#holds > 0 || this.#waiting.length === 0 || this.#running !== undefined) return;
+    this.#running = this.#loop().finally(() => {
+      this.#running = undefined;
+      this.#start(); // a hold released while the last flush was finishing
+    });
+  }
+
   async #loop(): Promise<void> {
-    while (this.#waiting.length > 0) {
+    while (this.#waiting.length > 0 && this.#holds === 0) {
       const covered = this.#waiting;
       this.#waiting = [];
       try {

@@ -317,6 +317,24 @@ describe("failures and crash recovery", () => {
     await snapshots.remove("sha256:adopted");
   });
 
+  test("a held flush starts only when released, and covers what was made meanwhile", async () => {
+    const release = snapshots.holdFlushes();
+    const releaseToo = snapshots.holdFlushes();
+    const made = await snapshots.create("sha256:held", null, async () => ({ size: 1 }));
+    const unflushed = (): unknown =>
+      db.prepare("SELECT unflushed_boot FROM snapshots WHERE chain_id = ?").get(made.chainId);
+    await snapshots.flushed(); // nothing running: the request waits for the holds
+    assert.notDeepEqual(unflushed(), { unflushed_boot: null });
+    release();
+    release(); // a second call of one release does not drop the other hold
+    await snapshots.flushed();
+    assert.notDeepEqual(unflushed(), { unflushed_boot: null });
+    releaseToo();
+    await snapshots.flushed();
+    assert.deepEqual(unflushed(), { unflushed_boot: null });
+    await snapshots.remove(made.chainId);
+  });
+
   test("new snapshots are flushed in the background; earlier boots' unflushed ones are stale", async () => {
     const made = await snapshots.create("sha256:fresh", null, async () => ({ size: 1 }));
     const unflushed = (): unknown =>

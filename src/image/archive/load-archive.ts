@@ -17,6 +17,9 @@ export async function loadArchive(
   progress: (msg: JsonMessageLike) => void,
 ): Promise<void> {
   const lease = service.leases.acquire();
+  // New layers are flushed once the image is recorded, not while the manifest and the database
+  // commit make their own (small) fsyncs.
+  const releaseFlushes = service.snapshots.holdFlushes();
   const early = new EarlyUnpacks(service.snapshots);
   let committed = false;
   try {
@@ -61,6 +64,8 @@ export async function loadArchive(
       for (const ref of image.names) progress({ stream: `Loaded image: ${familiarOf(ref.name)}\n` });
     }
   } finally {
+    // After the response is on its way: starting the flush forks `sync`, a few ms of main thread.
+    setImmediate(releaseFlushes);
     await early.discardAll();
     lease.release();
     if (!committed) {
