@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <sys/ioctl.h>
@@ -319,6 +320,21 @@ static napi_value js_dup_cloexec(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// x32SyscallsRun(): whether this kernel runs x32-ABI syscalls (CONFIG_X86_X32_ABI and not
+// syscall.x32=n): getpid with the x32 bit set answers a pid, or ENOSYS when x32 is off. False
+// on other architectures.
+static napi_value js_x32_syscalls_run(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value result;
+#if defined(__x86_64__)
+  bool runs = syscall(0x40000000L | SYS_getpid) >= 0;
+#else
+  bool runs = false;
+#endif
+  CHECK(napi_get_boolean(env, runs, &result));
+  return result;
+}
+
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   napi_property_descriptor props[] = {
       {"mknod", NULL, js_mknod, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -332,6 +348,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"dupCloexec", NULL, js_dup_cloexec, NULL, NULL, NULL, napi_enumerable, NULL},
       {"mountFs", NULL, js_mount_fs, NULL, NULL, NULL, napi_enumerable, NULL},
       {"umount", NULL, js_umount, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"x32SyscallsRun", NULL, js_x32_syscalls_run, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;

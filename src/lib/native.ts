@@ -32,6 +32,8 @@ export interface NativeBinding {
   mountFs?(source: string, target: string, fstype: string, data: string): void;
   /** umount2(2), MNT_DETACH when `detach`. */
   umount?(target: string, detach: boolean): void;
+  /** Whether the kernel runs x32-ABI syscalls (x86_64 only); absent in older addons. */
+  x32SyscallsRun?(): boolean;
 }
 
 /** File type bits for `mknod`'s mode (from <sys/stat.h>). */

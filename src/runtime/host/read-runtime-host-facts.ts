@@ -3,6 +3,7 @@
 // machine lacks CAP_SYS_RESOURCE, so runc fails on limits above them), cgroup version, kernel.
 import { existsSync, readFileSync } from "node:fs";
 import { release } from "node:os";
+import { native } from "../../lib/index.ts";
 import { ALL_CAPABILITIES, goArch } from "../spec/index.ts";
 import type { HostFacts, RlimitName } from "../spec/index.ts";
 
@@ -24,6 +25,7 @@ export function readRuntimeHostFacts(): HostFacts {
     cgroupVersion: existsSync("/sys/fs/cgroup/cgroup.controllers") ? 2 : 1,
     kernelVersion: release(),
     arch: goArch(process.arch),
+    x32Syscalls: process.arch === "x64" && (native().x32SyscallsRun?.() ?? true),
   };
 }
 

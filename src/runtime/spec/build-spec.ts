@@ -114,6 +114,7 @@ export function buildSpec(input: ContainerSpecInput): Spec {
     caps,
     arch: host.arch,
     kernelVersion: host.kernelVersion,
+    ...(host.x32Syscalls === undefined ? {} : { x32Syscalls: host.x32Syscalls }),
   });
   if (seccomp !== undefined) linux.seccomp = seccomp;
 

@@ -10,6 +10,17 @@ const ctx = { caps: DEFAULT_CAPABILITIES, arch: "amd64", kernelVersion: "6.1.0-1
 const allows = (s: LinuxSeccomp | undefined, name: string) =>
   (s?.syscalls ?? []).some((c) => c.action === "SCMP_ACT_ALLOW" && c.names.includes(name));
 
+test("a kernel without x32 syscalls: SCMP_ARCH_X32 left out of the default profile, not of explicit lists", () => {
+  const s = containerSeccomp({ ...ctx, x32Syscalls: false });
+  assert.deepEqual(s?.architectures, ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"]);
+  assert.deepEqual(containerSeccomp({ ...ctx, x32Syscalls: true })?.architectures?.length, 3);
+  const explicit = translateSeccompProfile(
+    { defaultAction: "SCMP_ACT_ERRNO", architectures: ["SCMP_ARCH_X86_64", "SCMP_ARCH_X32"], syscalls: [] },
+    { ...ctx, x32Syscalls: false },
+  );
+  assert.deepEqual(explicit.architectures, ["SCMP_ARCH_X86_64", "SCMP_ARCH_X32"]);
+});
+
 test("architecture names", () => {
   assert.equal(goArch("x64"), "amd64");
   assert.equal(seccompArch("amd64"), "SCMP_ARCH_X86_64");

@@ -257,6 +257,11 @@ export interface HostFacts {
   kernelVersion: string;
   /** Go-style architecture ("amd64", "arm64"); see goArch(). */
   arch: string;
+  /**
+   * False when the kernel runs no x32-ABI syscalls (amd64 without CONFIG_X86_X32_ABI, or
+   * syscall.x32=n): seccomp filters then leave out SCMP_ARCH_X32. Absent = true (Docker's list).
+   */
+  x32Syscalls?: boolean;
   /** Whether the memory cgroup accounts swap (v1 memory.memsw.*); false drops swap limits as Docker does. */
   swapLimit?: boolean;
   /** Host-specific paths to mask too, e.g. /sys/devices/system/cpu/cpu0/thermal_throttle. */
