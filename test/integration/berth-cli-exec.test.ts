@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
 import { BERTH, type TestDaemon } from "../helpers/daemon.ts";
+import { onTerminal } from "../helpers/terminal-session.ts";
 
 describe("berth exec", () => {
   let daemon: TestDaemon;
@@ -86,40 +87,13 @@ describe("berth exec", () => {
   });
 
   it("-it drives a shell on a real pseudo-terminal, at the terminal's size", () => {
-    const script = `
-import os, pty, sys, time, select, fcntl, termios, struct
-pid, fd = pty.fork()
-if pid == 0:
-    fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 33, 111, 0, 0))
-    os.execv(sys.argv[1], sys.argv[1:])
-out = b""
-def read_until(token, limit):
-    global out
-    end = time.time() + limit
-    while token not in out and time.time() < end:
-        r, _, _ = select.select([fd], [], [], 0.2)
-        if r:
-            try:
-                data = os.read(fd, 4096)
-            except OSError:
-                break
-            if not data:
-                break
-            out += data
-read_until(b"# ", 15)
-os.write(fd, b"stty size; echo hi$((1+1)); exit 4\\r")
-read_until(b"\\xff", 15)
-_, status = os.waitpid(pid, 0)
-sys.stdout.write(out.decode("utf8", "replace"))
-sys.exit(os.waitstatus_to_exitcode(status))
-`;
-    const r = spawnSync("python3", ["-c", script, process.execPath, BERTH, "exec", "-it", "bx", "sh"], {
-      env: { ...process.env, BERTH_HOST: daemon.host, DOCKER_CONFIG: join(daemon.dir, "docker-config") },
-      encoding: "utf8",
-      timeout: 60_000,
-    });
-    assert.equal(r.status, 4, `${r.stdout}\n${r.stderr}`);
-    assert.match(r.stdout, /\r?\nhi2\r+\n/);
-    assert.match(r.stdout, /^33 111\r+$/m);
+    const r = onTerminal(
+      daemon,
+      ["berth", "exec", "-it", "bx", "sh"],
+      [["# ", "stty size; echo hi$((1+1)); exit 4\r"]],
+    );
+    assert.equal(r.code, 4, `${r.screen}\n${r.stderr}`);
+    assert.match(r.screen, /\r?\nhi2\r+\n/);
+    assert.match(r.screen, /^33 111\r+$/m);
   });
 });

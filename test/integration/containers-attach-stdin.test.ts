@@ -2,60 +2,11 @@
 // `start -ai` and `attach` with the detach keys, driven through real pseudo-terminals
 // (python3's pty module), and resize of the container's pty.
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
-import { join } from "node:path";
+import { spawn } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
-import { type TestDaemon } from "../helpers/daemon.ts";
-
-const BERTH = join(import.meta.dirname, "..", "..", "bin", "berth");
-
-/**
- * Runs `docker <args>` on a pseudo-terminal of 33x111, types each of `keys` once `expect` (the
- * entry before it) has shown up on the screen, and returns the screen and the exit code.
- */
-function onTerminal(
-  daemon: TestDaemon,
-  args: string[],
-  steps: [string, string][],
-): { screen: string; code: number | null } {
-  const script = `
-import os, pty, sys, time, select, fcntl, termios, struct, json
-args, steps = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-pid, fd = pty.fork()
-if pid == 0:
-    fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 33, 111, 0, 0))
-    os.execvp(args[0], args)
-out = b""
-def read_until(token, limit):
-    global out
-    end = time.time() + limit
-    while token.encode() not in out and time.time() < end:
-        r, _, _ = select.select([fd], [], [], 0.1)
-        if r:
-            try:
-                data = os.read(fd, 4096)
-            except OSError:
-                return
-            if not data:
-                return
-            out += data
-for expect, keys in steps:
-    read_until(expect, 15)
-    os.write(fd, keys.encode())
-read_until("\\xff", 15)
-_, status = os.waitpid(pid, 0)
-sys.stdout.write(out.decode("utf8", "replace"))
-sys.exit(os.waitstatus_to_exitcode(status))
-`;
-  const argv = args[0] === "berth" ? [process.execPath, BERTH, ...args.slice(1)] : ["docker", ...args];
-  const r = spawnSync("python3", ["-c", script, JSON.stringify(argv), JSON.stringify(steps)], {
-    env: { ...process.env, DOCKER_HOST: daemon.host, DOCKER_CONFIG: join(daemon.dir, "docker-config") },
-    encoding: "utf8",
-    timeout: 60_000,
-  });
-  return { screen: r.stdout, code: r.status };
-}
+import { BERTH, type TestDaemon } from "../helpers/daemon.ts";
+import { onTerminal } from "../helpers/terminal-session.ts";
 
 describe("attach with stdin", () => {
   let daemon: TestDaemon;

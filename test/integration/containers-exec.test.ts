@@ -2,11 +2,10 @@
 // -i with piped stdin, -d, -t through a real pseudo-terminal, Docker's errors for stopped and
 // paused containers, exec inspect against the swagger, events, and exec record GC.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
 import { type TestDaemon } from "../helpers/daemon.ts";
+import { onTerminal } from "../helpers/terminal-session.ts";
 import { validateResponse } from "../helpers/swagger-validator.ts";
 
 const TERMINABLE = "trap 'exit 0' TERM; while :; do sleep 0.1; done";
@@ -191,42 +190,14 @@ describe("docker exec", () => {
   });
 
   it("-it drives a shell through a real pseudo-terminal", () => {
-    // A person at a terminal: python's pty runs the docker CLI, types a line, reads the screen.
-    const script = `
-import os, pty, sys, time, select, fcntl, termios, struct
-pid, fd = pty.fork()
-if pid == 0:
-    fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 33, 111, 0, 0))
-    os.execvp("docker", ["docker", "exec", "-it", "ex", "sh"])
-out = b""
-def read_until(token, limit):
-    global out
-    end = time.time() + limit
-    while token not in out and time.time() < end:
-        r, _, _ = select.select([fd], [], [], 0.2)
-        if r:
-            try:
-                data = os.read(fd, 4096)
-            except OSError:
-                break
-            if not data:
-                break
-            out += data
-read_until(b"# ", 10)
-os.write(fd, b"stty size; echo hi$((1+1)); exit 4\\r")
-read_until(b"\\xff", 10)
-_, status = os.waitpid(pid, 0)
-sys.stdout.write(out.decode("utf8", "replace"))
-sys.exit(os.waitstatus_to_exitcode(status))
-`;
-    const r = spawnSync("python3", ["-c", script], {
-      env: { ...process.env, DOCKER_HOST: daemon.host, DOCKER_CONFIG: join(daemon.dir, "docker-config") },
-      encoding: "utf8",
-      timeout: 30_000,
-    });
-    assert.equal(r.status, 4, `${r.stdout}\n${r.stderr}`);
-    assert.match(r.stdout, /\r?\nhi2\r+\n/);
-    assert.match(r.stdout, /^33 111\r+$/m, "the terminal has the client's size");
+    const r = onTerminal(
+      daemon,
+      ["exec", "-it", "ex", "sh"],
+      [["# ", "stty size; echo hi$((1+1)); exit 4\r"]],
+    );
+    assert.equal(r.code, 4, `${r.screen}\n${r.stderr}`);
+    assert.match(r.screen, /\r?\nhi2\r+\n/);
+    assert.match(r.screen, /^33 111\r+$/m, "the terminal has the client's size");
   });
 
   it("berth exec: output, exit code, -i, -e/-w/-u, -d", async () => {
