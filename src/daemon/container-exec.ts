@@ -62,9 +62,6 @@ type Store = ContainerStore<
 export interface ExecServiceOptions {
   store: Store;
   runtime: ContainerRuntime;
-  /** Not used by exec since it no longer runs `runc exec`; daemon.ts still passes them. */
-  runtimeName?: string;
-  execRoot?: string;
   events: EventLog;
   log: Logger;
 }

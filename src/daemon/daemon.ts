@@ -287,8 +287,6 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
   const execs = new ExecService({
     store: containerStore,
     runtime: containerRuntime,
-    runtimeName: options.runtime,
-    execRoot,
     events,
     log: log.child({ module: "exec" }),
   });
