@@ -3,31 +3,11 @@
 // body answered with a 400 while the daemon keeps serving.
 import assert from "node:assert/strict";
 import { request } from "node:http";
-import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
 import { type TestDaemon } from "../helpers/daemon.ts";
-
-function mountsUnder(dir: string): string[] {
-  return readFileSync("/proc/self/mountinfo", "utf8")
-    .split("\n")
-    .map((l) => l.split(" ")[4] ?? "")
-    .filter((p) => p.startsWith(dir));
-}
-
-function conmonsOf(daemon: TestDaemon): number {
-  return readdirSync("/proc")
-    .filter((d) => /^\d+$/.test(d))
-    .filter((pid) => {
-      try {
-        const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-        return cmdline.includes("conmon") && cmdline.includes(daemon.execRoot);
-      } catch {
-        return false;
-      }
-    }).length;
-}
+import { conmonsOf, mountsUnder } from "../helpers/leftovers.ts";
 
 describe("crashes and limits", () => {
   let daemon: TestDaemon;

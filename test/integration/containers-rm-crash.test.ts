@@ -6,7 +6,7 @@
 // start failing while the veth is configured (beside `runc create`) leaves nothing either, nor
 // does a daemon stopped right after answering (it finishes the cleanup before it exits).
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -14,34 +14,7 @@ import Database from "better-sqlite3";
 import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
 import { type TestDaemon } from "../helpers/daemon.ts";
 import { runCommand } from "../helpers/run-command.ts";
-
-async function until(what: string, check: () => Promise<boolean> | boolean, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-function conmonsOf(daemon: TestDaemon): number {
-  return readdirSync("/proc")
-    .filter((d) => /^\d+$/.test(d))
-    .filter((pid) => {
-      try {
-        const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-        return cmdline.includes("conmon") && cmdline.includes(daemon.execRoot);
-      } catch {
-        return false;
-      }
-    }).length;
-}
-
-function mountsUnder(dir: string): string[] {
-  return readFileSync("/proc/self/mountinfo", "utf8")
-    .split("\n")
-    .map((l) => l.split(" ")[4] ?? "")
-    .filter((p) => p.startsWith(dir));
-}
+import { conmonsOf, mountsUnder, until } from "../helpers/leftovers.ts";
 
 async function vethsOn(daemon: TestDaemon): Promise<string[]> {
   const out = await runCommand("ip", ["-o", "link", "show", "master", daemon.network.bridge]);

@@ -8,40 +8,10 @@ import { after, before, describe, it } from "node:test";
 import { startBusyboxDaemon } from "../helpers/busybox.ts";
 import { type TestDaemon } from "../helpers/daemon.ts";
 import { validateResponse } from "../helpers/swagger-validator.ts";
+import { conmonsOf, mountsUnder, until } from "../helpers/leftovers.ts";
 
 /** A loop that exits 0 on SIGTERM (sh as PID 1 ignores signals it has no handler for). */
 const TERMINABLE = "trap 'exit 0' TERM; while :; do sleep 0.1; done";
-
-/** conmon processes monitoring containers of this daemon (their command lines name its exec-root). */
-function conmonsOf(daemon: TestDaemon): number {
-  return readdirSync("/proc")
-    .filter((d) => /^\d+$/.test(d))
-    .filter((pid) => {
-      try {
-        const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-        return cmdline.startsWith("conmon") || cmdline.includes("/conmon\0")
-          ? cmdline.includes(daemon.execRoot)
-          : false;
-      } catch {
-        return false; // exited meanwhile
-      }
-    }).length;
-}
-
-async function until(what: string, check: () => boolean, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-function mountsUnder(dir: string): string[] {
-  return readFileSync("/proc/self/mountinfo", "utf8")
-    .split("\n")
-    .map((l) => l.split(" ")[4] ?? "")
-    .filter((p) => p.startsWith(dir));
-}
 
 describe("running containers", () => {
   let daemon: TestDaemon;

@@ -11,14 +11,7 @@ import { after, before, describe, it } from "node:test";
 import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
 import { type TestDaemon } from "../helpers/daemon.ts";
 import { runCommand } from "../helpers/run-command.ts";
-
-async function until(what: string, check: () => Promise<boolean> | boolean, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+import { until } from "../helpers/leftovers.ts";
 
 async function natRules(daemon: TestDaemon): Promise<string[]> {
   const out = await runCommand("iptables", ["-t", "nat", "-S", `BERTH_${daemon.network.bridge}`]);
