@@ -2,7 +2,7 @@
 import { command } from "../cli-context.ts";
 import { humanSize } from "../humanize.ts";
 import { confirm } from "./image-prune.ts";
-import { toFilters } from "./images.ts";
+import { toFilters } from "../filter-flags.ts";
 
 export const builderPruneCommand = command({
   paths: [["builder", "prune"]],

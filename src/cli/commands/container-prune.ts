@@ -3,7 +3,7 @@ import type { ContainerPruneResponse } from "../../api/types/index.ts";
 import { command } from "../cli-context.ts";
 import { humanSize } from "../humanize.ts";
 import { confirm } from "./image-prune.ts";
-import { toFilters } from "./images.ts";
+import { filtersParam, toFilters } from "../filter-flags.ts";
 
 export const containerPruneCommand = command({
   paths: [["container", "prune"]],
@@ -26,7 +26,7 @@ export const containerPruneCommand = command({
     const warning = "WARNING! This will remove all stopped containers.";
     if (!flags.force && !(await confirm(ctx.stdin, ctx.stdout, warning))) return 0;
     const report = await ctx.client.json<ContainerPruneResponse>("POST", "/containers/prune", {
-      query: { filters: Object.keys(filters).length > 0 ? JSON.stringify(filters) : undefined },
+      query: { filters: filtersParam(filters) },
     });
     const deleted = report.ContainersDeleted ?? [];
     if (deleted.length > 0)

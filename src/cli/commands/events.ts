@@ -5,7 +5,7 @@ import { EventMessage, prettyEvent } from "../event-message.ts";
 import { parseDockerTemplate } from "../go-template.ts";
 import { getTimestamp } from "../go-time.ts";
 import { renderFormat, templateText } from "../table.ts";
-import { toFilters } from "./images.ts";
+import { filtersParam, toFilters } from "../filter-flags.ts";
 
 export const eventsCommand = command({
   paths: [["events"], ["system", "events"]],
@@ -42,7 +42,7 @@ export const eventsCommand = command({
       query: {
         since: flags.since ? getTimestamp(flags.since, now) : undefined,
         until: flags.until ? getTimestamp(flags.until, now) : undefined,
-        filters: Object.keys(filters).length > 0 ? JSON.stringify(filters) : undefined,
+        filters: filtersParam(filters),
       },
     });
     let pending = "";

@@ -3,7 +3,7 @@ import { createInterface } from "node:readline/promises";
 import type { ImagePruneReport } from "../../api/types/index.ts";
 import { command } from "../cli-context.ts";
 import { humanSize } from "../humanize.ts";
-import { toFilters } from "./images.ts";
+import { toFilters } from "../filter-flags.ts";
 
 export const imagePruneCommand = command({
   paths: [["image", "prune"]],

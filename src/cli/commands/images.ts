@@ -1,6 +1,7 @@
 // berth images / image ls: one row per repository tag, as docker's image formatter prints them.
 import type { ImageSummary } from "../../api/types/index.ts";
 import { command, FORMAT_HELP } from "../cli-context.ts";
+import { filtersParam, toFilters } from "../filter-flags.ts";
 import { goStruct } from "../go-template.ts";
 import { goTimeString } from "../go-time.ts";
 import { humanSizeWithPrecision, timeAgo } from "../humanize.ts";
@@ -51,7 +52,7 @@ export const imagesCommand = command({
       query: {
         all: flags.all,
         digests: flags.digests,
-        filters: Object.keys(filters).length > 0 ? JSON.stringify(filters) : undefined,
+        filters: filtersParam(filters),
       },
     });
     const rows = images.flatMap((img) => imageRows(img, !flags["no-trunc"]));
@@ -65,17 +66,6 @@ export const imagesCommand = command({
     return 0;
   },
 });
-
-/** `--filter k=v` values as the API's filters map (values repeat per key). */
-export function toFilters(values: readonly string[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const v of values) {
-    const eq = v.indexOf("=");
-    const key = eq < 0 ? v : v.slice(0, eq);
-    (out[key] ??= []).push(eq < 0 ? "" : v.slice(eq + 1));
-  }
-  return out;
-}
 
 function imageRows(img: ImageSummary, trunc: boolean): object[] {
   const id = trunc ? img.Id.replace(/^sha256:/, "").slice(0, 12) : img.Id;

@@ -5,7 +5,7 @@ import { command, FORMAT_HELP } from "../cli-context.ts";
 import { goTimeString, parseRFC3339 } from "../go-time.ts";
 import { truncateID } from "../humanize.ts";
 import { contextJSON, renderFormat, withLabelHeader } from "../table.ts";
-import { toFilters } from "./images.ts";
+import { filtersParam, toFilters } from "../filter-flags.ts";
 import { naturalCompare } from "./volume-ls.ts";
 
 const HEADERS = {
@@ -48,7 +48,7 @@ export const networkLsCommand = command({
   async run(ctx, flags) {
     const filters = toFilters(flags.filter);
     const list = await ctx.client.json<Network[]>("GET", "/networks", {
-      query: { filters: Object.keys(filters).length > 0 ? JSON.stringify(filters) : undefined },
+      query: { filters: filtersParam(filters) },
     });
     const rows = [...list]
       .sort((a, b) => naturalCompare(a.Name, b.Name))

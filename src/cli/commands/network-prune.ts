@@ -2,7 +2,7 @@
 import type { NetworkPruneResponse } from "../../api/types/index.ts";
 import { command } from "../cli-context.ts";
 import { confirm } from "./image-prune.ts";
-import { toFilters } from "./images.ts";
+import { filtersParam, toFilters } from "../filter-flags.ts";
 
 export const networkPruneCommand = command({
   paths: [["network", "prune"]],
@@ -25,7 +25,7 @@ export const networkPruneCommand = command({
     if (!flags.force && !(await confirm(ctx.stdin, ctx.stdout, warning))) return 0;
     const filters = toFilters(flags.filter);
     const report = await ctx.client.json<NetworkPruneResponse>("POST", "/networks/prune", {
-      query: { filters: Object.keys(filters).length > 0 ? JSON.stringify(filters) : undefined },
+      query: { filters: filtersParam(filters) },
     });
     const deleted = report.NetworksDeleted ?? [];
     if (deleted.length > 0) ctx.stdout.write(`Deleted Networks:\n${deleted.map((n) => `${n}\n`).join("")}\n`);

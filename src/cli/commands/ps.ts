@@ -5,7 +5,7 @@ import { quote } from "../go-fmt.ts";
 import { goTimeString } from "../go-time.ts";
 import { humanSizeWithPrecision, timeAgo, truncateID } from "../humanize.ts";
 import { contextJSON, ellipsis, renderFormat, withLabelHeader } from "../table.ts";
-import { toFilters } from "./images.ts";
+import { filtersParam, toFilters } from "../filter-flags.ts";
 import { type ApiPort, displayablePorts } from "../displayable-ports.ts";
 
 const HEADERS = {
@@ -72,7 +72,7 @@ export const psCommand = command({
         all: flags.all,
         limit: limit > 0 ? limit : undefined,
         size,
-        filters: Object.keys(filters).length > 0 ? JSON.stringify(filters) : undefined,
+        filters: filtersParam(filters),
       },
     });
     const rows = list.map((c) => new ContainerRow(c, !flags["no-trunc"]));

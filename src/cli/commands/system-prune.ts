@@ -5,7 +5,7 @@ import type { ContainerPruneResponse, ImagePruneReport, VolumePruneReport } from
 import { command } from "../cli-context.ts";
 import { humanSize } from "../humanize.ts";
 import { confirm } from "./image-prune.ts";
-import { toFilters } from "./images.ts";
+import { filtersParam, toFilters } from "../filter-flags.ts";
 
 export const systemPruneCommand = command({
   paths: [["system", "prune"]],
@@ -41,7 +41,7 @@ export const systemPruneCommand = command({
     const filters = toFilters(flags.filter);
     const query = (extra: Record<string, string[]> = {}): { filters: string | undefined } => {
       const all = { ...filters, ...extra };
-      return { filters: Object.keys(all).length > 0 ? JSON.stringify(all) : undefined };
+      return { filters: filtersParam(all) };
     };
     let reclaimed = 0;
     const section = (title: string, items: readonly string[]): void => {

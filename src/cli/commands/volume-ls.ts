@@ -2,7 +2,7 @@
 import type { Volume, VolumeListResponse } from "../../api/types/index.ts";
 import { command, FORMAT_HELP } from "../cli-context.ts";
 import { contextJSON, renderFormat, withLabelHeader } from "../table.ts";
-import { toFilters } from "./images.ts";
+import { filtersParam, toFilters } from "../filter-flags.ts";
 
 const HEADERS = {
   Name: "VOLUME NAME",
@@ -44,7 +44,7 @@ export const volumeLsCommand = command({
   async run(ctx, flags) {
     const filters = toFilters(flags.filter);
     const list = await ctx.client.json<VolumeListResponse>("GET", "/volumes", {
-      query: { filters: Object.keys(filters).length > 0 ? JSON.stringify(filters) : undefined },
+      query: { filters: filtersParam(filters) },
     });
     const rows = [...(list.Volumes ?? [])]
       .sort((a, b) => naturalCompare(a.Name, b.Name))

@@ -4,7 +4,7 @@ import { command } from "../cli-context.ts";
 import { UsageError } from "../flags.ts";
 import { humanSize } from "../humanize.ts";
 import { confirm } from "./image-prune.ts";
-import { toFilters } from "./images.ts";
+import { filtersParam, toFilters } from "../filter-flags.ts";
 
 export const volumePruneCommand = command({
   paths: [["volume", "prune"]],
@@ -36,7 +36,7 @@ export const volumePruneCommand = command({
       : "WARNING! This will remove anonymous local volumes not used by at least one container.";
     if (!flags.force && !(await confirm(ctx.stdin, ctx.stdout, warning))) return 0;
     const report = await ctx.client.json<VolumePruneReport>("POST", "/volumes/prune", {
-      query: { filters: Object.keys(filters).length > 0 ? JSON.stringify(filters) : undefined },
+      query: { filters: filtersParam(filters) },
     });
     const deleted = report.VolumesDeleted ?? [];
     if (deleted.length > 0) ctx.stdout.write(`Deleted Volumes:\n${deleted.map((n) => `${n}\n`).join("")}\n`);
