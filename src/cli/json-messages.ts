@@ -2,6 +2,7 @@
 // CLI's jsonmessage.DisplayJSONMessagesStream does for a non-terminal: `stream` text as is,
 // `status` lines, and the first `error` ends the display with that message.
 import type { JsonMessage } from "../api/types/index.ts";
+import { streamLines } from "./stream-lines.ts";
 
 export class StreamError extends Error {
   override readonly name = "StreamError";
@@ -11,9 +12,7 @@ export async function displayJsonMessages(
   body: AsyncIterable<Buffer>,
   out: NodeJS.WritableStream,
 ): Promise<void> {
-  let pending = "";
   const handle = (line: string): void => {
-    if (line.trim() === "") return;
     const msg = JSON.parse(line) as JsonMessage;
     if (msg.error !== undefined || msg.errorDetail !== undefined) {
       throw new StreamError(msg.errorDetail?.message ?? msg.error ?? "unknown error");
@@ -25,13 +24,5 @@ export async function displayJsonMessages(
       );
     }
   };
-  for await (const chunk of body) {
-    pending += chunk.toString("utf8");
-    let nl: number;
-    while ((nl = pending.indexOf("\n")) >= 0) {
-      handle(pending.slice(0, nl));
-      pending = pending.slice(nl + 1);
-    }
-  }
-  handle(pending);
+  for await (const line of streamLines(body)) handle(line);
 }

@@ -4,6 +4,7 @@
 import type { JsonMessage } from "../api/types/index.ts";
 import { humanSize } from "./humanize.ts";
 import { StreamError } from "./json-messages.ts";
+import { streamLines } from "./stream-lines.ts";
 
 export interface DisplayOptions {
   /** Draw bars in place (stdout is a terminal). */
@@ -58,17 +59,7 @@ export async function displayProgress(
     const up = count - line;
     out.write(`\x1b[${up}A\r\x1b[2K${text}\r\x1b[${up}B`);
   };
-  let pending = "";
-  for await (const chunk of body) {
-    pending += chunk.toString("utf8");
-    let nl: number;
-    while ((nl = pending.indexOf("\n")) >= 0) {
-      const line = pending.slice(0, nl).trim();
-      pending = pending.slice(nl + 1);
-      if (line !== "") show(JSON.parse(line) as JsonMessage);
-    }
-  }
-  if (pending.trim() !== "") show(JSON.parse(pending) as JsonMessage);
+  for await (const line of streamLines(body)) show(JSON.parse(line) as JsonMessage);
 }
 
 /** jsonmessage's bar: 50 columns then current/total in go-units sizes. */

@@ -11,6 +11,7 @@ import type { JsonMessage } from "../../api/types/index.ts";
 import { readAll } from "../../client/index.ts";
 import { command } from "../cli-context.ts";
 import { ramInBytes } from "../humanize.ts";
+import { streamLines } from "../stream-lines.ts";
 
 function keyValues(list: readonly string[], env = false): Record<string, string | null> {
   const out: Record<string, string | null> = {};
@@ -149,9 +150,8 @@ export const buildCommand = command({
       let imageId = "";
       let quietOut = "";
       let failure: { message: string; code: number } | undefined;
-      let pending = "";
       const handle = (line: string): void => {
-        if (line.trim() === "" || failure) return;
+        if (failure) return;
         const msg = JSON.parse(line) as JsonMessage;
         if (msg.error !== undefined || msg.errorDetail !== undefined) {
           failure = {
@@ -166,15 +166,7 @@ export const buildCommand = command({
           else ctx.stdout.write(msg.stream);
         }
       };
-      for await (const chunk of res as AsyncIterable<Buffer>) {
-        pending += chunk.toString("utf8");
-        let nl: number;
-        while ((nl = pending.indexOf("\n")) >= 0) {
-          handle(pending.slice(0, nl));
-          pending = pending.slice(nl + 1);
-        }
-      }
-      handle(pending);
+      for await (const line of streamLines(res as AsyncIterable<Buffer>)) handle(line);
       if (failure) {
         if (flags.quiet) ctx.stderr.write(quietOut);
         ctx.stderr.write(`${failure.message}\n`);

@@ -6,6 +6,7 @@ import { parseDockerTemplate } from "../go-template.ts";
 import { getTimestamp } from "../go-time.ts";
 import { renderFormat, templateText } from "../table.ts";
 import { filtersParam, toFilters } from "../filter-flags.ts";
+import { streamLines } from "../stream-lines.ts";
 
 export const eventsCommand = command({
   paths: [["events"], ["system", "events"]],
@@ -45,17 +46,9 @@ export const eventsCommand = command({
         filters: filtersParam(filters),
       },
     });
-    let pending = "";
-    for await (const chunk of res as AsyncIterable<Buffer>) {
-      pending += chunk.toString("utf8");
-      let nl: number;
-      while ((nl = pending.indexOf("\n")) >= 0) {
-        const line = pending.slice(0, nl).trim();
-        pending = pending.slice(nl + 1);
-        if (line === "") continue;
-        const event = new EventMessage(line);
-        ctx.stdout.write(template === undefined ? prettyEvent(event) : `${template.execute(event)}\n`);
-      }
+    for await (const line of streamLines(res as AsyncIterable<Buffer>)) {
+      const event = new EventMessage(line);
+      ctx.stdout.write(template === undefined ? prettyEvent(event) : `${template.execute(event)}\n`);
     }
     return 0;
   },

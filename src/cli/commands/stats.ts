@@ -6,6 +6,7 @@ import type { IncomingMessage } from "node:http";
 import type { ContainerInspectResponse, ContainerSummary } from "../../api/types/index.ts";
 import { command, FORMAT_HELP } from "../cli-context.ts";
 import { renderFormat } from "../table.ts";
+import { streamLines } from "../stream-lines.ts";
 import {
   STATS_HEADERS,
   STATS_TABLE,
@@ -90,17 +91,9 @@ export const statsCommand = command({
         .stream("GET", `/containers/${t.id}/stats`, { query: { stream: "1" } })
         .then(async (res) => {
           streams.set(t.id, res);
-          let pending = "";
-          for await (const chunk of res as AsyncIterable<Buffer>) {
-            pending += chunk.toString("utf8");
-            let nl: number;
-            while ((nl = pending.indexOf("\n")) >= 0) {
-              const line = pending.slice(0, nl).trim();
-              pending = pending.slice(nl + 1);
-              if (line === "") continue;
-              const sample = JSON.parse(line) as StatsSample;
-              latest.set(t.id, { ...statsEntry(t.container, sample), name: sample.name || t.name, id: t.id });
-            }
+          for await (const line of streamLines(res as AsyncIterable<Buffer>)) {
+            const sample = JSON.parse(line) as StatsSample;
+            latest.set(t.id, { ...statsEntry(t.container, sample), name: sample.name || t.name, id: t.id });
           }
         })
         .catch(() => undefined)
