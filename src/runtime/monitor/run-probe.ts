@@ -15,7 +15,7 @@ import {
 } from "../exec/index.ts";
 import { parseSpecJson, type SpecProcess } from "../spec/index.ts";
 import { execRootLayout } from "./paths.ts";
-import { runcInitPid } from "./runc-init-pid.ts";
+import { runningInitPid } from "./runc-direct.ts";
 
 export interface ProbeOptions {
   /** runc (or a compatible runtime) by name or path; its state dir gives the init's pid. */
@@ -47,7 +47,7 @@ let layout: CgroupLayout | undefined;
 
 export async function runProbe(options: ProbeOptions): Promise<ProbeOutcome> {
   const spec = parseSpecJson(await readFile(join(options.bundle, "config.json"), "utf8"));
-  const initPid = await runcInitPid(execRootLayout(options.execRoot).runcRoot, options.id);
+  const initPid = await runningInitPid(execRootLayout(options.execRoot).runcRoot, options.id);
   if (initPid === undefined) return { exitCode: -1, output: "container is not running", timedOut: false };
   layout ??= hostCgroupLayout();
   const seccomp = spec.linux?.seccomp;

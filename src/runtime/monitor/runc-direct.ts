@@ -14,6 +14,8 @@
 //   when the init is gone, the container had its own pid namespace (so the kernel killed every
 //   process in it with its init) and the cgroups are empty.
 //
+// The same state read gives healthcheck probes their container's init pid (runningInitPid).
+//
 // Anything else — another runtime's state format (crun), a paused container, a live or
 // recycled pid, a shared pid namespace, a non-empty cgroup, Intel RDT — returns false and the
 // caller runs the runtime binary as before, which then reports its own errors.
@@ -83,6 +85,15 @@ async function startTimeOf(pid: number): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The host pid of a running container's init, checked against its start time as runc checks it
+ * (a recycled pid is never taken for the container); undefined when it is not running.
+ */
+export async function runningInitPid(runcRoot: string, id: string): Promise<number | undefined> {
+  const init = await readInit(runcRoot, id);
+  return init !== undefined && (await startTimeOf(init.pid)) === init.start ? init.pid : undefined;
 }
 
 /** "KILL", "SIGKILL", "9" → a signal Node's process.kill takes; undefined when unknown. */
