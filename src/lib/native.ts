@@ -41,16 +41,28 @@ export const S_IFIFO = 0o010000;
 export const S_IFCHR = 0o020000;
 export const S_IFBLK = 0o060000;
 
-const ADDON = join("build", "Release", "berth_native.node");
+const ADDON_NAME = "berth_native.node";
+const ADDON = join("build", "Release", ADDON_NAME);
 let binding: NativeBinding | undefined;
 
-/** Finds build/Release/berth_native.node in the nearest ancestor of `from` that has one. */
-export function findNativeAddon(from: string = dirname(fileURLToPath(import.meta.url))): string | undefined {
+/**
+ * build/Release/<name> (what node-gyp makes from binding.gyp) in the nearest ancestor of `from`
+ * that has one: from src/ (tsx) as from dist/ (the bundles).
+ */
+export function findBuildOutput(
+  name: string,
+  from: string = dirname(fileURLToPath(import.meta.url)),
+): string | undefined {
   for (let dir = from; ; dir = dirname(dir)) {
-    const candidate = join(dir, ADDON);
+    const candidate = join(dir, "build", "Release", name);
     if (existsSync(candidate)) return candidate;
     if (dirname(dir) === dir) return undefined;
   }
+}
+
+/** Finds build/Release/berth_native.node in the nearest ancestor of `from` that has one. */
+export function findNativeAddon(from?: string): string | undefined {
+  return findBuildOutput(ADDON_NAME, from);
 }
 
 /** The loaded addon; throws an internal EngineError when it was not built. */

@@ -3,7 +3,7 @@
 // process's host pid once forked, and the reason when the process could not be started.
 import { spawn, type ChildProcess } from "node:child_process";
 import type { Duplex } from "node:stream";
-import { findExecHelper } from "./find-exec-helper.ts";
+import { findBuildOutput, internal } from "../../lib/index.ts";
 
 export interface ExecHelper {
   child: ChildProcess;
@@ -51,4 +51,16 @@ export function spawnExecHelper(
   for (const chunk of config) channel.write(chunk);
   channel.end();
   return { child, pid, errors };
+}
+
+/** build/Release/berth-exec (native/berth_exec.c, built by node-gyp beside the addon). */
+function findExecHelper(): string {
+  const path = findBuildOutput("berth-exec");
+  if (path === undefined) {
+    throw internal(
+      "EXEC_HELPER_MISSING",
+      "build/Release/berth-exec not found; run npm install (node-gyp rebuild, needs libseccomp-dev)",
+    );
+  }
+  return path;
 }
