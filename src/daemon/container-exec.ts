@@ -27,7 +27,6 @@ import {
   hostCgroupLayout,
   parseSpecJson,
   processCgroupProcs,
-  readRuntimeHostFacts,
   seccompCachePath,
   spawnExecHelper,
   type CgroupLayout,
@@ -83,7 +82,7 @@ export class ExecService implements ExecBackend {
       capAdd: [],
       capDrop: [],
       privileged: true,
-      boundingCaps: readRuntimeHostFacts().boundingCaps,
+      boundingCaps: options.runtime.host.boundingCaps,
     });
   }
 

@@ -82,7 +82,8 @@ const INIT_BINARIES = [
 ];
 
 export class ContainerRuntime {
-  private readonly host: HostFacts;
+  /** What specs are built for (read once at start). */
+  readonly host: HostFacts;
   private readonly runc: Runc;
   /** Containers whose runtime resources are already freed (since their last start). */
   /** Containers whose release() ran or is running, with its completion (remove() awaits it). */
