@@ -36,6 +36,7 @@ import type { ContainerRuntime } from "./container-runtime.ts";
 import type { EventLog } from "./event-log.ts";
 import { openExecTerminal, type ExecTerminal } from "./exec-terminal.ts";
 import { readUserDb } from "./container-user-db.ts";
+import { containerEventAttributes } from "./container-event-attributes.ts";
 
 /** Finished (or never started) exec records kept per container; older ones are dropped. */
 export const KEEP_IDLE_EXECS = 32;
@@ -324,11 +325,8 @@ export class ExecService implements ExecBackend {
 
   private publish(e: ExecInstance, action: string, extra: Record<string, string> = {}): void {
     const c = this.options.store.get(e.containerId);
-    const attributes: Record<string, string> = c
-      ? { ...(c.config.Labels ?? {}), image: c.imageName, name: c.name.replace(/^\//, "") }
-      : {};
     this.options.events.publish("container", action, e.containerId, {
-      ...attributes,
+      ...(c ? containerEventAttributes(c) : {}),
       execID: e.id,
       ...extra,
     });

@@ -12,6 +12,7 @@ import { isEngineError } from "../lib/index.ts";
 import type { ContainerRuntime } from "./container-runtime.ts";
 import { cannotUpdate, type HostFactsForUpdate, planContainerUpdate } from "./container-update-plan.ts";
 import type { EventLog } from "./event-log.ts";
+import { containerEventAttributes } from "./container-event-attributes.ts";
 
 export interface ContainerUpdateDeps {
   store: ContainerStore<ContainerConfig, HostConfig>;
@@ -77,11 +78,7 @@ export function createContainerUpdateBackend(deps: ContainerUpdateDeps): Contain
             }
           }
         }
-        events.publish("container", "update", c.id, {
-          ...(c.config.Labels ?? {}),
-          image: c.imageName,
-          name: c.name.replace(/^\//, ""),
-        });
+        events.publish("container", "update", c.id, containerEventAttributes(c));
         return { Warnings: plan.warnings };
       });
     },

@@ -67,6 +67,7 @@ import { createContainerResizeBackend } from "./container-resize.ts";
 import { loadNetworkConfig } from "./network-config.ts";
 import { resolveContainerName, runtimeLinks, withLinks } from "./container-links.ts";
 import { createContainerUpdateBackend } from "./container-update.ts";
+import { containerEventAttributes } from "./container-event-attributes.ts";
 
 export interface RunningDaemon {
   close(): Promise<void>;
@@ -219,11 +220,7 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
   health.events.on("status", (id: string, status: string) => {
     const c = containerStore.get(id);
     if (!c) return;
-    events.publish("container", `health_status: ${status}`, id, {
-      ...(c.config.Labels ?? {}),
-      image: c.imageName,
-      name: c.name.slice(1),
-    });
+    events.publish("container", `health_status: ${status}`, id, containerEventAttributes(c));
   });
   for (const c of containerStore.list()) {
     try {
@@ -252,7 +249,7 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
   lifecycle.events.on("exit", (id: string, exit: ContainerExit) => {
     const c = containerStore.get(id);
     // Labels too, as Docker's: `docker-compose up` follows its containers' die events by label.
-    const attributes = c ? { ...(c.config.Labels ?? {}), image: c.imageName, name: c.name.slice(1) } : {};
+    const attributes = c ? containerEventAttributes(c) : {};
     events.publish("container", "die", id, { ...attributes, exitCode: String(exit.exitCode) });
   });
   addContainerRoutes(

@@ -10,6 +10,7 @@ import type {
 } from "../api/server/index.ts";
 import type { ContainerStore } from "../container/index.ts";
 import type { EventLog } from "./event-log.ts";
+import { containerEventAttributes } from "./container-event-attributes.ts";
 
 type Store = ContainerStore<{ Image?: string; Labels?: Record<string, string> | null }, unknown>;
 
@@ -18,7 +19,7 @@ function containerAttributes(store: Store, ref: string): { id: string; attribute
   const c = store.resolve(ref);
   return {
     id: c.id,
-    attributes: { ...(c.config.Labels ?? {}), image: c.imageName, name: c.name.replace(/^\//, "") },
+    attributes: containerEventAttributes(c),
   };
 }
 
