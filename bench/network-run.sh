@@ -5,6 +5,10 @@
 #      reservation and an iptables DNAT rule). Budget: bridge ≤ none + 15 ms.
 #   2. `docker run -d -p <port>:80 busybox httpd` until the first HTTP 200 on 127.0.0.1.
 #      Budget ≤ 120 ms.
+#   3. Teardown as the bridge fills: `docker rm -f` of a running container with a published port
+#      (its veth, lease and DNAT rules go before the answer), alone on the bridge and then with
+#      BENCH_IDLE (default 100) other running containers that each publish a port, so berth's
+#      chains hold 100 rules more. Budget: teardown does not grow with the number of containers.
 # The daemon gets its own bridge and a test /24 (BENCH_BERTHD_ARGS); its bridge and chains are
 # removed at exit.
 set -euo pipefail
@@ -43,6 +47,24 @@ for i in $(seq 1 "$BENCH_RUNS"); do
 done
 http_s=$(bench_median <"$WORK/http200.txt")
 
+# 3. rm -f of one container with a published port, measured alone and beside IDLE others.
+IDLE=${BENCH_IDLE:-100}
+teardown() {
+  local label=$1 i id
+  for i in $(seq 1 "$BENCH_RUNS"); do
+    id=$("$DOCKER" run -d -p 127.0.0.1:0:80 busybox sleep 1000)
+    bench_time "rm -f, $label" "" "$DOCKER" rm -f "$id"
+  done
+}
+teardown alone
+bench_log "starting $IDLE idle containers with published ports"
+for i in $(seq 1 "$IDLE"); do "$DOCKER" run -d --name "idle-$i" -p 127.0.0.1:0:80 busybox sleep 1000 >/dev/null; done
+teardown crowded
+"$DOCKER" rm -f $(seq -f 'idle-%g' 1 "$IDLE") >/dev/null
+teardown alone # before and after the crowd, so a drift of the machine's speed shows
+read -r alone_s alone_min alone_max alone_n < <(bench_stats "rm -f, alone")
+read -r crowd_s crowd_min crowd_max crowd_n < <(bench_stats "rm -f, crowded")
+
 cat <<EOT
 
 ### networking (busybox)
@@ -53,6 +75,8 @@ cat <<EOT
 | \`docker run --rm busybox true\` (default bridge, n=$br_n) | $(bench_ms_range "$br_s" "$br_min" "$br_max") | $(awk -v a="$br_s" -v b="$none_s" 'BEGIN { printf "%+.1f ms", (a - b) * 1000 }') | ≤ +15 ms |
 | \`docker run --rm -p 127.0.0.1:0:80 busybox true\` (n=$brp_n) | $(bench_ms_range "$brp_s" "$brp_min" "$brp_max") | $(awk -v a="$brp_s" -v b="$none_s" 'BEGIN { printf "%+.1f ms", (a - b) * 1000 }') | |
 | \`docker run -d -p P:80 busybox httpd\` → first HTTP 200 on 127.0.0.1 (n=$BENCH_RUNS) | $(bench_ms "$http_s") | | ≤ 120 ms |
+| \`docker rm -f\` of a running container with \`-p\`, alone on the bridge, before and after the crowd (n=$alone_n) | $(bench_ms_range "$alone_s" "$alone_min" "$alone_max") | | |
+| the same beside $IDLE running containers that each publish a port (n=$crowd_n) | $(bench_ms_range "$crowd_s" "$crowd_min" "$crowd_max") | $(awk -v a="$crowd_s" -v b="$alone_s" 'BEGIN { printf "%+.1f ms vs alone", (a - b) * 1000 }') | does not grow |
 
 $ROUNDS rounds of hyperfine (\`-N --warmup 2 --runs $BENCH_RUNS\`, the three commands each round).
 Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg).
