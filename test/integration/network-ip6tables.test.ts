@@ -13,6 +13,7 @@ import { mkdtemp, mkdir, rm, writeFile, chmod } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn, type ChildProcess } from "node:child_process";
+import { connect } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
 import { type TestDaemon } from "../helpers/daemon.ts";
@@ -220,6 +221,12 @@ describe("ip6tables for IPv6 networks", () => {
     const across = await get("v6two", `${p1}::2`, 80, "/index.html");
     assert.notEqual(across.code, 0);
     assert.equal(across.stdout, "");
+    // Dropped by the isolation rule (its packet counter), not lost for want of a route.
+    const counters = (await runChecked("ip6tables", ["-v", "-x", "-n", "-L", `${chains}-FORWARD`])).stdout;
+    const isolation = counters
+      .split("\n")
+      .find((l) => /DROP/.test(l) && new RegExp(` ${bridges.two}\\s+${bridges.one} `).test(l));
+    assert.ok(isolation && Number(isolation.trim().split(/\s+/)[0]) > 0, counters);
     const save = ours(await ip6Save());
     assert.ok(save.includes(`-A ${chains}-FORWARD -i ${bridges.two} -o ${bridges.one} -j DROP`));
     assert.ok(save.includes(`-A ${chains}-FORWARD -i ${bridges.one} -o ${bridges.two} -j DROP`));
@@ -294,6 +301,21 @@ describe("ip6tables for IPv6 networks", () => {
     // From the outside namespace, to the host's IPv6 address on its link.
     const outside = await getFromNs(`${pOut}::1`, hostPort, "/index.html");
     assert.equal(outside.stdout, "published-v6\n", outside.stderr);
+    // [::1] is not DNATed (the replies would be dropped): the held [::] socket closes the
+    // connection at once, with no answer, instead of leaving the client hanging.
+    const started = Date.now();
+    const loopback = await new Promise<string>((resolve) => {
+      const chunks: Buffer[] = [];
+      const socket = connect({ host: "::1", port: Number(hostPort) }, () =>
+        socket.write("GET / HTTP/1.0\r\n\r\n"),
+      );
+      socket.on("data", (c: Buffer) => chunks.push(c));
+      socket.on("error", () => undefined);
+      socket.on("close", () => resolve(Buffer.concat(chunks).toString()));
+      socket.setTimeout(5000, () => socket.destroy());
+    });
+    assert.equal(loopback, "");
+    assert.ok(Date.now() - started < 4000, "closed at once, not timed out");
     // From a container of another (isolated) network, through the host's address.
     const other = await get("v6two", `${pOut}::1`, hostPort, "/index.html");
     assert.equal(other.stdout, "published-v6\n", other.stderr);
