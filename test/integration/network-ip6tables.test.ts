@@ -275,6 +275,8 @@ describe("ip6tables for IPv6 networks", () => {
       "pub6",
       "-p",
       "80",
+      "-p",
+      "5300/udp",
       "busybox",
       "sh",
       "-c",
@@ -286,12 +288,26 @@ describe("ip6tables for IPv6 networks", () => {
     assert.equal(lines.length, 2, port.stdout);
     const hostPort = /0\.0\.0\.0:(\d+)/.exec(lines[0] ?? "")?.[1] ?? "";
     assert.deepEqual(lines, [`0.0.0.0:${hostPort}`, `[::]:${hostPort}`]);
-    const inspect = await daemon.docker(["inspect", "pub6", "-f", "{{json .NetworkSettings.Ports}}"]);
+    const inspect = await daemon.docker([
+      "inspect",
+      "pub6",
+      "-f",
+      '{{json (index .NetworkSettings.Ports "80/tcp")}}',
+    ]);
     assert.equal(
       inspect.stdout.trim(),
-      `{"80/tcp":[{"HostIp":"0.0.0.0","HostPort":"${hostPort}"},{"HostIp":"::","HostPort":"${hostPort}"}]}`,
+      `[{"HostIp":"0.0.0.0","HostPort":"${hostPort}"},{"HostIp":"::","HostPort":"${hostPort}"}]`,
     );
     const ip6 = await ip6Of("pub6", "v6one");
+    const ps = await daemon.docker(["ps", "--filter", "name=pub6", "--format", "{{.Ports}}"]);
+    assert.match(ps.stdout, new RegExp(`\\[::\\]:${hostPort}->80/tcp`));
+    const udpPort =
+      /\[::\]:(\d+)/.exec((await daemon.docker(["port", "pub6", "5300/udp"])).stdout)?.[1] ?? "";
+    assert.ok(
+      ours(await ip6Save()).includes(
+        `-A ${chains} -p udp -m udp --dport ${udpPort} -j DNAT --to-destination [${ip6}]:5300`,
+      ),
+    );
     await waitHttp(ip6);
     assert.ok(
       ours(await ip6Save()).includes(
