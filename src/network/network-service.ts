@@ -345,9 +345,9 @@ export class NetworkService {
         interfaces.push(this.interfaceOf(network, endpoint, i === 0));
       }
       for (const r of requests) {
+        refuseIpv6Loopback(r.hostIp, r.hostPort);
         // No host IP on a dual-stack container: 0.0.0.0 and [::], on the same port (also when
         // the kernel picks it: the IPv6 one may be taken, then both are picked again).
-        refuseIpv6Loopback(r.hostIp, r.hostPort);
         const bindings = hostBindings(r.hostIp, Boolean(endpoints[0]?.ip6));
         if (bindings.length === 0) {
           this.options.log.warn("IPv6 host address of a container without IPv6: port not published", {
