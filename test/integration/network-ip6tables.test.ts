@@ -9,7 +9,7 @@
 // the masquerade is seen. No traffic leaves the machine.
 import assert from "node:assert/strict";
 import { randomBytes, randomInt } from "node:crypto";
-import { mkdtemp, mkdir, rm, writeFile, chmod } from "node:fs/promises";
+import { mkdtemp, mkdir, readFile, rm, writeFile, chmod } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -116,7 +116,12 @@ describe("ip6tables for IPv6 networks", () => {
       name,
     ]);
 
+  // berthd turns IPv6 forwarding on (host-wide, as dockerd); put back what the host had.
+  const forwarding = "/proc/sys/net/ipv6/conf/all/forwarding";
+  let forwardingBefore = "";
+
   before(async () => {
+    forwardingBefore = (await readFile(forwarding, "utf8")).trim();
     daemon = await startBusyboxDaemon({ args: ["--ipv6", "--fixed-cidr-v6", `${pDefault}::/64`] });
     chains = `BERTH_${daemon.network.bridge}`;
     // The "outside" namespace with an HTTP server whose CGI prints the client's address.
@@ -157,6 +162,7 @@ describe("ip6tables for IPv6 networks", () => {
     await runCommand("ip6tables", ["-F", foreignChain]).catch(() => undefined);
     await runCommand("ip6tables", ["-X", foreignChain]).catch(() => undefined);
     if (webDir) await rm(webDir, { recursive: true, force: true });
+    if (forwardingBefore !== "") await writeFile(forwarding, forwardingBefore);
   });
 
   it("gives the default bridge IPv6 from --ipv6 --fixed-cidr-v6", async () => {
