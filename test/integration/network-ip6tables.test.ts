@@ -391,6 +391,25 @@ describe("ip6tables for IPv6 networks", () => {
     assert.notEqual(loop.code, 0);
     assert.match(loop.stderr, /cannot publish on \[::1\]:\d+: IPv6 loopback needs a userland proxy/);
     assert.ok(!ours(await ip6Save()).some((l) => l.includes(`--dport ${hostPort + 1} `)));
+    // berth's own CLI takes the bracketed form too.
+    const viaBerth = await daemon.berth([
+      "run",
+      "-d",
+      "--network",
+      "v6one",
+      "--name",
+      "berth6",
+      "-p",
+      `[${pOut}::1]:${hostPort + 2}:80`,
+      "busybox",
+      "sleep",
+      "60",
+    ]);
+    assert.equal(viaBerth.code, 0, viaBerth.stderr);
+    assert.equal(
+      (await daemon.docker(["port", "berth6"])).stdout.trim(),
+      `80/tcp -> [${pOut}::1]:${hostPort + 2}`,
+    );
     // Locally generated traffic to ::1 is not DNATed (its replies would be dropped).
     assert.ok(
       ours(await ip6Save()).includes(`-A OUTPUT ! -d ::1/128 -m addrtype --dst-type LOCAL -j ${chains}`),
@@ -400,7 +419,7 @@ describe("ip6tables for IPv6 networks", () => {
   it("removes a container's IPv6 rules with rm -f and a network's with network rm, foreign rules untouched", async () => {
     const before = ours(await ip6Save());
     assert.ok(before.some((l) => l.includes("-j DNAT")));
-    const rmf = await daemon.docker(["rm", "-f", "pub6", "addr6", "loop6"]);
+    const rmf = await daemon.docker(["rm", "-f", "pub6", "addr6", "loop6", "berth6"]);
     assert.equal(rmf.code, 0, rmf.stderr);
     await daemon.request("GET", "/_ping"); // the release runs after rm returns
     const deadline = Date.now() + 5000;
