@@ -187,6 +187,29 @@ describe("ip6tables for IPv6 networks", () => {
     ]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, new RegExp(`^inet6 ${pDefault}::\\d+/64\nvia ${pDefault}::1\n$`));
+    const addr = await runChecked("ip", ["-o", "-6", "addr", "show", "dev", daemon.network.bridge]);
+    assert.match(addr.stdout, new RegExp(`inet6 ${pDefault}::1/64 scope global`));
+    // A port published by a container of the default bridge is DNATed over IPv6 too.
+    const pub = await daemon.docker(["run", "-d", "--name", "def6", "-p", "80", "busybox", "sleep", "600"]);
+    assert.equal(pub.code, 0, pub.stderr);
+    const port = (await daemon.docker(["port", "def6", "80"])).stdout;
+    const hostPort = /\[::\]:(\d+)/.exec(port)?.[1] ?? "none";
+    const ip6 = (
+      await daemon.docker([
+        "inspect",
+        "def6",
+        "-f",
+        "{{.NetworkSettings.GlobalIPv6Address}} {{.NetworkSettings.IPv6Gateway}}",
+      ])
+    ).stdout.trim();
+    assert.match(ip6, new RegExp(`^${pDefault}::\\d+ ${pDefault}::1$`));
+    assert.ok(
+      ours(await ip6Save()).includes(
+        `-A ${chains} -p tcp -m tcp --dport ${hostPort} -j DNAT --to-destination [${ip6.split(" ")[0]}]:80`,
+      ),
+      port,
+    );
+    assert.equal((await daemon.docker(["rm", "-f", "def6"])).code, 0);
   });
 
   it("connects containers of one --ipv6 network and masquerades their outbound IPv6", async () => {
