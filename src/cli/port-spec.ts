@@ -22,8 +22,20 @@ export function parsePortSpecs(specs: readonly string[]): PortSpecs {
     const slash = spec.lastIndexOf("/");
     const proto = slash < 0 ? "tcp" : spec.slice(slash + 1);
     if (!["tcp", "udp", "sctp"].includes(proto)) throw new Error(`invalid proto: ${proto}`);
-    const parts = (slash < 0 ? spec : spec.slice(0, slash)).split(":");
-    if (parts.length > 3) throw new Error(`invalid port format: ${spec}`);
+    let body = slash < 0 ? spec : spec.slice(0, slash);
+    // An IPv6 host address is bracketed: `[::]:8080:80`, `[fd00::1]::80`.
+    let ip6: string | undefined;
+    if (body.startsWith("[")) {
+      const end = body.indexOf("]:");
+      if (end < 0) throw new Error(`invalid port format: ${spec}`);
+      ip6 = body.slice(1, end);
+      body = `:${body.slice(end + 2)}`;
+    }
+    const parts = body.split(":");
+    if (parts.length > 3 || (ip6 !== undefined && parts.length !== 3)) {
+      throw new Error(`invalid port format: ${spec}`);
+    }
+    if (ip6 !== undefined) parts[0] = ip6;
     const [ip, host, container] =
       parts.length === 3 ? parts : parts.length === 2 ? ["", parts[0], parts[1]] : ["", "", parts[0]];
     const [cStart, cEnd] = range(container ?? "", "containerPort", container ?? "");

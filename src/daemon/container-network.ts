@@ -76,11 +76,13 @@ export function networkSettingsOf(
     // The top-level fields describe the default bridge only (deprecated, as in Docker).
     EndpointID: isDefault ? (first?.endpoint.endpointId ?? "") : "",
     Gateway: isDefault ? (first?.network.gateway ?? "") : "",
-    GlobalIPv6Address: "",
-    GlobalIPv6PrefixLen: 0,
+    // The default bridge's IPv6 (berthd --ipv6), as dockerd shows it.
+    GlobalIPv6Address: isDefault ? (first?.endpoint.ip6 ?? "") : "",
+    GlobalIPv6PrefixLen:
+      isDefault && first?.endpoint.ip6 ? Number(first.network.subnet6.split("/")[1] ?? 0) : 0,
     IPAddress: isDefault ? (first?.endpoint.ip ?? "") : "",
     IPPrefixLen: isDefault ? (first?.prefixLen ?? 0) : 0,
-    IPv6Gateway: "",
+    IPv6Gateway: isDefault && first?.endpoint.ip6 ? first.network.gateway6 : "",
     MacAddress: isDefault ? (first?.endpoint.mac ?? "") : "",
     Networks: networks,
   };

@@ -13,6 +13,9 @@ export interface DaemonOptions {
   /** Bridge of the default network (dockerd --bridge) and its gateway address (--bip). */
   bridge: string;
   bip: string;
+  /** IPv6 on the default bridge (dockerd --ipv6: "true"/"false", "" = daemon.json's) and its subnet. */
+  ipv6: string;
+  fixedCidrV6: string;
 }
 
 export const DEFAULT_OPTIONS: DaemonOptions = {
@@ -24,6 +27,8 @@ export const DEFAULT_OPTIONS: DaemonOptions = {
   runtime: "runc",
   bridge: "berth0",
   bip: "",
+  ipv6: "",
+  fixedCidrV6: "",
 };
 
 // flag name -> option key; daemon.json uses dockerd's key names (hosts, data-root, exec-root, log-level).
@@ -40,7 +45,12 @@ const FLAGS: Record<string, keyof DaemonOptions> = {
   "--bridge": "bridge",
   "-b": "bridge",
   "--bip": "bip",
+  "--ipv6": "ipv6",
+  "--fixed-cidr-v6": "fixedCidrV6",
 };
+
+// Boolean flags: `--ipv6` alone means true, `--ipv6=false` turns it off.
+const BOOLEAN_FLAGS = new Set(["--ipv6"]);
 
 const CONFIG_KEYS: Record<string, keyof DaemonOptions> = {
   hosts: "host",
@@ -62,7 +72,9 @@ Options:
       --config-file string   Daemon configuration file (default "/etc/berth/daemon.json")
       --data-root string     Alias of --root
       --exec-root string     Root directory for execution state files (default "/run/berth")
+      --fixed-cidr-v6 string IPv6 subnet of the default bridge (with --ipv6)
   -H, --host string          Daemon socket to listen on (default "unix:///run/berth/berth.sock")
+      --ipv6                 Enable IPv6 on the default bridge
   -l, --log-level string     Set the logging level ("debug"|"info"|"warn"|"error") (default "info")
       --root string          Root directory of persistent state (default "/var/lib/berth")
       --runtime string       OCI runtime (default "runc")
@@ -77,6 +89,14 @@ export function parseDaemonArgs(argv: readonly string[]): Partial<DaemonOptions>
     const name = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
     const key = FLAGS[name];
     if (key === undefined) throw invalidArgument("UNKNOWN_FLAG", `unknown flag: ${name}`);
+    if (BOOLEAN_FLAGS.has(name)) {
+      const flag = arg.startsWith("--") && eq > 0 ? arg.slice(eq + 1) : "true";
+      if (flag !== "true" && flag !== "false") {
+        throw invalidArgument("FLAG_VALUE", `invalid boolean value "${flag}" for ${name}`);
+      }
+      setOption(out, key, flag);
+      continue;
+    }
     const value = arg.startsWith("--") && eq > 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined) throw invalidArgument("FLAG_NEEDS_VALUE", `flag needs an argument: ${name}`);
     setOption(out, key, value);

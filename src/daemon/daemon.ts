@@ -142,7 +142,7 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     bridge: options.bridge,
     bip: options.bip,
     log: log.child({ module: "network" }),
-    ...loadNetworkConfig(options.configFile),
+    ...loadNetworkConfig(options.configFile, options),
   });
   await network.init();
   const containerMounts = new ContainerMounts({

@@ -61,6 +61,27 @@ export function enableForwarding(): void {
   writeSysctl("net/ipv4/ip_forward", "1");
 }
 
+/** The kernel has IPv6 (not booted with ipv6.disable=1): ip6tables has tables to write. */
+export function ipv6Available(): boolean {
+  return existsSync("/proc/sys/net/ipv6");
+}
+
+/**
+ * IPv6 forwarding, turned on (as dockerd does) once an IPv6 network exists: outbound NAT66 and
+ * published ports need it. Note: with forwarding on, interfaces with accept_ra=1 stop taking
+ * router advertisements (accept_ra=2 keeps them); a host whose IPv6 default route comes from
+ * SLAAC should set accept_ra=2 first, as Docker's documentation says.
+ */
+export function enableForwarding6(): void {
+  writeSysctl("net/ipv6/conf/all/forwarding", "1");
+}
+
+/** Removes an IPv6 address from a bridge (the default bridge's IPv6 turned off or changed). */
+export async function removeBridgeAddress6(name: string, cidr6: string): Promise<void> {
+  if (bridgeExists(name))
+    await runTool(["ip", "-6", "addr", "del", cidr6, "dev", name]).catch(() => undefined);
+}
+
 function writeSysctl(key: string, value: string): void {
   const path = `/proc/sys/${key}`;
   try {

@@ -4,6 +4,14 @@
 // chains, hooked once from PREROUTING/OUTPUT/POSTROUTING (nat) and FORWARD (filter); rules
 // that are not berth's are never flushed or reordered. Chain names carry a per-daemon prefix
 // ("BERTH" for the default bridge berth0) so several daemons can share a host.
+//
+// Family 6 is the same set of chains in ip6tables (same names: the tables are separate), for
+// the IPv6 subnets of `--ipv6` networks, as Docker does with ip6tables enabled: DNAT of
+// published ports to the container's IPv6 address, MASQUERADE of the subnet (NAT66) for
+// outbound traffic, isolation between networks and `--internal`. One addition: a packet
+// routed from elsewhere to an IPv6 container that is neither a reply nor DNATed is dropped
+// (Docker 28's "direct routing" protection): IPv6 subnets may be routable, and only published
+// ports are meant to be reachable from outside the host.
 import { runTool } from "./run-tool.ts";
 
 export interface FirewallNetwork {
@@ -25,7 +33,17 @@ export class Firewall {
   readonly post: string;
   readonly forward: string;
 
-  constructor(readonly prefix: string) {
+  private readonly save: string;
+  private readonly restoreTool: string;
+  private readonly tool: string;
+
+  constructor(
+    readonly prefix: string,
+    readonly family: 4 | 6 = 4,
+  ) {
+    this.tool = family === 4 ? "iptables" : "ip6tables";
+    this.save = `${this.tool}-save`;
+    this.restoreTool = `${this.tool}-restore`;
     this.nat = prefix;
     this.post = `${prefix}-POSTROUTING`;
     this.forward = `${prefix}-FORWARD`;
@@ -33,17 +51,19 @@ export class Firewall {
 
   /** DNAT of one published port (nat chain, reached for packets to any local address). */
   portRule(p: FirewallPort): string {
-    const dst = p.hostIp === "" || p.hostIp === "0.0.0.0" ? "" : ` -d ${p.hostIp}/32`;
-    return `${this.nat}${dst} -p ${p.proto} -m ${p.proto} --dport ${p.hostPort} -j DNAT --to-destination ${p.containerIp}:${p.containerPort}`;
+    const any = p.hostIp === "" || p.hostIp === "0.0.0.0" || p.hostIp === "::";
+    const dst = any ? "" : ` -d ${p.hostIp}/${this.family === 4 ? 32 : 128}`;
+    const to = this.family === 4 ? p.containerIp : `[${p.containerIp}]`;
+    return `${this.nat}${dst} -p ${p.proto} -m ${p.proto} --dport ${p.hostPort} -j DNAT --to-destination ${to}:${p.containerPort}`;
   }
 
   /** Rebuilds all of berth's chains and makes sure the hooks exist (daemon start). */
   async applyAll(networks: readonly FirewallNetwork[], ports: readonly FirewallPort[]): Promise<void> {
-    const saved = (await runTool(["iptables-save"])).stdout;
+    const saved = (await runTool([this.save])).stdout;
     const hooks = {
       nat: [
         `PREROUTING -m addrtype --dst-type LOCAL -j ${this.nat}`,
-        `OUTPUT -m addrtype --dst-type LOCAL -j ${this.nat}`,
+        this.outputHook(),
         `POSTROUTING -j ${this.post}`,
       ],
       filter: [`FORWARD -j ${this.forward}`],
@@ -63,12 +83,12 @@ export class Firewall {
       ...hooks.filter.filter(missing).map((r) => `-I ${r}`),
       "COMMIT",
     ];
-    await restore(lines);
+    await this.restore(lines);
   }
 
   /** Rebuilds the per-network chains (network created or removed). */
   async applyNetworks(networks: readonly FirewallNetwork[]): Promise<void> {
-    await restore([
+    await this.restore([
       "*nat",
       `:${this.post} - [0:0]`,
       ...this.postRules(networks),
@@ -82,7 +102,7 @@ export class Firewall {
 
   async addPorts(ports: readonly FirewallPort[]): Promise<void> {
     if (ports.length === 0) return;
-    await restore(["*nat", ...ports.map((p) => `-A ${this.portRule(p)}`), "COMMIT"]);
+    await this.restore(["*nat", ...ports.map((p) => `-A ${this.portRule(p)}`), "COMMIT"]);
   }
 
   async removePorts(ports: readonly FirewallPort[]): Promise<void> {
@@ -91,9 +111,9 @@ export class Firewall {
     // is tried first, then rule by rule.
     const lines = ports.map((p) => `-D ${this.portRule(p)}`);
     try {
-      await restore(["*nat", ...lines, "COMMIT"]);
+      await this.restore(["*nat", ...lines, "COMMIT"]);
     } catch {
-      for (const line of lines) await restore(["*nat", line, "COMMIT"]).catch(() => undefined);
+      for (const line of lines) await this.restore(["*nat", line, "COMMIT"]).catch(() => undefined);
     }
   }
 
@@ -101,21 +121,31 @@ export class Firewall {
   async removeAll(): Promise<void> {
     const hooks: [string, string][] = [
       ["nat", `PREROUTING -m addrtype --dst-type LOCAL -j ${this.nat}`],
-      ["nat", `OUTPUT -m addrtype --dst-type LOCAL -j ${this.nat}`],
+      ["nat", this.outputHook()],
       ["nat", `POSTROUTING -j ${this.post}`],
       ["filter", `FORWARD -j ${this.forward}`],
     ];
     for (const [table, rule] of hooks) {
-      await restore([`*${table}`, `-D ${rule}`, "COMMIT"]).catch(() => undefined);
+      await this.restore([`*${table}`, `-D ${rule}`, "COMMIT"]).catch(() => undefined);
     }
     for (const [table, chain] of [
       ["nat", this.nat],
       ["nat", this.post],
       ["filter", this.forward],
     ] as const) {
-      await runTool(["iptables", "-t", table, "-F", chain]).catch(() => undefined);
-      await runTool(["iptables", "-t", table, "-X", chain]).catch(() => undefined);
+      await runTool([this.tool, "-t", table, "-F", chain]).catch(() => undefined);
+      await runTool([this.tool, "-t", table, "-X", chain]).catch(() => undefined);
     }
+  }
+
+  /**
+   * Locally generated packets to a published port. IPv6 leaves ::1 out: DNATed, its replies
+   * would be dropped (no route_localnet for IPv6), so a client of [::1]:port is not left
+   * hanging but meets berthd's held socket, which closes the connection at once.
+   */
+  private outputHook(): string {
+    const notLoopback = this.family === 6 ? " ! -d ::1/128" : "";
+    return `OUTPUT${notLoopback} -m addrtype --dst-type LOCAL -j ${this.nat}`;
   }
 
   private postRules(networks: readonly FirewallNetwork[]): string[] {
@@ -147,10 +177,11 @@ export class Firewall {
       }
     }
     for (const n of networks) out.push(`-A ${this.forward} -i ${n.bridge} -j ACCEPT`);
+    if (this.family === 6) for (const n of networks) out.push(`-A ${this.forward} -o ${n.bridge} -j DROP`);
     return out;
   }
-}
 
-async function restore(lines: readonly string[]): Promise<void> {
-  await runTool(["iptables-restore", "--noflush"], lines.join("\n") + "\n");
+  private async restore(lines: readonly string[]): Promise<void> {
+    await runTool([this.restoreTool, "--noflush"], lines.join("\n") + "\n");
+  }
 }

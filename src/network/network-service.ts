@@ -7,6 +7,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { conflict, EngineError, invalidArgument, type Logger, notFound } from "../lib/index.ts";
 import type { Db } from "../metadata/index.ts";
 import { bridgeAddress, enableForwarding, ensureBridge, ensureBridge6, hostRoutes } from "./bridge.ts";
+import { enableForwarding6, ipv6Available, removeBridgeAddress6 } from "./bridge.ts";
+import { hostBindings, isIpv6HostIp, refuseIpv6Loopback } from "./port-families.ts";
 import { allocateAddress6, ipv6Config } from "./ipv6-network.ts";
 import { contains6, parseIp6, tryParseCidr6 } from "./ipv6.ts";
 import { Firewall, type FirewallPort } from "./firewall.ts";
@@ -66,6 +68,9 @@ export interface NetworkServiceOptions {
   addressPools?: readonly AddressPool[] | undefined;
   /** Its IPv6 entries: subnets of `--ipv6` networks without one (else a random ULA /64). */
   addressPools6?: readonly AddressPool6[] | undefined;
+  /** IPv6 on the default bridge (dockerd `--ipv6`, daemon.json "ipv6"), and its subnet. */
+  ipv6?: boolean | undefined;
+  fixedCidrV6?: string | undefined;
 }
 
 export interface AttachRequest {
@@ -122,6 +127,8 @@ export interface EndpointView {
 export class NetworkService {
   readonly store: NetworkStore;
   readonly firewall: Firewall;
+  /** The same chains in ip6tables for the IPv6 subnets (none on a kernel without IPv6). */
+  readonly firewall6: Firewall | undefined;
   private readonly ports = new PortReservations();
   private readonly lastAllocated = new Map<string, number>();
   private readonly detaching = new Map<string, Promise<void>>();
@@ -132,6 +139,7 @@ export class NetworkService {
   constructor(private readonly options: NetworkServiceOptions) {
     this.store = new NetworkStore(options.db);
     this.firewall = new Firewall(options.bridge === DEFAULT_BRIDGE ? "BERTH" : `BERTH_${options.bridge}`);
+    this.firewall6 = ipv6Available() ? new Firewall(this.firewall.prefix, 6) : undefined;
   }
 
   /** The default network in the store, its bridge up, forwarding on, the firewall in place. */
@@ -153,8 +161,11 @@ export class NetworkService {
       }
     }
     if (def === undefined) throw new Error("unreachable: no default network");
+    def = await this.defaultIpv6(def);
     enableForwarding();
     await ensureBridge(def.bridge, `${def.gateway}/${parseCidr(def.subnet).prefix}`);
+    if (def.gateway6) await ensureBridge6(def.bridge, gatewayCidr6(def));
+    if (this.firewall6 && this.store.networks().some((n) => n.gateway6 !== "")) enableForwarding6();
     for (const n of this.store.networks().filter((x) => !x.builtin)) {
       await ensureBridge(n.bridge, `${n.gateway}/${parseCidr(n.subnet).prefix}`);
       if (n.gateway6) await ensureBridge6(n.bridge, gatewayCidr6(n));
@@ -177,16 +188,86 @@ export class NetworkService {
       if (!running.has(id)) await destroySandbox(netnsPath(this.options.execRoot, id), []);
     }
     const rules: FirewallPort[] = [];
+    const rules6: FirewallPort[] = [];
     for (const p of this.store.ports()) {
       await this.ports
         .reserve(p.proto, p.hostIp, p.hostPort)
         .catch((err: unknown) =>
           this.options.log.warn("re-reserving published port", { port: p.hostPort, err }),
         );
-      const ip = this.store.endpointsOf(p.containerId)[0]?.ip;
-      if (ip) rules.push({ ...p, containerIp: ip });
+      const [v4, v6] = this.portRules([p], this.store.endpointsOf(p.containerId)[0]);
+      rules.push(...v4);
+      rules6.push(...v6);
     }
     await this.firewall.applyAll(this.firewallNetworks(), rules);
+    await this.firewall6?.applyAll(this.firewallNetworks6(), rules6);
+  }
+
+  /** A container's published ports as rules of each family, to its primary endpoint's addresses. */
+  private portRules(
+    ports: readonly PortMapping[],
+    primary: EndpointRecord | undefined,
+  ): [FirewallPort[], FirewallPort[]] {
+    const v4: FirewallPort[] = [];
+    const v6: FirewallPort[] = [];
+    for (const p of ports) {
+      if (!isIpv6HostIp(p.hostIp)) {
+        if (primary?.ip) v4.push({ ...p, containerIp: primary.ip });
+      } else if (primary?.ip6) v6.push({ ...p, containerIp: primary.ip6 });
+    }
+    return [v4, v6];
+  }
+
+  private async addPortRules(
+    ports: readonly PortMapping[],
+    primary: EndpointRecord | undefined,
+  ): Promise<void> {
+    const [v4, v6] = this.portRules(ports, primary);
+    await this.firewall.addPorts(v4);
+    if (v6.length > 0) {
+      if (!this.firewall6) throw invalidArgument("NO_IPV6", "IPv6 is not available on this host");
+      await this.firewall6.addPorts(v6);
+    }
+  }
+
+  /** Both families' per-network chains rebuilt (network created or removed). */
+  private async applyNetworks(): Promise<void> {
+    await this.firewall.applyNetworks(this.firewallNetworks());
+    await this.firewall6?.applyNetworks(this.firewallNetworks6());
+  }
+
+  /**
+   * The default bridge's IPv6 half as the daemon's options want it: `fixed-cidr-v6` (gateway
+   * the subnet's first address, as dockerd), else the one it already has, else one from the
+   * IPv6 address pools or a random ULA /64; none without `ipv6`. A change is recorded and the
+   * old address taken off the bridge.
+   */
+  private async defaultIpv6(def: NetworkRecord): Promise<NetworkRecord> {
+    let subnet6 = "";
+    let gateway6 = "";
+    if (this.options.ipv6 === true) {
+      const fixed = this.options.fixedCidrV6 ?? "";
+      if (fixed === "" && def.subnet6 !== "") ({ subnet6, gateway6 } = def);
+      else {
+        const others = this.store
+          .networks()
+          .filter((n) => n.id !== def.id)
+          .map((n) => n.subnet6)
+          .filter(Boolean);
+        ({ subnet6, gateway6 } = ipv6Config(
+          { enable: true, ...(fixed !== "" ? { subnet: fixed } : {}) },
+          others,
+          undefined,
+          this.options.addressPools6 ?? [],
+        ));
+      }
+    } else if (this.options.fixedCidrV6) {
+      throw invalidArgument("IPV6_NOT_ENABLED", "fixed-cidr-v6 requires ipv6 to be enabled (--ipv6)");
+    }
+    if (subnet6 === def.subnet6 && gateway6 === def.gateway6) return def;
+    if (def.gateway6 !== "") await removeBridgeAddress6(def.bridge, gatewayCidr6(def));
+    this.store.updateNetworkAddress6(def.id, subnet6, gateway6);
+    return { ...def, subnet6, gateway6 };
   }
 
   close(): void {
@@ -264,23 +345,46 @@ export class NetworkService {
         interfaces.push(this.interfaceOf(network, endpoint, i === 0));
       }
       for (const r of requests) {
-        const hostPort = await this.ports.reserve(r.proto, r.hostIp, r.hostPort);
-        reserved.push({
-          containerId: req.id,
-          proto: r.proto,
-          containerPort: r.containerPort,
-          hostIp: r.hostIp,
-          hostPort,
-        });
+        refuseIpv6Loopback(r.hostIp, r.hostPort);
+        // No host IP on a dual-stack container: 0.0.0.0 and [::], on the same port (also when
+        // the kernel picks it: the IPv6 one may be taken, then both are picked again).
+        const bindings = hostBindings(r.hostIp, Boolean(endpoints[0]?.ip6));
+        if (bindings.length === 0) {
+          this.options.log.warn("IPv6 host address of a container without IPv6: port not published", {
+            id: req.id,
+            hostIp: r.hostIp,
+            port: r.containerPort,
+          });
+        }
+        for (let attempt = 0; ; attempt++) {
+          const got: PortMapping[] = [];
+          try {
+            let hostPort = r.hostPort;
+            for (const b of bindings) {
+              hostPort = await this.ports.reserve(r.proto, b.hostIp, hostPort);
+              got.push({
+                containerId: req.id,
+                proto: r.proto,
+                containerPort: r.containerPort,
+                hostIp: b.hostIp,
+                hostPort,
+              });
+            }
+            reserved.push(...got);
+            break;
+          } catch (err) {
+            for (const p of got) this.ports.release(p.proto, p.hostIp, p.hostPort);
+            if (r.hostPort !== 0 || got.length === 0 || attempt >= 8) throw err;
+          }
+        }
       }
       let namespaceUp = (): void => undefined;
       const namespace = new Promise<void>((resolve) => (namespaceUp = resolve));
-      const ip = endpoints[0]?.ip ?? "";
       const finish = createSandbox(path, interfaces, early ? () => namespaceUp() : undefined).then(
         async () => {
           if (reserved.length > 0) {
             this.store.insertPorts(reserved);
-            await this.firewall.addPorts(reserved.map((p) => ({ ...p, containerIp: ip })));
+            await this.addPortRules(reserved, endpoints[0]);
           }
         },
       );
@@ -495,14 +599,18 @@ export class NetworkService {
     this.store.insertNetwork(record);
     try {
       await ensureBridge(bridge, `${record.gateway}/${subnet.prefix}`);
-      if (record.gateway6) await ensureBridge6(bridge, gatewayCidr6(record));
-      await this.firewall.applyNetworks(this.firewallNetworks());
+      if (record.gateway6) {
+        if (!this.firewall6) throw invalidArgument("NO_IPV6", "IPv6 is not available on this host");
+        enableForwarding6();
+        await ensureBridge6(bridge, gatewayCidr6(record));
+      }
+      await this.applyNetworks();
       await this.listenDns(record);
     } catch (err) {
       this.store.deleteNetwork(id);
       this.dns.close(record.gateway);
       await deleteBridge(bridge).catch(() => undefined);
-      await this.firewall.applyNetworks(this.firewallNetworks()).catch(() => undefined);
+      await this.applyNetworks().catch(() => undefined);
       throw err;
     }
     return record;
@@ -536,7 +644,7 @@ export class NetworkService {
     this.store.deleteNetwork(network.id);
     this.dns.close(network.gateway);
     await deleteBridge(network.bridge);
-    await this.firewall.applyNetworks(this.firewallNetworks());
+    await this.applyNetworks();
   }
 
   private async listenDns(network: NetworkRecord): Promise<void> {
@@ -564,11 +672,14 @@ export class NetworkService {
   private async detachNow(id: string): Promise<void> {
     const endpoints = this.store.endpointsOf(id);
     const ports = this.store.ports(id);
-    const ip = endpoints[0]?.ip;
-    if (ip !== undefined && ports.length > 0) {
+    if (ports.length > 0) {
+      const [v4, v6] = this.portRules(ports, endpoints[0]);
       await this.firewall
-        .removePorts(ports.map((p) => ({ ...p, containerIp: ip })))
+        .removePorts(v4)
         .catch((err: unknown) => this.options.log.warn("removing port rules", { id, err }));
+      await this.firewall6
+        ?.removePorts(v6)
+        .catch((err: unknown) => this.options.log.warn("removing IPv6 port rules", { id, err }));
     }
     for (const p of ports) this.ports.release(p.proto, p.hostIp, p.hostPort);
     this.store.deletePorts(id);
@@ -734,6 +845,14 @@ export class NetworkService {
 
   firewallNetworks(): { bridge: string; subnet: string; internal: boolean }[] {
     return this.store.networks().map((n) => ({ bridge: n.bridge, subnet: n.subnet, internal: n.internal }));
+  }
+
+  /** The IPv6 subnets of the dual-stack networks, for the ip6tables chains. */
+  firewallNetworks6(): { bridge: string; subnet: string; internal: boolean }[] {
+    return this.store
+      .networks()
+      .filter((n) => n.subnet6 !== "")
+      .map((n) => ({ bridge: n.bridge, subnet: n.subnet6, internal: n.internal }));
   }
 }
 

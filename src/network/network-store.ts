@@ -161,6 +161,11 @@ export class NetworkStore {
     this.sql("UPDATE networks SET subnet = ?, gateway = ? WHERE id = ?").run(subnet, gateway, id);
   }
 
+  /** The default bridge's IPv6 half (daemon `--ipv6`/`--fixed-cidr-v6`), "" to turn it off. */
+  updateNetworkAddress6(id: string, subnet6: string, gateway6: string): void {
+    this.sql("UPDATE networks SET subnet6 = ?, gateway6 = ? WHERE id = ?").run(subnet6, gateway6, id);
+  }
+
   deleteNetwork(id: string): void {
     this.sql("DELETE FROM networks WHERE id = ?").run(id);
   }

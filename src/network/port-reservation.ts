@@ -14,22 +14,25 @@ export class PortReservations {
   /** Binds hostIp:hostPort (0 = any free port) and returns the port held. */
   async reserve(proto: "tcp" | "udp", hostIp: string, hostPort: number): Promise<number> {
     const ip = hostIp === "" ? "0.0.0.0" : hostIp;
+    // IPv6 bindings hold an IPv6-only socket: [::]:8080 must not take 0.0.0.0:8080 too.
+    const v6 = ip.includes(":");
+    const shown = v6 ? `[${ip}]` : ip;
     const inUse = (): Error =>
-      conflict("PORT_ALLOCATED", `Bind for ${ip}:${hostPort} failed: port is already allocated`);
+      conflict("PORT_ALLOCATED", `Bind for ${shown}:${hostPort} failed: port is already allocated`);
     if (hostPort !== 0 && this.held.has(key(proto, ip, hostPort))) throw inUse();
     try {
       if (proto === "tcp") {
         const server = createServer((s) => s.destroy());
         await new Promise<void>((resolve, reject) => {
           server.once("error", reject);
-          server.listen({ host: ip, port: hostPort, exclusive: true }, () => resolve());
+          server.listen({ host: ip, port: hostPort, exclusive: true, ipv6Only: v6 }, () => resolve());
         });
         const port = (server.address() as { port: number }).port;
         server.unref();
         this.held.set(key(proto, ip, port), { kind: "tcp", server });
         return port;
       }
-      const socket = createSocket("udp4");
+      const socket = v6 ? createSocket({ type: "udp6", ipv6Only: true }) : createSocket("udp4");
       await new Promise<void>((resolve, reject) => {
         socket.once("error", reject);
         socket.bind({ address: ip, port: hostPort, exclusive: true }, () => resolve());

@@ -17,12 +17,35 @@ export function testNetwork(): TestNetwork {
   return { bridge, bip, args: ["--bridge", bridge, "--bip", bip] };
 }
 
-/** The bridge, its veths' leftovers and the daemon's chains and hooks. */
+/** The bridge, its veths' leftovers and the daemon's chains and hooks (iptables and ip6tables). */
 export async function removeTestNetwork(bridge: string): Promise<void> {
+  await removeTestChains(bridge, "iptables");
+  await removeTestChains(bridge, "ip6tables");
+  await runCommand("ip", ["link", "del", bridge]).catch(() => undefined);
+}
+
+/** The daemon's chains and hooks in one of iptables and ip6tables (same names in both). */
+export async function removeTestChains(bridge: string, tool: "iptables" | "ip6tables"): Promise<void> {
   const prefix = `BERTH_${bridge}`;
-  const ipt = (args: string[]): Promise<unknown> => runCommand("iptables", args).catch(() => undefined);
+  const ipt = (args: string[]): Promise<unknown> => runCommand(tool, args).catch(() => undefined);
   await ipt(["-t", "nat", "-D", "PREROUTING", "-m", "addrtype", "--dst-type", "LOCAL", "-j", prefix]);
   await ipt(["-t", "nat", "-D", "OUTPUT", "-m", "addrtype", "--dst-type", "LOCAL", "-j", prefix]);
+  // ip6tables: the OUTPUT hook skips ::1.
+  await ipt([
+    "-t",
+    "nat",
+    "-D",
+    "OUTPUT",
+    "!",
+    "-d",
+    "::1/128",
+    "-m",
+    "addrtype",
+    "--dst-type",
+    "LOCAL",
+    "-j",
+    prefix,
+  ]);
   await ipt(["-t", "nat", "-D", "POSTROUTING", "-j", `${prefix}-POSTROUTING`]);
   await ipt(["-D", "FORWARD", "-j", `${prefix}-FORWARD`]);
   for (const [table, chain] of [
@@ -33,5 +56,4 @@ export async function removeTestNetwork(bridge: string): Promise<void> {
     await ipt(["-t", table, "-F", chain]);
     await ipt(["-t", table, "-X", chain]);
   }
-  await runCommand("ip", ["link", "del", bridge]).catch(() => undefined);
 }

@@ -5,6 +5,7 @@
 // container and host to container over IPv6; bad input gets Docker's messages.
 import assert from "node:assert/strict";
 import { randomBytes, randomInt } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
 import { type TestDaemon } from "../helpers/daemon.ts";
@@ -17,6 +18,10 @@ describe("IPv6 dual-stack networks", () => {
   const p4 = `10.${randomInt(200, 250)}.${randomInt(0, 256)}`;
   const p6 = `fd00:${randomInt(1, 0xffff).toString(16)}:${randomInt(1, 0xffff).toString(16)}:1`;
 
+  // berthd turns IPv6 forwarding on for --ipv6 networks (host-wide); put back what the host had.
+  const forwarding = "/proc/sys/net/ipv6/conf/all/forwarding";
+  const forwardingBefore = readFileSync(forwarding, "utf8").trim();
+
   before(async () => {
     daemon = await startBusyboxDaemon();
   });
@@ -25,6 +30,7 @@ describe("IPv6 dual-stack networks", () => {
     await daemon.docker(["network", "rm", "dual"]);
     await daemon.cleanup();
     await removeTestNetwork(bridge);
+    writeFileSync(forwarding, forwardingBefore);
   });
 
   it("creates a dual-stack network with the IPv6 gateway on its bridge", async () => {
