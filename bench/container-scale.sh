@@ -24,7 +24,7 @@ ROUNDS=${BENCH_ROUNDS:-3}
 LOG_BYTES=100000000
 unset NODE_EXTRA_CA_CERTS
 
-bench_need hyperfine:hyperfine runc:runc conmon:conmon
+bench_need hyperfine:hyperfine runc:runc conmon:conmon curl:curl
 [ -x /bin/busybox ] || bench_need busybox:busybox-static
 
 bench_mktemp container-scale WORK
@@ -104,9 +104,14 @@ for r in $(seq 1 "$ROUNDS"); do
   if [ "$r" -eq 1 ]; then
     sleep 1
     rss_kib=$(vmrss_kib "$BERTHD_PID")
+    # Reference: berthd's answer recorded and replayed by a trivial server (the docker CLI alone).
+    bench_replay_start "$WORK/replay" /containers/json:containers.json
+    [ "$("$DOCKER" -H "unix://$REPLAY_SOCK" ps -q | wc -l)" -eq 100 ] || bench_die "the replay lists no 100 containers"
     bench_hyperfine_rounds 1 -N --warmup 3 --runs "$BENCH_RUNS" \
       --command-name "docker version" "$DOCKER version" \
-      --command-name "docker ps" "$DOCKER ps"
+      --command-name "docker ps" "$DOCKER ps" \
+      --command-name "docker ps (replay)" "$DOCKER -H unix://$REPLAY_SOCK ps" \
+      --command-name "docker version (replay)" "$DOCKER -H unix://$REPLAY_SOCK version"
   fi
   ids=$("$DOCKER" ps -aq)
   # shellcheck disable=SC2086 # one id per word
@@ -114,6 +119,8 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 read -r ver_s _ _ ver_n < <(bench_stats "docker version")
 read -r ps_s ps_min ps_max ps_n < <(bench_stats "docker ps")
+read -r rps_s rps_min rps_max _ < <(bench_stats "docker ps (replay)")
+read -r rver_s _ _ _ < <(bench_stats "docker version (replay)")
 read -r rm_s rm_min rm_max rm_n < <(bench_stats "docker rm -f 100")
 
 # --- 5. 100 MB of output ---------------------------------------------------------------------
@@ -150,6 +157,7 @@ cat <<EOF
 | --- | ---: | --- | ---: | ---: | ---: | --- |
 | 50 × \`docker run -d\`, 8 in parallel: wall time per container (n=$par_n rounds) | $(bench_ms_range "$par_s" "$par_min" "$par_max") | 50 × \`runc run -d\` on overlays, 8 in parallel | $(bench_ms "$fpar_s") | $(bench_ratio "$par_s" "$fpar_s") | ≤ ${PARALLEL_BUDGET_MS} ms | $(at_most "$(ms "$par_s")" "$PARALLEL_BUDGET_MS") |
 | \`docker ps\`, 100 running (n=$ps_n) | $(bench_ms_range "$ps_s" "$ps_min" "$ps_max") | \`docker version\` (n=$ver_n) | $(bench_ms "$ver_s") | $(bench_ratio "$ps_s" "$ver_s") | ≤ ${PS_RATIO_BUDGET}× | $(bench_verdict "$ps_ratio" "$PS_RATIO_BUDGET") |
+| reference: \`docker ps\` against a replay of berthd's recorded answer (the docker CLI alone) | $(bench_ms_range "$rps_s" "$rps_min" "$rps_max") | \`docker version\` against the replay | $(bench_ms "$rver_s") | $(bench_ratio "$rps_s" "$rver_s") | | berthd's share of \`docker ps\`: $(awk -v a="$ps_s" -v b="$rps_s" 'BEGIN { printf "%+.1f ms", (a - b) * 1000 }') |
 | berthd VmRSS, 100 running | $(mib "$rss_kib") MiB | | | | ≤ ${RSS_BUDGET_MIB} MiB | $(at_most "$(mib "$rss_kib")" "$RSS_BUDGET_MIB") |
 | \`docker rm -f\` of 100 running, one call (n=$rm_n) | $(bench_ms_range "$rm_s" "$rm_min" "$rm_max") | | | | ≤ ${RM_BUDGET_S} s | $(at_most "$rm_s" "$RM_BUDGET_S") |
 | 100 MB to stdout, start to exit (n=$log_n) | $(mbps "$log_s") MB/s ($(bench_ms "$log_s")) | the same pipeline on the host, to /dev/null | $(mbps "$host_s") MB/s | | ≥ ${LOG_WRITE_BUDGET} MB/s | $(at_least "$(mbps "$log_s")" "$LOG_WRITE_BUDGET") |
@@ -158,6 +166,7 @@ cat <<EOF
 $ROUNDS rounds each. Parallel runs: \`seq 1 50 | xargs -P 8\`; the floor's runs (a shell script:
 mkdir, overlay mount, \`runc run -d\`) alternate with berth's by round; containers removed
 untimed after each round. \`docker ps\` and \`docker version\` interleaved by hyperfine (\`-N
---warmup 3 --runs $BENCH_RUNS\`) with 100 \`sleep\` containers running; VmRSS read 1 s after
+--warmup 3 --runs $BENCH_RUNS\`) with 100 \`sleep\` containers running, with the same two
+against bench/replay-server.mjs replaying berthd's answers (what the docker CLI alone costs); VmRSS read 1 s after
 the 100th start. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg).
 EOF

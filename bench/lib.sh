@@ -322,3 +322,24 @@ bench_machine_facts() {
   printf -- '- berth commit %s%s\n' "$(git -C "$BENCH_REPO" rev-parse --short HEAD 2>/dev/null || echo '?')" \
     "$(git -C "$BENCH_REPO" status --porcelain 2>/dev/null | grep -q . && echo ' (work tree has uncommitted changes)')"
 }
+
+# bench_replay_start DIR GET_PATH:FILE ...: records berthd's answers to those GETs (API v1.47),
+# its /version and its /_ping headers into DIR, then serves them with bench/replay-server.mjs
+# on DIR/replay.sock (sets REPLAY_SOCK; the server is ended at exit). Against it, a docker
+# command costs what the docker CLI alone needs for berthd's recorded answer.
+bench_replay_start() {
+  local dir=$1 pair
+  shift
+  mkdir -p "$dir"
+  for pair in "$@"; do
+    curl -sf --unix-socket "$BENCH_SOCK" "http://berth/v1.47${pair%%:*}" >"$dir/${pair#*:}"
+  done
+  curl -sf --unix-socket "$BENCH_SOCK" http://berth/v1.47/version >"$dir/version.json"
+  curl -sf -D - -o /dev/null --unix-socket "$BENCH_SOCK" http://berth/_ping | tr -d '\r' |
+    awk -F': ' 'NF == 2 { printf "%s\"%s\":\"%s\"", (n++ ? "," : "{"), tolower($1), $2 } END { print "}" }' \
+      >"$dir/ping-headers.json"
+  REPLAY_SOCK=$dir/replay.sock
+  node "$BENCH_REPO/bench/replay-server.mjs" "$REPLAY_SOCK" "$dir" &
+  BENCH_PIDS+=($!)
+  bench_wait_until 10 "$DOCKER" -H "unix://$REPLAY_SOCK" version || bench_die "replay server did not start"
+}

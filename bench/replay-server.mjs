@@ -4,8 +4,9 @@
 // Usage: node bench/replay-server.mjs SOCKET DIR
 //   DIR/ping-headers.json  {"api-version": "...", "server": "..."} from GET /_ping
 //   DIR/version.json       body of GET /version
-//   DIR/images.json        body of GET /images/json
-import { readFileSync, rmSync } from "node:fs";
+//   DIR/images.json        body of GET /images/json (optional)
+//   DIR/containers.json    body of GET /containers/json (optional; bench/ps-list.sh, container-scale.sh)
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 
 const [socket, dir] = process.argv.slice(2);
@@ -15,9 +16,12 @@ if (!socket || !dir) {
 }
 const ping = JSON.parse(readFileSync(`${dir}/ping-headers.json`, "utf8"));
 const routes = [
-  [/\/images\/json$/, readFileSync(`${dir}/images.json`)],
-  [/\/version$/, readFileSync(`${dir}/version.json`)],
-];
+  [/\/images\/json$/, `${dir}/images.json`],
+  [/\/containers\/json$/, `${dir}/containers.json`],
+  [/\/version$/, `${dir}/version.json`],
+]
+  .filter(([, file]) => existsSync(file))
+  .map(([pattern, file]) => [pattern, readFileSync(file)]);
 const common = {
   "Api-Version": ping["api-version"],
   Server: ping.server ?? "replay",

@@ -22,7 +22,9 @@ import {
 } from "../container/index.ts";
 import type { ImageService } from "../image/index.ts";
 import { invalidArgument } from "../lib/index.ts";
-import type { Db } from "../metadata/index.ts";
+import { changeCounter, type Db } from "../metadata/index.ts";
+import { memoByChanges } from "./changes-memo.ts";
+import { ContainerListEntry } from "./container-list-entry.ts";
 import {
   type Containers,
   createContainer,
@@ -96,25 +98,44 @@ export function createContainerBackend(deps: ContainerBackendDeps): ContainerBac
     ...(deps.forgetNetworks ? { forgetNetworks: deps.forgetNetworks } : {}),
     ...(deps.mounts ? { mounts: deps.mounts } : {}),
   };
+  // `docker ps`'s rows, kept until the db changes (changes-memo.ts): every part but Status comes
+  // from the db (containers, networks, volumes, images share it). Rows are made on first ask.
+  const listing = memoByChanges(changeCounter(deps.db), () => {
+    const all = store.list();
+    const describe = deps.describeList?.(all) ?? deps.describe;
+    const display = imageDisplayMemo(deps.images);
+    const entries = new Map<string, ContainerListEntry>();
+    const entry = (c: StoredContainer): ContainerListEntry => {
+      let e = entries.get(c.id);
+      if (!e) {
+        e = listEntry(c, describe?.(c), display);
+        entries.set(c.id, e);
+      }
+      return e;
+    };
+    return { all, entry };
+  });
   return {
     store,
     createContainer: (name, request) => createContainer(createDeps, name, request),
     async listContainers(options) {
-      const all = store.list();
+      const { all, entry } = await listing();
       const predicate = listPredicate(options.filters, all, deps.images);
       const showAll = options.all || options.limit > 0;
       let out = all.filter((c) => (showAll || c.state.Running) && predicate(c));
       if (options.limit > 0) out = out.slice(0, options.limit);
-      const describe = deps.describeList?.(out) ?? deps.describe;
-      const display = imageDisplayMemo(deps.images);
-      const summaries = out.map((c) => toSummary(c, deps.images, options.size, describe?.(c), display));
-      if (options.size && deps.sizeRw) {
-        for (const [i, c] of out.entries()) {
-          const s = summaries[i];
-          if (s) s.SizeRw = await deps.sizeRw(c);
-        }
+      const now = Date.now();
+      const summaries = out.map((c) => entry(c).row(statusText(c.state, now)));
+      if (!options.size) return summaries;
+      // Sizes are measured per request (the rows are shared and frozen: copies).
+      const sized: ContainerSummary[] = [];
+      for (const [i, c] of out.entries()) {
+        const s = summaries[i];
+        if (!s) continue;
+        const sizeRw = (await deps.sizeRw?.(c)) ?? 0;
+        sized.push({ ...s, SizeRw: sizeRw, SizeRootFs: imageSize(deps.images, c.imageId) });
       }
-      return summaries;
+      return sized;
     },
     async inspectContainer(ref, size) {
       const c = store.resolve(ref);
@@ -173,48 +194,41 @@ function imageSize(images: ImageService, imageId: string): number {
   return images.store.get(imageId)?.size ?? 0;
 }
 
-/** The image as the user named it while that name still points at the same image, else its ID. */
-function imageDisplay(c: StoredContainer, images: ImageService): string {
-  const current = images.find(c.imageName);
-  return current?.id === c.imageId ? c.imageName : c.imageId;
-}
-
-/** imageDisplay() with one lookup per image name for a whole list (most containers share a few). */
+/** One image lookup per image name for a whole list (most containers share a few). */
 function imageDisplayMemo(images: ImageService): (c: StoredContainer) => string {
   const current = new Map<string, string | undefined>();
   return (c) => {
+    // The image as the user named it while that name still points at the same image, else its ID.
     if (!current.has(c.imageName)) current.set(c.imageName, images.find(c.imageName)?.id);
     return current.get(c.imageName) === c.imageId ? c.imageName : c.imageId;
   };
 }
 
-function toSummary(
+/** A container's `docker ps` row (swagger ContainerSummary) but its Status and sizes. */
+function listEntry(
   c: StoredContainer,
-  images: ImageService,
-  size: boolean,
   runtime: RuntimeDescription | undefined,
-  display: (c: StoredContainer) => string = (x) => imageDisplay(x, images),
-): ContainerSummary {
-  const summary: ContainerSummary = {
-    Id: c.id,
-    Names: [c.name],
-    Image: display(c),
-    ImageID: c.imageId,
-    Command: commandOf(c),
-    Created: Math.floor(Date.parse(c.created) / 1000),
-    Ports: summaryPorts(runtime?.network),
-    Labels: c.config.Labels ?? {},
-    State: c.state.Status,
-    Status: statusText(c.state),
-    HostConfig: { NetworkMode: c.hostConfig.NetworkMode ?? "bridge" },
-    NetworkSettings: { Networks: networksOf(c, runtime?.network) },
-    Mounts: runtime?.mounts ?? [],
-  };
-  if (size) {
-    summary.SizeRw = 0;
-    summary.SizeRootFs = imageSize(images, c.imageId);
-  }
-  return summary;
+  display: (c: StoredContainer) => string,
+): ContainerListEntry {
+  return new ContainerListEntry(
+    {
+      Id: c.id,
+      Names: [c.name],
+      Image: display(c),
+      ImageID: c.imageId,
+      Command: commandOf(c),
+      Created: Math.floor(Date.parse(c.created) / 1000),
+      Ports: summaryPorts(runtime?.network),
+      // A copy: the entry is frozen, the record's Config is the store's.
+      Labels: { ...c.config.Labels },
+      State: c.state.Status,
+    },
+    {
+      HostConfig: { NetworkMode: c.hostConfig.NetworkMode ?? "bridge" },
+      NetworkSettings: { Networks: networksOf(c, runtime?.network) },
+      Mounts: runtime?.mounts ?? [],
+    },
+  );
 }
 
 function networkSettings(): ContainerNetworkSettings {

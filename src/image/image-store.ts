@@ -2,7 +2,7 @@
 // digest of its config (the image ID); names (tags and digest references) point at IDs.
 // Every change that touches several rows happens in one transaction, so a crash never leaves a
 // half-written image or a name pointing at nothing.
-import { ensureSchema, statementCache, type Db, type Statement } from "../metadata/index.ts";
+import { changeCounter, ensureSchema, statementCache, type Db, type Statement } from "../metadata/index.ts";
 
 export interface LayerRecord {
   chainId: string;
@@ -91,10 +91,13 @@ interface RefRow {
 
 export class ImageStore {
   private readonly sql: (text: string) => Statement;
+  /** The whole db's change count (any table), the key of caches of image listings. */
+  readonly changes: () => number | undefined;
 
   constructor(private readonly db: Db) {
     ensureSchema(db, SCHEMA);
     this.sql = statementCache(db);
+    this.changes = changeCounter(db);
   }
 
   /**

@@ -1,1 +1,2 @@
 export * from "./metadata-db.ts";
+export * from "./change-count.ts";

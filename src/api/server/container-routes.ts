@@ -58,7 +58,7 @@ export function addContainerRoutes(router: Router, backend: ContainerBackend): v
     ctx.json(201, await backend.createContainer(ctx.query.get("name") ?? "", request));
   });
   router.add("GET", "/containers/json", async (ctx) => {
-    ctx.json(
+    ctx.jsonList(
       200,
       await backend.listContainers({
         all: ctx.boolQuery("all"),

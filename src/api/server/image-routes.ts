@@ -18,9 +18,12 @@ export function addImageRoutes(router: Router, backend: ImageBackend, pull?: Han
       digests: ctx.boolQuery("digests"),
       filters: parseFilters(ctx.query.get("filters"), LIST_FILTERS),
     });
-    // API < 1.44 also reported VirtualSize (CHANGELOG v1.44: "VirtualSize removed").
-    if (!ctx.versionAtLeast("1.44")) for (const img of images) img.VirtualSize = img.Size;
-    ctx.json(200, images);
+    // API < 1.44 also reported VirtualSize (CHANGELOG v1.44: "VirtualSize removed"). Copies:
+    // the summaries are the backend's cached (frozen) wire objects.
+    ctx.jsonList(
+      200,
+      ctx.versionAtLeast("1.44") ? images : images.map((img) => ({ ...img, VirtualSize: img.Size })),
+    );
   });
 
   router.add("POST", "/images/create", (ctx) => createImage(ctx, backend, pull));

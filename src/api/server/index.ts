@@ -18,3 +18,4 @@ export * from "./exec-routes.ts";
 export * from "./container-resize-routes.ts";
 export * from "./container-update-route.ts";
 export * from "./container-attach-ws-route.ts";
+export * from "./json-text.ts";

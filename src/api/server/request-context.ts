@@ -6,6 +6,7 @@ import { Duplex } from "node:stream";
 import { invalidArgument } from "../../lib/index.ts";
 import { compareApiVersions } from "../types/index.ts";
 import { readUpgradeBody } from "./upgrade-body.ts";
+import { stringifyList } from "./json-text.ts";
 
 /** JSON request bodies larger than this are refused (a 100 MB JSON body must not exhaust memory). */
 export const MAX_JSON_BODY = 4 * 1024 * 1024;
@@ -116,6 +117,16 @@ export class RequestContext {
 
   json(status: number, body: unknown): void {
     const data = JSON.stringify(body);
+    this.res.writeHead(status, {
+      "Content-Type": "application/json",
+      "Content-Length": Buffer.byteLength(data),
+    });
+    this.res.end(this.req.method === "HEAD" ? undefined : data);
+  }
+
+  /** json() of a list whose items may carry recorded JSON text (json-text.ts). */
+  jsonList(status: number, items: readonly unknown[]): void {
+    const data = stringifyList(items);
     this.res.writeHead(status, {
       "Content-Type": "application/json",
       "Content-Length": Buffer.byteLength(data),
