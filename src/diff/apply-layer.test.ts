@@ -96,6 +96,27 @@ describe("applyLayer extracts", () => {
     assert.equal(lstatSync(`${dest}/frac`).mtimeMs, 1700000000250);
   });
 
+  test("owners inside setgid directories: the header's group, not the directory's", async () => {
+    // Entries owned by this thread's user and group skip chown, except where a setgid
+    // directory would have given them its own group.
+    const { dest } = await apply([
+      { name: "shared", type: "dir", mode: 0o2775, gid: 50 },
+      { name: "shared/f", data: "f" },
+      { name: "shared/l", type: "symlink", linkname: "f" },
+      { name: "shared/sub/g", data: "g" }, // sub/ implied: 0755, not setgid
+      { name: "plain", type: "dir", mode: 0o755, gid: 50 },
+      { name: "plain/h", data: "h" },
+      { name: "again", type: "dir", mode: 0o2755, gid: 51 },
+      { name: "again", type: "dir", mode: 0o755, gid: 51 }, // setgid bit dropped by a later entry
+      { name: "again/i", data: "i" },
+    ]);
+    assert.equal(mode(`${dest}/shared`), 0o2775);
+    for (const path of ["shared/f", "shared/l", "shared/sub/g", "plain/h", "again/i"]) {
+      const st = lstatSync(`${dest}/${path}`);
+      assert.deepEqual([path, st.uid, st.gid], [path, 0, 0]);
+    }
+  });
+
   test("symlinks, hardlinks, devices, fifos and xattrs", async () => {
     const { dest } = await apply([
       { name: "bin/dash", data: "#!", mode: 0o755 },

@@ -31,7 +31,7 @@ test("readBatches groups what arrived while the consumer was busy, and pauses pa
   assert.equal(stream.isPaused(), true);
   const second = await batches.next();
   assert.deepEqual(
-    second.value?.map((c) => c.length),
+    (second.value as Buffer[]).map((c) => c.length),
     [4, 4, 4],
   );
   assert.equal(stream.isPaused(), false, "resumed once the batch is taken");
