@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import {
+  chmodSync,
+  chownSync,
   lstatSync,
   mkdirSync,
   readdirSync,
@@ -115,6 +117,14 @@ describe("applyLayer extracts", () => {
       const st = lstatSync(`${dest}/${path}`);
       assert.deepEqual([path, st.uid, st.gid], [path, 0, 0]);
     }
+  });
+
+  test("a setgid destination directory: top-level entries still get their header's group", async () => {
+    const { blob, dest } = layer([{ name: "top", data: "t" }]);
+    chownSync(dest, 0, 77);
+    chmodSync(dest, 0o2755);
+    await applyLayerInProcess(blob, dest);
+    assert.equal(lstatSync(`${dest}/top`).gid, 0);
   });
 
   test("symlinks, hardlinks, devices, fifos and xattrs", async () => {

@@ -64,6 +64,8 @@ export class LayerExtractor implements TarSink {
 
   constructor(root: string) {
     this.#root = root.endsWith("/") && root.length > 1 ? root.slice(0, -1) : root;
+    // The root's own mode counts until an entry for it sets another.
+    if ((fs.statSync(this.#root).mode & SETGID) !== 0) this.#setgidDirs.add("");
   }
 
   onEntry(h: TarHeader): void {
