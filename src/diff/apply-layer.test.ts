@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import {
+  chmodSync,
+  chownSync,
   lstatSync,
   mkdirSync,
   readdirSync,
@@ -94,6 +96,35 @@ describe("applyLayer extracts", () => {
     assert.equal(lstatSync(dest).mtimeMs, 1400000000000);
     assert.equal(lstatSync(`${dest}/etc/passwd`).mtimeMs, 1700000000000);
     assert.equal(lstatSync(`${dest}/frac`).mtimeMs, 1700000000250);
+  });
+
+  test("owners inside setgid directories: the header's group, not the directory's", async () => {
+    // Entries owned by this thread's user and group skip chown, except where a setgid
+    // directory would have given them its own group.
+    const { dest } = await apply([
+      { name: "shared", type: "dir", mode: 0o2775, gid: 50 },
+      { name: "shared/f", data: "f" },
+      { name: "shared/l", type: "symlink", linkname: "f" },
+      { name: "shared/sub/g", data: "g" }, // sub/ implied: 0755, not setgid
+      { name: "plain", type: "dir", mode: 0o755, gid: 50 },
+      { name: "plain/h", data: "h" },
+      { name: "again", type: "dir", mode: 0o2755, gid: 51 },
+      { name: "again", type: "dir", mode: 0o755, gid: 51 }, // setgid bit dropped by a later entry
+      { name: "again/i", data: "i" },
+    ]);
+    assert.equal(mode(`${dest}/shared`), 0o2775);
+    for (const path of ["shared/f", "shared/l", "shared/sub/g", "plain/h", "again/i"]) {
+      const st = lstatSync(`${dest}/${path}`);
+      assert.deepEqual([path, st.uid, st.gid], [path, 0, 0]);
+    }
+  });
+
+  test("a setgid destination directory: top-level entries still get their header's group", async () => {
+    const { blob, dest } = layer([{ name: "top", data: "t" }]);
+    chownSync(dest, 0, 77);
+    chmodSync(dest, 0o2755);
+    await applyLayerInProcess(blob, dest);
+    assert.equal(lstatSync(`${dest}/top`).gid, 0);
   });
 
   test("symlinks, hardlinks, devices, fifos and xattrs", async () => {

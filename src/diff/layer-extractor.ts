@@ -28,6 +28,7 @@ const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants; // libuv adds O_
 /** O_EXCL|O_NOFOLLOW: never write through an existing file or symlink; replace it instead. */
 const CREATE_FILE = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW;
 
+const SETGID = 0o2000;
 const WHITEOUT_PREFIX = ".wh.";
 const OPAQUE_MARKER = ".wh..wh..opq";
 /** AUFS bookkeeping entries (.wh..wh.plnk, .wh..wh.aufs) carry no content; Docker skips them. */
@@ -50,11 +51,21 @@ export class LayerExtractor implements TarSink {
   /** Directory times are set last: creating children would change them again. */
   readonly #dirTimes = new Map<string, TarHeader>();
   readonly #umask = process.umask();
+  /** Who owns what this thread creates; entries owned by the same need no chown. */
+  readonly #uid = process.geteuid?.() ?? -1;
+  readonly #gid = process.getegid?.() ?? -1;
+  /**
+   * Directories of this layer whose mode has the setgid bit: what is created in them takes
+   * their group (not this thread's), so it is chowned whatever its header says.
+   */
+  readonly #setgidDirs = new Set<string>();
   #fd = -1;
-  #file: { header: TarHeader; abs: string } | undefined;
+  #file: { header: TarHeader; abs: string; rel: string } | undefined;
 
   constructor(root: string) {
     this.#root = root.endsWith("/") && root.length > 1 ? root.slice(0, -1) : root;
+    // The root's own mode counts until an entry for it sets another.
+    if ((fs.statSync(this.#root).mode & SETGID) !== 0) this.#setgidDirs.add("");
   }
 
   onEntry(h: TarHeader): void {
@@ -90,14 +101,15 @@ export class LayerExtractor implements TarSink {
 
   onEntryEnd(): void {
     if (this.#file === undefined) return;
-    const { header: h, abs } = this.#file;
+    const { header: h, abs, rel } = this.#file;
     const fd = this.#fd;
     this.#file = undefined;
     this.#fd = -1;
     try {
       // chown before chmod: chown clears setuid/setgid; xattrs after chown: it drops
       // security.capability.
-      fs.fchownSync(fd, h.uid, h.gid);
+      // A new file is the creator's already: ~5,000 fewer chown calls for a Debian base layer.
+      if (!this.#createdAs(h, rel)) fs.fchownSync(fd, h.uid, h.gid);
       // open() already gave the mode unless the umask masked bits or chown cleared setuid/setgid.
       if ((h.mode & 0o7000) !== 0 || (h.mode & this.#umask) !== 0) fs.fchmodSync(fd, h.mode);
       this.#xattrs(abs, h);
@@ -126,7 +138,7 @@ export class LayerExtractor implements TarSink {
     this.#make(rel, h.name, (abs) => {
       this.#fd = fs.openSync(abs, CREATE_FILE, h.mode & 0o777);
     });
-    this.#file = { header: h, abs: this.#abs(rel) };
+    this.#file = { header: h, abs: this.#abs(rel), rel };
     this.size += h.size;
   }
 
@@ -145,6 +157,8 @@ export class LayerExtractor implements TarSink {
       if (replacedWhiteout) this.#setOpaque(abs, h.name);
     }
     this.#attributes(abs, h, false);
+    if ((h.mode & SETGID) !== 0) this.#setgidDirs.add(rel);
+    else this.#setgidDirs.delete(rel);
     this.#dirTimes.set(rel, h);
   }
 
@@ -160,7 +174,7 @@ export class LayerExtractor implements TarSink {
     }
     this.#make(rel, h.name, (abs) => fs.symlinkSync(target, abs));
     this.#links.set(rel, target);
-    this.#attributes(this.#abs(rel), h, true);
+    this.#attributes(this.#abs(rel), h, true, this.#createdAs(h, rel));
   }
 
   #hardlink(h: TarHeader, rel: string): void {
@@ -260,7 +274,8 @@ export class LayerExtractor implements TarSink {
       const abs = this.#abs(rel);
       try {
         fs.mkdirSync(abs, 0o755);
-        fs.chmodSync(abs, 0o755); // not left to the umask
+        fs.chmodSync(abs, 0o755); // not left to the umask (nor a setgid parent's bit)
+        this.#setgidDirs.delete(rel);
         continue;
       } catch (err) {
         if (code(err) !== "EEXIST") throw this.#fail(err, name);
@@ -271,6 +286,7 @@ export class LayerExtractor implements TarSink {
       this.#remove(rel);
       fs.mkdirSync(abs, 0o755);
       fs.chmodSync(abs, 0o755);
+      this.#setgidDirs.delete(rel);
       this.#setOpaque(abs, name);
     }
   }
@@ -283,6 +299,7 @@ export class LayerExtractor implements TarSink {
       this.#links.deleteTree(rel);
       forgetTree(this.#whiteouts, rel);
       forgetTree(this.#dirTimes, rel);
+      forgetTree(this.#setgidDirs, rel);
       return false;
     }
     fs.unlinkSync(abs);
@@ -290,9 +307,9 @@ export class LayerExtractor implements TarSink {
     return this.#whiteouts.delete(rel);
   }
 
-  #attributes(abs: string, h: TarHeader, symlink: boolean): void {
+  #attributes(abs: string, h: TarHeader, symlink: boolean, owned = false): void {
     try {
-      fs.lchownSync(abs, h.uid, h.gid);
+      if (!owned) fs.lchownSync(abs, h.uid, h.gid);
       if (!symlink) fs.chmodSync(abs, h.mode); // Linux has no lchmod; a symlink's mode is unused
       this.#xattrs(abs, h);
       if (symlink) fs.lutimesSync(abs, h.atime ?? h.mtime, h.mtime);
@@ -322,6 +339,15 @@ export class LayerExtractor implements TarSink {
     } catch (err) {
       throw this.#fail(err, name);
     }
+  }
+
+  /**
+   * Whether the entry at `rel`, just created by this thread, already has the header's owner:
+   * a new inode gets this thread's user, and its group unless its directory is setgid.
+   */
+  #createdAs(h: TarHeader, rel: string): boolean {
+    if (h.uid !== this.#uid || h.gid !== this.#gid) return false;
+    return !this.#setgidDirs.has(rel.slice(0, Math.max(0, rel.lastIndexOf("/"))));
   }
 
   #abs(rel: string): string {

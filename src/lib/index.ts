@@ -7,3 +7,4 @@ export * from "./native.ts";
 export * from "./human-duration.ts";
 export * from "./detach-keys.ts";
 export * from "./step-timer.ts";
+export * from "./read-batches.ts";

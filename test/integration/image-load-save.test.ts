@@ -1,9 +1,11 @@
 // Loading, listing, inspecting, saving and removing images through the real docker CLI and the
 // raw API, with responses validated against the swagger.
 import assert from "node:assert/strict";
-import { readdirSync } from "node:fs";
+import { createReadStream, createWriteStream, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { pipeline } from "node:stream/promises";
+import { createGzip } from "node:zlib";
 import { makeBusyboxImage } from "../helpers/busybox.ts";
 import { fileBody, startDaemon, type TestDaemon } from "../helpers/daemon.ts";
 import { dirEntry, fileEntry, makeOciLayout, whiteoutEntry } from "../helpers/image-fixtures.ts";
@@ -34,6 +36,14 @@ describe("image load, list, inspect, save, remove", () => {
 
   it("docker load reads a Docker 25+ archive from a file", async () => {
     const load = await daemon.docker(["load", "-i", busyboxArchive]);
+    assert.equal(load.code, 0, load.stderr);
+    assert.equal(load.stdout.trim(), "Loaded image: busybox:latest");
+  });
+
+  it("docker load reads a gzip-compressed archive", async () => {
+    const gz = join(daemon.dir, "busybox.tar.gz");
+    await pipeline(createReadStream(busyboxArchive), createGzip(), createWriteStream(gz));
+    const load = await daemon.docker(["load", "-i", gz]);
     assert.equal(load.code, 0, load.stderr);
     assert.equal(load.stdout.trim(), "Loaded image: busybox:latest");
   });
