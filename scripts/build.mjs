@@ -61,7 +61,12 @@ await build({
 // (Node 20 has no code cache for ES modules): see scripts/cli-code-cache.mjs. Two of them: the
 // whole CLI, and `berth exec` alone (bin/berth runs that one for `berth exec`: its start-up is
 // most of the command's time, and reading and compiling every command is part of it).
-const cliBundles = { berth: "src/cli/main.ts", "berth-exec": "src/cli/exec-main.ts" };
+const cliBundles = {
+  berth: "src/cli/main.ts",
+  "berth-exec": "src/cli/exec-main.ts",
+  // `berth run` alone, for the same reason.
+  "berth-run": "src/cli/run-main.ts",
+};
 await build({
   ...common,
   format: "cjs",

@@ -3,11 +3,14 @@
 // that made it; never committed). bin/berth makes each itself (BERTH_CODE_CACHE_OUT) after one
 // training run of a command: the cache then also holds the functions that start-up, flag parsing
 // and the requests compile, not just the top level.
-//   - dist/berth.cjs: `berth run` against a socket that does not exist (up to the first connect).
+//   - dist/berth.cjs: `berth ps` against a socket that does not exist (up to the first connect).
 //   - dist/berth-exec.cjs: `berth exec` through to its exit code, against a training peer on a
 //     temp socket that answers its three requests (create, start with its stream, inspect) as
 //     berthd does. The functions that read responses and the stream are then compiled from the
 //     cache too, not parsed on every run (~1 ms of `berth exec`'s start-up).
+//   - dist/berth-run.cjs: `berth run --rm busybox true` through to its exit code, against a
+//     training peer that answers create, attach (its stream), wait (head first, then the exit
+//     code once started) and start as berthd does.
 import { spawn } from "node:child_process";
 import { mkdtempSync, renameSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
@@ -72,6 +75,46 @@ async function withExecPeer(fn) {
   }
 }
 
+/** Answers `berth run --rm busybox true`'s requests on a temp unix socket while `fn(host)` runs. */
+async function withRunPeer(fn) {
+  const dir = mkdtempSync(join(tmpdir(), "berth-code-cache-"));
+  const socket = join(dir, "peer.sock");
+  // The attach stream and the wait, both answered once the container is "started".
+  const pending = [];
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      res.setHeader("Content-Type", "application/json");
+      const url = req.url ?? "";
+      if (req.method === "POST" && /\/containers\/create(\?|$)/.test(url)) {
+        res.writeHead(201).end('{"Id":"training","Warnings":[]}');
+      } else if (req.method === "POST" && /\/containers\/training\/wait\?condition=removed$/.test(url)) {
+        res.writeHead(200);
+        res.flushHeaders();
+        pending.push(() => res.end('{"StatusCode":0}'));
+      } else if (req.method === "POST" && /\/containers\/training\/start$/.test(url)) {
+        res.writeHead(204).end();
+        for (const answer of pending.splice(0)) answer();
+      } else {
+        res.writeHead(404).end(`{"message":"not part of the training run: ${req.method} ${url}"}`);
+      }
+    });
+  });
+  server.on("upgrade", (req, conn) => {
+    conn.on("error", () => undefined);
+    conn.write("HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.multiplexed-stream\r\n");
+    conn.write("Connection: Upgrade\r\nUpgrade: tcp\r\n\r\n");
+    pending.push(() => conn.end(Buffer.concat([frame(1, "out\n"), frame(2, "err\n")])));
+  });
+  await new Promise((resolve) => server.listen(socket, resolve));
+  try {
+    return await fn(`unix://${socket}`);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function makeCache(cache, expectedStatus, expectedStderr, run) {
   const tmp = `${cache}.tmp-${process.pid}`;
   rmSync(cache, { force: true });
@@ -86,9 +129,13 @@ async function makeCache(cache, expectedStatus, expectedStderr, run) {
 
 // The run fails to connect (exit 1).
 await makeCache("dist/berth.cjs.cache", 1, "Cannot connect to the berth daemon", (out) =>
-  train(out, ["-H", "unix:///nonexistent/berth-code-cache.sock", "run", "--rm", "busybox", "true"]),
+  train(out, ["-H", "unix:///nonexistent/berth-code-cache.sock", "ps"]),
 );
 // bin/berth runs dist/berth-exec.cjs for `exec`.
 await makeCache("dist/berth-exec.cjs.cache", 0, "err\n", (out) =>
   withExecPeer((host) => train(out, ["-H", host, "exec", "ctr", "true"])),
+);
+// bin/berth runs dist/berth-run.cjs for `run`.
+await makeCache("dist/berth-run.cjs.cache", 0, "err\n", (out) =>
+  withRunPeer((host) => train(out, ["-H", host, "run", "--rm", "busybox", "true"])),
 );

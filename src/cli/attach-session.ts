@@ -23,6 +23,8 @@ export interface AttachSession {
   done: Promise<{ detached: boolean }>;
   /** Sends the local window size to the container (call after start). */
   resize(): void;
+  /** Ends the session early (the container was not started): `done` then resolves. */
+  close(): void;
 }
 
 export async function attachContainer(ctx: CliContext, id: string, o: AttachOptions): Promise<AttachSession> {
@@ -40,6 +42,7 @@ export async function attachContainer(ctx: CliContext, id: string, o: AttachOpti
     ctx.client.call("POST", `/containers/${id}/resize`, { query }).catch(() => undefined);
   };
   let detached = false;
+  let closed = false;
   const proxy = o.sigProxy === true && !o.tty;
   const forward = (signal: NodeJS.Signals): void => {
     ctx.client.call("POST", `/containers/${id}/kill`, { query: { signal } }).catch(() => undefined);
@@ -65,9 +68,12 @@ export async function attachContainer(ctx: CliContext, id: string, o: AttachOpti
     });
     ctx.stdin.on("end", () => socket.end());
   }
-  const done = demuxStream(socket, ctx.stdout, ctx.stderr, o.tty)
+  // process.stdout/stderr made on the first byte for them (`run busybox true` needs neither).
+  const out = { write: (b: Buffer) => ctx.stdout.write(b) };
+  const err = { write: (b: Buffer) => ctx.stderr.write(b) };
+  const done = demuxStream(socket, out, err, o.tty)
     .catch((err: unknown) => {
-      if (!detached) throw err;
+      if (!detached && !closed) throw err;
     })
     .finally(() => {
       if (raw) ctx.stdin.setRawMode(false);
@@ -76,5 +82,9 @@ export async function attachContainer(ctx: CliContext, id: string, o: AttachOpti
       if (o.stdin) ctx.stdin.pause();
     })
     .then(() => ({ detached }));
-  return { done, resize };
+  const close = (): void => {
+    closed = true;
+    socket.destroy();
+  };
+  return { done, resize, close };
 }

@@ -9,6 +9,7 @@ import {
 import type { Readable } from "node:stream";
 import { API_VERSION } from "../api/types/index.ts";
 import { unixRequest } from "./unix-http.ts";
+import { unixRequestEarly } from "./unix-http-early.ts";
 
 export const DEFAULT_HOST = "unix:///run/berth/berth.sock";
 
@@ -54,6 +55,31 @@ export class EngineClient {
 
   async call(method: string, path: string, options: RequestOptions = {}): Promise<void> {
     await this.buffered(method, path, options);
+  }
+
+  /**
+   * Sends a request and resolves once the response head is in (an error status becomes ApiError);
+   * `result` is the JSON body that follows (`POST /containers/{id}/wait`: registered, then done).
+   */
+  async early<T>(
+    method: string,
+    path: string,
+    options: RequestOptions & { body?: string },
+  ): Promise<{ result: Promise<T>; close(): void }> {
+    let res;
+    try {
+      res = await unixRequestEarly(this.socketPath, {
+        method,
+        path: apiPath(path, options),
+        ...(options.headers === undefined ? {} : { headers: options.headers }),
+        ...(options.body === undefined ? {} : { body: options.body }),
+      });
+    } catch (err) {
+      throw connectionError(err as NodeJS.ErrnoException, this.socketPath);
+    }
+    if (res.status >= 400) throw new ApiError(res.status, errorMessage(await res.body, res.status));
+    const result = res.body.then((b) => (b.length === 0 ? undefined : JSON.parse(b.toString("utf8"))) as T);
+    return { result, close: res.close };
   }
 
   /** The whole response body. Without a streamed request body, over unix-http.ts, not node:http. */

@@ -96,7 +96,7 @@ function exchange(
   });
 }
 
-function requestHead(req: UnixRequest, upgrade: boolean): string {
+export function requestHead(req: UnixRequest, upgrade: boolean): string {
   const headers: Record<string, string> = {
     Host: "localhost",
     ...req.headers,
