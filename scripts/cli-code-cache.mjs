@@ -43,19 +43,19 @@ function frame(stream, text) {
   return Buffer.concat([header, Buffer.from(text)]);
 }
 
-/** Answers `berth exec ctr true`'s requests on a temp unix socket while `fn(host)` runs. */
-async function withExecPeer(fn) {
+/**
+ * Runs `fn(host)` while a training peer listens on a temp unix socket: `answer(req, res)` gets
+ * each plain request once its body is read; an upgrade (attach, exec start) gets the 101 head
+ * and is handed to `upgraded(conn)`.
+ */
+async function withPeer(answer, upgraded, fn) {
   const dir = mkdtempSync(join(tmpdir(), "berth-code-cache-"));
   const socket = join(dir, "peer.sock");
   const server = createServer((req, res) => {
     req.resume();
     req.on("end", () => {
       res.setHeader("Content-Type", "application/json");
-      if (req.method === "POST" && /\/containers\/ctr\/exec$/.test(req.url ?? "")) {
-        res.writeHead(201).end('{"Id":"training"}');
-      } else if (req.method === "GET" && /\/exec\/training\/json$/.test(req.url ?? "")) {
-        res.end('{"ExitCode":0,"Running":false}');
-      } else {
+      if (!answer(req, res)) {
         res.writeHead(404).end(`{"message":"not part of the training run: ${req.method} ${req.url}"}`);
       }
     });
@@ -64,7 +64,7 @@ async function withExecPeer(fn) {
     conn.on("error", () => undefined);
     conn.write("HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.multiplexed-stream\r\n");
     conn.write("Connection: Upgrade\r\nUpgrade: tcp\r\n\r\n");
-    conn.end(Buffer.concat([frame(1, "out\n"), frame(2, "err\n")]));
+    upgraded(conn);
   });
   await new Promise((resolve) => server.listen(socket, resolve));
   try {
@@ -75,44 +75,40 @@ async function withExecPeer(fn) {
   }
 }
 
-/** Answers `berth run --rm busybox true`'s requests on a temp unix socket while `fn(host)` runs. */
-async function withRunPeer(fn) {
-  const dir = mkdtempSync(join(tmpdir(), "berth-code-cache-"));
-  const socket = join(dir, "peer.sock");
+const trainingOutput = () => Buffer.concat([frame(1, "out\n"), frame(2, "err\n")]);
+
+/** Answers `berth exec ctr true`'s requests (create, start with its stream, inspect). */
+function withExecPeer(fn) {
+  const answer = (req, res) => {
+    if (req.method === "POST" && /\/containers\/ctr\/exec$/.test(req.url ?? "")) {
+      res.writeHead(201).end('{"Id":"training"}');
+    } else if (req.method === "GET" && /\/exec\/training\/json$/.test(req.url ?? "")) {
+      res.end('{"ExitCode":0,"Running":false}');
+    } else return false;
+    return true;
+  };
+  return withPeer(answer, (conn) => conn.end(trainingOutput()), fn);
+}
+
+/** Answers `berth run --rm busybox true`'s requests (create, attach, wait, start). */
+function withRunPeer(fn) {
   // The attach stream and the wait, both answered once the container is "started".
   const pending = [];
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on("end", () => {
-      res.setHeader("Content-Type", "application/json");
-      const url = req.url ?? "";
-      if (req.method === "POST" && /\/containers\/create(\?|$)/.test(url)) {
-        res.writeHead(201).end('{"Id":"training","Warnings":[]}');
-      } else if (req.method === "POST" && /\/containers\/training\/wait\?condition=removed$/.test(url)) {
-        res.writeHead(200);
-        res.flushHeaders();
-        pending.push(() => res.end('{"StatusCode":0}'));
-      } else if (req.method === "POST" && /\/containers\/training\/start$/.test(url)) {
-        res.writeHead(204).end();
-        for (const answer of pending.splice(0)) answer();
-      } else {
-        res.writeHead(404).end(`{"message":"not part of the training run: ${req.method} ${url}"}`);
-      }
-    });
-  });
-  server.on("upgrade", (req, conn) => {
-    conn.on("error", () => undefined);
-    conn.write("HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.multiplexed-stream\r\n");
-    conn.write("Connection: Upgrade\r\nUpgrade: tcp\r\n\r\n");
-    pending.push(() => conn.end(Buffer.concat([frame(1, "out\n"), frame(2, "err\n")])));
-  });
-  await new Promise((resolve) => server.listen(socket, resolve));
-  try {
-    return await fn(`unix://${socket}`);
-  } finally {
-    await new Promise((resolve) => server.close(resolve));
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const answer = (req, res) => {
+    const url = req.url ?? "";
+    if (req.method === "POST" && /\/containers\/create(\?|$)/.test(url)) {
+      res.writeHead(201).end('{"Id":"training","Warnings":[]}');
+    } else if (req.method === "POST" && /\/containers\/training\/wait\?condition=removed$/.test(url)) {
+      res.writeHead(200);
+      res.flushHeaders();
+      pending.push(() => res.end('{"StatusCode":0}'));
+    } else if (req.method === "POST" && /\/containers\/training\/start$/.test(url)) {
+      res.writeHead(204).end();
+      for (const respond of pending.splice(0)) respond();
+    } else return false;
+    return true;
+  };
+  return withPeer(answer, (conn) => pending.push(() => conn.end(trainingOutput())), fn);
 }
 
 async function makeCache(cache, expectedStatus, expectedStderr, run) {
