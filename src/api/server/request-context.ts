@@ -116,17 +116,15 @@ export class RequestContext {
   }
 
   json(status: number, body: unknown): void {
-    const data = JSON.stringify(body);
-    this.res.writeHead(status, {
-      "Content-Type": "application/json",
-      "Content-Length": Buffer.byteLength(data),
-    });
-    this.res.end(this.req.method === "HEAD" ? undefined : data);
+    this.sendJson(status, JSON.stringify(body));
   }
 
   /** json() of a list whose items may carry recorded JSON text (json-text.ts). */
   jsonList(status: number, items: readonly unknown[]): void {
-    const data = stringifyList(items);
+    this.sendJson(status, stringifyList(items));
+  }
+
+  private sendJson(status: number, data: string): void {
     this.res.writeHead(status, {
       "Content-Type": "application/json",
       "Content-Length": Buffer.byteLength(data),
