@@ -5,6 +5,8 @@
 #   bench_start_daemon           start bin/berthd on fresh temp dirs; sets BENCH_DIR, BENCH_ROOT,
 #                                BENCH_EXEC_ROOT, BENCH_SOCK, BERTHD_PID, exports DOCKER_HOST
 #   bench_stop_daemon            SIGTERM the daemon by pid, SIGKILL after a deadline
+#   bench_start_dockerd          Debian's dockerd as the peer on temp dirs and its own bridge;
+#                                sets PEER_SOCK; stopped by pid at exit (bench_stop_dockerd)
 #   bench_mktemp NAME VAR        a temp dir under $BENCH_TMP, removed (and unmounted) at exit
 #   bench_loop_fs NAME VAR SIZE  a fresh journaled ext4 on a loop device (direct I/O) in a temp dir
 #   bench_median                 median of the numbers on stdin, one a line
@@ -103,6 +105,7 @@ bench_cleanup() {
   local rc=$? dir pid
   set +e
   bench_stop_daemon
+  bench_stop_dockerd
   for pid in "${BENCH_PIDS[@]}"; do
     kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
   done
@@ -342,4 +345,48 @@ bench_replay_start() {
   node "$BENCH_REPO/bench/replay-server.mjs" "$REPLAY_SOCK" "$dir" &
   BENCH_PIDS+=($!)
   bench_wait_until 10 "$DOCKER" -H "unix://$REPLAY_SOCK" version || bench_die "replay server did not start"
+}
+
+# bench_start_dockerd: Debian's dockerd (docker.io, installed if missing; its service is never
+# started) as the peer in the same run, on temp dirs (data-root, exec-root, socket, pidfile) and
+# its own bridge (BENCH_PEER_BRIDGE, a random 10.x/24), with no iptables rules, no ip_forward
+# change and no userland proxy, so it touches nothing of the host's or of another daemon.
+# Sets PEER_SOCK. At exit: the caller's BENCH_EXIT_FIRST should remove its containers; dockerd
+# is then stopped by its pid (its managed containerd with it), its bridge deleted, and the temp
+# dir's mounts removed by bench_cleanup.
+PEER_DOCKERD_PID=""
+bench_start_dockerd() {
+  bench_need dockerd:docker.io
+  local dir
+  bench_mktemp dockerd dir
+  PEER_SOCK=$dir/docker.sock
+  BENCH_PEER_BRIDGE=bd$(head -c3 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  ip link add "$BENCH_PEER_BRIDGE" type bridge
+  ip addr add "10.$((200 + RANDOM % 50)).$((RANDOM % 256)).1/24" dev "$BENCH_PEER_BRIDGE"
+  ip link set "$BENCH_PEER_BRIDGE" up
+  printf '{}\n' >"$dir/daemon.json"
+  dockerd --data-root "$dir/root" --exec-root "$dir/exec" --pidfile "$dir/dockerd.pid" \
+    --host "unix://$PEER_SOCK" --config-file "$dir/daemon.json" --bridge "$BENCH_PEER_BRIDGE" \
+    --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false --userland-proxy=false \
+    >"$dir/dockerd.log" 2>&1 &
+  PEER_DOCKERD_PID=$!
+  if ! bench_wait_until 60 "$DOCKER" -H "unix://$PEER_SOCK" version; then
+    tail -n 20 "$dir/dockerd.log" >&2 || true
+    bench_die "dockerd did not answer 'docker version' within 60 s"
+  fi
+  bench_log "dockerd $(dockerd --version | awk '{ print $3 }' | tr -d ,) pid $PEER_DOCKERD_PID on $PEER_SOCK"
+}
+
+bench_stop_dockerd() {
+  [ -n "$PEER_DOCKERD_PID" ] || return 0
+  local pid=$PEER_DOCKERD_PID
+  PEER_DOCKERD_PID=""
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 300); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -0 "$pid" 2>/dev/null && { bench_log "dockerd $pid did not stop in 30 s; SIGKILL"; kill -KILL "$pid"; }
+  wait "$pid" 2>/dev/null || true
+  ip link del "$BENCH_PEER_BRIDGE" 2>/dev/null || true
 }

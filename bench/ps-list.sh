@@ -3,8 +3,10 @@
 # (the docker CLI's own floor: one cheap round trip to the same daemon) in the same run: the ps
 # measure of bench/container-scale.sh alone, in rounds, for A/B work on the list path.
 # Budget: docker ps ≤ 1.3× docker version.
-# Reference in the same run: both commands against bench/replay-server.mjs serving berthd's
-# recorded answers, i.e. what the docker CLI alone costs for the same output.
+# References in the same run: both commands against bench/replay-server.mjs serving berthd's
+# recorded answers, i.e. what the docker CLI alone costs for the same output; and, unless
+# BENCH_PEER=none, against Debian's dockerd (the peer) running as many containers of the same
+# image on its own bridge.
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -21,7 +23,12 @@ remove_all() {
   # shellcheck disable=SC2086 # one id per word
   [ -z "$ids" ] || "$DOCKER" rm -f $ids >/dev/null
 }
-BENCH_EXIT_FIRST=remove_all
+PEER=${BENCH_PEER:-dockerd}
+remove_everywhere() {
+  remove_all
+  [ -z "${PEER_SOCK:-}" ] || DOCKER_HOST=unix://$PEER_SOCK remove_all
+}
+BENCH_EXIT_FIRST=remove_everywhere
 
 bench_mktemp ps-list WORK
 "$BENCH_REPO/scripts/make-busybox-rootfs.sh" "$WORK/rootfs" >&2
@@ -36,18 +43,45 @@ bench_replay_start "$WORK/replay" /containers/json:containers.json
 replayed=$("$DOCKER" -H "unix://$REPLAY_SOCK" ps -q | wc -l)
 [ "$replayed" -eq "$COUNT" ] || bench_die "docker ps against the replay lists $replayed, expected $COUNT"
 
+peer_commands=()
+if [ "$PEER" = dockerd ]; then
+  bench_start_dockerd
+  "$DOCKER" -H "unix://$PEER_SOCK" import --change 'CMD ["sh"]' "$WORK/rootfs.tar" busybox:latest >/dev/null
+  bench_log "starting $COUNT containers on dockerd"
+  seq 1 "$COUNT" | xargs -P 8 -I{} "$DOCKER" -H "unix://$PEER_SOCK" run -d --name "many-{}" busybox sleep 1000 >/dev/null
+  [ "$("$DOCKER" -H "unix://$PEER_SOCK" ps -q | wc -l)" -eq "$COUNT" ] || bench_die "expected $COUNT running containers on dockerd"
+  peer_commands=(--command-name "docker ps (dockerd)" "$DOCKER -H unix://$PEER_SOCK ps"
+    --command-name "docker version (dockerd)" "$DOCKER -H unix://$PEER_SOCK version")
+fi
+
 ROUNDS=${BENCH_ROUNDS:-5}
 bench_hyperfine_rounds "$ROUNDS" -N --warmup 3 --runs "$BENCH_RUNS" \
   --command-name "docker ps" "$DOCKER ps" \
   --command-name "docker version" "$DOCKER version" \
   --command-name "docker ps (replay)" "$DOCKER -H unix://$REPLAY_SOCK ps" \
-  --command-name "docker version (replay)" "$DOCKER -H unix://$REPLAY_SOCK version"
+  --command-name "docker version (replay)" "$DOCKER -H unix://$REPLAY_SOCK version" \
+  "${peer_commands[@]}"
 
 read -r ps_s ps_min ps_max ps_n < <(bench_stats "docker ps")
 read -r version_s version_min version_max version_n < <(bench_stats "docker version")
 read -r rps_s rps_min rps_max _ < <(bench_stats "docker ps (replay)")
 read -r rversion_s rversion_min rversion_max _ < <(bench_stats "docker version (replay)")
 ratio=$(awk -v a="$ps_s" -v b="$version_s" 'BEGIN { print a / b }')
+# The same two commands against dockerd, if it ran: the ratio a Docker engine gets here.
+peer_table() {
+  [ "$PEER" = dockerd ] || return 0
+  local p v
+  read -r p p_min p_max _ < <(bench_stats "docker ps (dockerd)")
+  read -r v v_min v_max _ < <(bench_stats "docker version (dockerd)")
+  cat <<EOP
+Peer, same rounds: Debian's dockerd $(dockerd --version | awk '{ print $3 }' | tr -d ,) with $COUNT containers of the same image on its own bridge.
+
+| daemon | \`docker ps\` | \`docker version\` | ratio |
+| --- | ---: | ---: | ---: |
+| berthd | $(bench_ms_range "$ps_s" "$ps_min" "$ps_max") | $(bench_ms_range "$version_s" "$version_min" "$version_max") | $(bench_ratio "$ps_s" "$version_s") |
+| dockerd | $(bench_ms_range "$p" "$p_min" "$p_max") | $(bench_ms_range "$v" "$v_min" "$v_max") | $(bench_ratio "$p" "$v") |
+EOP
+}
 diff_ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.1f ms", (a - b) * 1000 }'; }
 
 cat <<EOT
@@ -67,6 +101,8 @@ trivial server: what the docker CLI itself costs), so the part due to berthd sho
 | \`docker version\` | $(bench_ms "$version_s") | $(bench_ms_range "$rversion_s" "$rversion_min" "$rversion_max") | $(diff_ms "$version_s" "$rversion_s") |
 | ratio ps / version | $(bench_ratio "$ps_s" "$version_s") | $(bench_ratio "$rps_s" "$rversion_s") | |
 
-$ROUNDS rounds of hyperfine (\`-N --warmup 3 --runs $BENCH_RUNS\`, the four commands each round),
+$(peer_table)
+
+$ROUNDS rounds of hyperfine (\`-N --warmup 3 --runs $BENCH_RUNS\`, every command each round),
 $COUNT \`sleep 1000\` containers running. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg).
 EOT
