@@ -6,21 +6,16 @@ import assert from "node:assert/strict";
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
-import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
-import { BERTH, type TestDaemon } from "../helpers/daemon.ts";
+import { before, describe, it } from "node:test";
+import { BERTH } from "../helpers/daemon.ts";
 import { onTerminal } from "../helpers/terminal-session.ts";
+import { useBusyboxDaemon } from "../helpers/use-busybox-daemon.ts";
 
 describe("berth exec", () => {
-  let daemon: TestDaemon;
+  const daemon = useBusyboxDaemon();
   before(async () => {
-    daemon = await startBusyboxDaemon();
     const run = await daemon.docker(["run", "-d", "--name", "bx", "busybox", "sleep", "100000"]);
     assert.equal(run.code, 0, run.stderr);
-  });
-  after(async () => {
-    await removeAllContainers(daemon);
-    await daemon.cleanup();
   });
 
   it("is reached as exec and container exec, after the global flags", async () => {

@@ -5,19 +5,13 @@
 // failed create or start (docker's wording, exit status 125/126/127, no hang).
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { after, before, describe, it } from "node:test";
-import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
-import { BERTH, type TestDaemon } from "../helpers/daemon.ts";
+import { describe, it } from "node:test";
+import { removeAllContainers } from "../helpers/busybox.ts";
+import { BERTH } from "../helpers/daemon.ts";
+import { useBusyboxDaemon } from "../helpers/use-busybox-daemon.ts";
 
 describe("berth run", () => {
-  let daemon: TestDaemon;
-  before(async () => {
-    daemon = await startBusyboxDaemon();
-  });
-  after(async () => {
-    await removeAllContainers(daemon);
-    await daemon.cleanup();
-  });
+  const daemon = useBusyboxDaemon();
 
   const containers = async (): Promise<string> => (await daemon.docker(["ps", "-aq"])).stdout;
 

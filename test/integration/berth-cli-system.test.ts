@@ -1,19 +1,11 @@
 // berth system df with containers (summary, -v, --format json) compared with the docker CLI,
 // and the exit code and error Docker records for a container whose start failed.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
-import { type TestDaemon } from "../helpers/daemon.ts";
+import { describe, it } from "node:test";
+import { useBusyboxDaemon } from "../helpers/use-busybox-daemon.ts";
 
 describe("berth system df and failed starts", () => {
-  let daemon: TestDaemon;
-  before(async () => {
-    daemon = await startBusyboxDaemon();
-  });
-  after(async () => {
-    await removeAllContainers(daemon);
-    await daemon.cleanup();
-  });
+  const daemon = useBusyboxDaemon();
 
   it("records 127, 126 or 128 and the error for a start that failed, as moby does", async () => {
     const cases: [string[], number][] = [

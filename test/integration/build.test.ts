@@ -15,24 +15,22 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { setImmediate as tick } from "node:timers/promises";
-import { after, before, describe, it } from "node:test";
-import { startBusyboxDaemon } from "../helpers/busybox.ts";
-import { type TestDaemon } from "../helpers/daemon.ts";
+import { before, describe, it } from "node:test";
 import { validateResponse } from "../helpers/swagger-validator.ts";
+import { useBusyboxDaemon } from "../helpers/use-busybox-daemon.ts";
 
 const ENV = { ...process.env, DOCKER_BUILDKIT: "0" };
 const runTool = async (cmd: string, args: string[]): Promise<number> => spawnSync(cmd, args).status ?? 1;
 
 describe("docker build (classic builder)", () => {
-  let daemon: TestDaemon;
+  // A small context limit so the oversized-context case stays fast.
+  const daemon = useBusyboxDaemon({
+    start: { env: { BERTH_MAX_BUILD_CONTEXT: String(32 * 1024 * 1024) } },
+    removeContainers: false,
+  });
   let ctxRoot: string;
   before(async () => {
-    // A small context limit so the oversized-context case stays fast.
-    daemon = await startBusyboxDaemon({ env: { BERTH_MAX_BUILD_CONTEXT: String(32 * 1024 * 1024) } });
     ctxRoot = mkdtempSync(join(daemon.dir, "ctx-"));
-  });
-  after(async () => {
-    await daemon.cleanup();
   });
 
   let n = 0;

@@ -3,20 +3,13 @@
 // (python3's pty module), and resize of the container's pty.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { after, before, describe, it } from "node:test";
-import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
-import { BERTH, type TestDaemon } from "../helpers/daemon.ts";
+import { describe, it } from "node:test";
+import { BERTH } from "../helpers/daemon.ts";
 import { onTerminal } from "../helpers/terminal-session.ts";
+import { useBusyboxDaemon } from "../helpers/use-busybox-daemon.ts";
 
 describe("attach with stdin", () => {
-  let daemon: TestDaemon;
-  before(async () => {
-    daemon = await startBusyboxDaemon();
-  });
-  after(async () => {
-    await removeAllContainers(daemon);
-    await daemon.cleanup();
-  });
+  const daemon = useBusyboxDaemon();
 
   it("run -i forwards piped stdin; the output continues after stdin ends", async () => {
     const r = await daemon.docker(

@@ -2,20 +2,12 @@
 // handshake, stdin from masked frames, raw (unframed) output, logs, per-stream parameters from
 // API 1.42, text frames before 1.28, close frames both ways, detach keys, protocol errors.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
-import { type TestDaemon } from "../helpers/daemon.ts";
+import { describe, it } from "node:test";
 import { openWebsocket } from "../helpers/websocket-client.ts";
+import { useBusyboxDaemon } from "../helpers/use-busybox-daemon.ts";
 
 describe("attach websocket", () => {
-  let daemon: TestDaemon;
-  before(async () => {
-    daemon = await startBusyboxDaemon();
-  });
-  after(async () => {
-    await removeAllContainers(daemon);
-    await daemon.cleanup();
-  });
+  const daemon = useBusyboxDaemon();
 
   it("carries stdin in and stdout+stderr out raw; a close frame ends it", async () => {
     const run = await daemon.docker([

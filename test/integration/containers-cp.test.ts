@@ -4,10 +4,10 @@
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
-import { loadBusybox, removeAllContainers } from "../helpers/busybox.ts";
-import { fileBody, startDaemon, type TestDaemon } from "../helpers/daemon.ts";
+import { before, describe, it } from "node:test";
+import { fileBody } from "../helpers/daemon.ts";
 import { type TarMember, writeTar } from "../helpers/tar-writer.ts";
+import { useBusyboxDaemon } from "../helpers/use-busybox-daemon.ts";
 
 const member = (m: Partial<TarMember> & Pick<TarMember, "name" | "type">): TarMember => ({
   mode: m.type === "dir" ? 0o755 : 0o644,
@@ -18,13 +18,11 @@ const member = (m: Partial<TarMember> & Pick<TarMember, "name" | "type">): TarMe
 });
 
 describe("docker cp", () => {
-  let daemon: TestDaemon;
+  const daemon = useBusyboxDaemon();
   let outside: string;
   before(async () => {
-    daemon = await startDaemon();
     outside = join(daemon.dir, "outside");
     mkdirSync(outside);
-    await loadBusybox(daemon);
     assert.equal(
       (await daemon.docker(["run", "-d", "--name", "run", "-v", "vol:/data", "busybox", "sleep", "600"]))
         .code,
@@ -48,10 +46,6 @@ describe("docker cp", () => {
       (await daemon.docker(["run", "-d", "--name", "ro", "--read-only", "busybox", "sleep", "600"])).code,
       0,
     );
-  });
-  after(async () => {
-    await removeAllContainers(daemon);
-    await daemon.cleanup();
   });
 
   it("copies files and directories in and out of a running container, volumes included", async () => {

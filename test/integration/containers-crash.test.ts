@@ -4,20 +4,12 @@
 import assert from "node:assert/strict";
 import { request } from "node:http";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
-import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
-import { type TestDaemon } from "../helpers/daemon.ts";
+import { describe, it } from "node:test";
 import { conmonsOf, mountsUnder } from "../helpers/leftovers.ts";
+import { useBusyboxDaemon } from "../helpers/use-busybox-daemon.ts";
 
 describe("crashes and limits", () => {
-  let daemon: TestDaemon;
-  before(async () => {
-    daemon = await startBusyboxDaemon();
-  });
-  after(async () => {
-    await removeAllContainers(daemon);
-    await daemon.cleanup();
-  });
+  const daemon = useBusyboxDaemon();
 
   it("an OOM kill shows OOMKilled and exit 137", async () => {
     const run = await daemon.docker([

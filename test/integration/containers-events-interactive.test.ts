@@ -2,19 +2,11 @@
 // would: attach (docker run attached), resize (with height and width), exec_create/exec_start/
 // exec_die, commit.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
-import { type TestDaemon } from "../helpers/daemon.ts";
+import { describe, it } from "node:test";
+import { useBusyboxDaemon } from "../helpers/use-busybox-daemon.ts";
 
 describe("events of attach, resize, exec and commit", () => {
-  let daemon: TestDaemon;
-  before(async () => {
-    daemon = await startBusyboxDaemon();
-  });
-  after(async () => {
-    await removeAllContainers(daemon);
-    await daemon.cleanup();
-  });
+  const daemon = useBusyboxDaemon();
 
   it("docker events lists them in order with Docker's attributes", async () => {
     const since = Math.floor(Date.now() / 1000);

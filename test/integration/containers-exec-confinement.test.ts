@@ -6,9 +6,8 @@
 // a missing or non-executable command gets Docker's message and 127 / 126.
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync, readlinkSync } from "node:fs";
-import { after, before, describe, it } from "node:test";
-import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
-import { type TestDaemon } from "../helpers/daemon.ts";
+import { before, describe, it } from "node:test";
+import { useBusyboxDaemon } from "../helpers/use-busybox-daemon.ts";
 
 const TERMINABLE = "trap 'exit 0' TERM; while :; do sleep 0.1; done";
 const STATUS_FIELDS = [
@@ -35,7 +34,7 @@ const capBit = (hex: string | undefined, bit: number): bigint =>
   (BigInt(`0x${hex ?? "0"}`) >> BigInt(bit)) & 1n;
 
 describe("docker exec confinement", () => {
-  let daemon: TestDaemon;
+  const daemon = useBusyboxDaemon();
   const initPid = new Map<string, number>();
   const run = async (name: string, ...flags: string[]): Promise<void> => {
     const r = await daemon.docker(["run", "-d", "--name", name, ...flags, "busybox", "sh", "-c", TERMINABLE]);
@@ -70,14 +69,9 @@ describe("docker exec confinement", () => {
   };
 
   before(async () => {
-    daemon = await startBusyboxDaemon();
     await run("conf");
     await run("dropped", "--cap-drop", "CHOWN", "--cap-drop", "NET_RAW");
     await run("unconfined", "--security-opt", "seccomp=unconfined");
-  });
-  after(async () => {
-    await removeAllContainers(daemon);
-    await daemon.cleanup();
   });
 
   it("has PID 1's capability sets, no_new_privs and seccomp filter", async () => {

@@ -6,9 +6,8 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync, readlinkSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
-import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
-import { type TestDaemon } from "../helpers/daemon.ts";
+import { before, describe, it } from "node:test";
+import { useBusyboxDaemon } from "../helpers/use-busybox-daemon.ts";
 
 const TERMINABLE = "trap 'exit 0' TERM; while :; do sleep 0.1; done";
 
@@ -66,15 +65,10 @@ sys.exit(os.waitstatus_to_exitcode(status))
 `;
 
 describe("docker exec -t: the container's own pty", () => {
-  let daemon: TestDaemon;
+  const daemon = useBusyboxDaemon();
   before(async () => {
-    daemon = await startBusyboxDaemon();
     const r = await daemon.docker(["run", "-d", "--name", "tt", "busybox", "sh", "-c", TERMINABLE]);
     assert.equal(r.code, 0, r.stderr);
-  });
-  after(async () => {
-    await removeAllContainers(daemon);
-    await daemon.cleanup();
   });
 
   it("tty names a pty of the container's devpts; ttyname works", async () => {

@@ -2,19 +2,17 @@
 // -i with piped stdin, -d, -t through a real pseudo-terminal, Docker's errors for stopped and
 // paused containers, exec inspect against the swagger, events, and exec record GC.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
-import { type TestDaemon } from "../helpers/daemon.ts";
+import { before, describe, it } from "node:test";
 import { onTerminal } from "../helpers/terminal-session.ts";
 import { validateResponse } from "../helpers/swagger-validator.ts";
+import { useBusyboxDaemon } from "../helpers/use-busybox-daemon.ts";
 
 const TERMINABLE = "trap 'exit 0' TERM; while :; do sleep 0.1; done";
 
 describe("docker exec", () => {
-  let daemon: TestDaemon;
+  const daemon = useBusyboxDaemon();
   let ctr = "";
   before(async () => {
-    daemon = await startBusyboxDaemon();
     const run = await daemon.docker([
       "run",
       "-d",
@@ -29,10 +27,6 @@ describe("docker exec", () => {
     ]);
     assert.equal(run.code, 0, run.stderr);
     ctr = run.stdout.trim();
-  });
-  after(async () => {
-    await removeAllContainers(daemon);
-    await daemon.cleanup();
   });
 
   it("keeps stdout and stderr apart and reports the exit code", async () => {

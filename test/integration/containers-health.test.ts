@@ -2,9 +2,8 @@
 // ps (and its health filter), Docker's health_status events, probe timeouts, --no-healthcheck,
 // stopping on exit and resuming after a daemon kill -9.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
-import { type TestDaemon } from "../helpers/daemon.ts";
+import { describe, it } from "node:test";
+import { useBusyboxDaemon } from "../helpers/use-busybox-daemon.ts";
 
 interface HealthJson {
   Status: string;
@@ -15,14 +14,7 @@ interface HealthJson {
 const FAST = ["--health-interval", "100ms", "--health-timeout", "5s"];
 
 describe("healthchecks", () => {
-  let daemon: TestDaemon;
-  before(async () => {
-    daemon = await startBusyboxDaemon();
-  });
-  after(async () => {
-    await removeAllContainers(daemon);
-    await daemon.cleanup();
-  });
+  const daemon = useBusyboxDaemon();
 
   async function health(name: string): Promise<HealthJson | null> {
     const out = await daemon.docker(["inspect", "--format", "{{json .State.Health}}", name]);

@@ -2,17 +2,15 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import { startBusyboxDaemon } from "../helpers/busybox.ts";
-import { type TestDaemon } from "../helpers/daemon.ts";
+import { before, describe, test } from "node:test";
 import { validateResponse } from "../helpers/swagger-validator.ts";
+import { useBusyboxDaemon } from "../helpers/use-busybox-daemon.ts";
 
 describe("diff, export and stats", () => {
-  let daemon: TestDaemon;
+  const daemon = useBusyboxDaemon({ removeContainers: false });
   let id: string;
 
   before(async () => {
-    daemon = await startBusyboxDaemon();
     const run = await daemon.docker([
       "run",
       "-d",
@@ -28,7 +26,6 @@ describe("diff, export and stats", () => {
       await new Promise((r) => setTimeout(r, 50));
     }
   });
-  after(() => daemon?.cleanup());
 
   test("docker diff lists additions, changes and deletions from the container's layer", async () => {
     const diff = await daemon.docker(["diff", id]);

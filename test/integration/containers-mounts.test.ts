@@ -4,10 +4,10 @@
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
-import { makeBusyboxImage, removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
-import { type TestDaemon } from "../helpers/daemon.ts";
+import { before, describe, it } from "node:test";
+import { makeBusyboxImage } from "../helpers/busybox.ts";
 import { validateResponse } from "../helpers/swagger-validator.ts";
+import { useBusyboxDaemon } from "../helpers/use-busybox-daemon.ts";
 
 interface Mount {
   Type: string;
@@ -21,19 +21,14 @@ interface Mount {
 }
 
 describe("container mounts", () => {
-  let daemon: TestDaemon;
+  const daemon = useBusyboxDaemon({ volumes: true });
   before(async () => {
-    daemon = await startBusyboxDaemon();
     const volImage = join(daemon.dir, "volimg.tar");
     await makeBusyboxImage(volImage, {
       repoTags: ["volimg:latest"],
       config: { config: { Env: ["PATH=/bin"], Cmd: ["sh"], Volumes: { "/etc": {} } } },
     });
     assert.equal((await daemon.docker(["load", "-i", volImage])).code, 0);
-  });
-  after(async () => {
-    await removeAllContainers(daemon, { volumes: true });
-    await daemon.cleanup();
   });
 
   async function mounts(name: string): Promise<Mount[]> {

@@ -9,12 +9,12 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import Database from "better-sqlite3";
-import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
 import { type TestDaemon } from "../helpers/daemon.ts";
 import { runCommand } from "../helpers/run-command.ts";
 import { conmonsOf, mountsUnder, until } from "../helpers/leftovers.ts";
+import { useBusyboxDaemon } from "../helpers/use-busybox-daemon.ts";
 
 async function vethsOn(daemon: TestDaemon): Promise<string[]> {
   const out = await runCommand("ip", ["-o", "link", "show", "master", daemon.network.bridge]);
@@ -34,14 +34,7 @@ function leftovers(daemon: TestDaemon, id: string): string[] {
 }
 
 describe("--rm across a daemon crash", () => {
-  let daemon: TestDaemon;
-  before(async () => {
-    daemon = await startBusyboxDaemon();
-  });
-  after(async () => {
-    await removeAllContainers(daemon);
-    await daemon.cleanup();
-  });
+  const daemon = useBusyboxDaemon();
 
   /** A `--rm` container whose process died while the daemon was down (kill -9). */
   async function diedWhileDown(name: string): Promise<string> {

@@ -4,28 +4,16 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
-import { startBusyboxDaemon } from "../helpers/busybox.ts";
-import { type TestDaemon } from "../helpers/daemon.ts";
+import { describe, it } from "node:test";
 import { validateResponse } from "../helpers/swagger-validator.ts";
 import { conmonsOf, mountsUnder, until } from "../helpers/leftovers.ts";
+import { useBusyboxDaemon } from "../helpers/use-busybox-daemon.ts";
 
 /** A loop that exits 0 on SIGTERM (sh as PID 1 ignores signals it has no handler for). */
 const TERMINABLE = "trap 'exit 0' TERM; while :; do sleep 0.1; done";
 
 describe("running containers", () => {
-  let daemon: TestDaemon;
-  before(async () => {
-    daemon = await startBusyboxDaemon();
-  });
-  after(async () => {
-    await daemon.docker([
-      "rm",
-      "-f",
-      ...(await daemon.docker(["ps", "-aq"])).stdout.split(/\s+/).filter(Boolean),
-    ]);
-    await daemon.cleanup();
-  });
+  const daemon = useBusyboxDaemon();
 
   it("docker run prints output, keeps stderr apart, returns the exit code and --rm removes", async () => {
     const run = await daemon.docker(["run", "--rm", "busybox", "sh", "-c", "echo out; echo err >&2; exit 3"]);

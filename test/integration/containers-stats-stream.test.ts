@@ -1,9 +1,8 @@
 // Streaming stats (GET /containers/{id}/stats, stream=1): one document a second from the shared
 // sampler, each with the previous sample as precpu, read from the container's own cgroups.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
-import { type TestDaemon } from "../helpers/daemon.ts";
+import { describe, it } from "node:test";
+import { useBusyboxDaemon } from "../helpers/use-busybox-daemon.ts";
 
 interface StatsDoc {
   id: string;
@@ -16,14 +15,7 @@ interface StatsDoc {
 }
 
 describe("streaming stats", () => {
-  let daemon: TestDaemon;
-  before(async () => {
-    daemon = await startBusyboxDaemon();
-  });
-  after(async () => {
-    await removeAllContainers(daemon);
-    await daemon.cleanup();
-  });
+  const daemon = useBusyboxDaemon();
 
   it("sends a document a second with precpu and the container's limits", async () => {
     const run = await daemon.docker([

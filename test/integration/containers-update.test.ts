@@ -4,9 +4,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
-import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
-import { type TestDaemon } from "../helpers/daemon.ts";
+import { describe, it } from "node:test";
+import { useBusyboxDaemon } from "../helpers/use-busybox-daemon.ts";
 
 const MB = 1024 * 1024;
 
@@ -50,16 +49,9 @@ async function until<T>(
 }
 
 describe("docker update", () => {
-  let daemon: TestDaemon;
+  const daemon = useBusyboxDaemon();
   const inspect = async (ref: string): Promise<Inspect> =>
     (await daemon.request("GET", `/containers/${ref}/json`)).json<Inspect>();
-  before(async () => {
-    daemon = await startBusyboxDaemon();
-  });
-  after(async () => {
-    await removeAllContainers(daemon);
-    await daemon.cleanup();
-  });
 
   it("changes a running container's cgroup, inspect, and the restart policy that restarts it", async () => {
     const since = Math.floor(Date.now() / 1000);

@@ -5,9 +5,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
-import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
-import { type TestDaemon } from "../helpers/daemon.ts";
+import { describe, it } from "node:test";
+import { useBusyboxDaemon } from "../helpers/use-busybox-daemon.ts";
 
 const mounted = (path: string): boolean =>
   readFileSync("/proc/self/mountinfo", "utf8")
@@ -15,14 +14,7 @@ const mounted = (path: string): boolean =>
     .some((line) => line.split(" ")[4] === path);
 
 describe("type= volumes across a daemon restart", () => {
-  let daemon: TestDaemon;
-  before(async () => {
-    daemon = await startBusyboxDaemon();
-  });
-  after(async () => {
-    await removeAllContainers(daemon);
-    await daemon.cleanup();
-  });
+  const daemon = useBusyboxDaemon();
 
   it("a re-adopted container's tmpfs volume is the one a new container gets", async () => {
     const create = await daemon.docker(["volume", "create", "-o", "type=tmpfs", "-o", "device=tmpfs", "rv"]);

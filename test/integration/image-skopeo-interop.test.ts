@@ -3,23 +3,20 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
-import { startBusyboxDaemon } from "../helpers/busybox.ts";
-import { type TestDaemon } from "../helpers/daemon.ts";
+import { before, describe, it } from "node:test";
+import { useBusyboxDaemon } from "../helpers/use-busybox-daemon.ts";
 
 const skopeo = (...args: string[]): string => execFileSync("skopeo", args, { encoding: "utf8" });
 
 describe("skopeo interoperability", () => {
-  let daemon: TestDaemon;
+  const daemon = useBusyboxDaemon({ removeContainers: false });
   let saved: string;
 
   before(async () => {
-    daemon = await startBusyboxDaemon();
     saved = join(daemon.dir, "saved.tar");
     const save = await daemon.docker(["save", "-o", saved, "busybox:latest"]);
     assert.equal(save.code, 0, save.stderr);
   });
-  after(() => daemon.cleanup());
 
   it("skopeo reads a saved archive as docker-archive and as an OCI layout", () => {
     const inspect = (ref: string): { Layers: string[]; Architecture: string } =>

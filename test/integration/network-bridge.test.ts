@@ -7,11 +7,11 @@ import assert from "node:assert/strict";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
-import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
+import { before, describe, it } from "node:test";
 import { type TestDaemon } from "../helpers/daemon.ts";
 import { runCommand } from "../helpers/run-command.ts";
 import { until } from "../helpers/leftovers.ts";
+import { useBusyboxDaemon } from "../helpers/use-busybox-daemon.ts";
 
 async function natRules(daemon: TestDaemon): Promise<string[]> {
   const out = await runCommand("iptables", ["-t", "nat", "-S", `BERTH_${daemon.network.bridge}`]);
@@ -46,19 +46,14 @@ async function httpGet(url: string): Promise<string> {
 }
 
 describe("default bridge network", () => {
-  let daemon: TestDaemon;
+  const daemon = useBusyboxDaemon();
   let www: string;
   const gateway = (): string => daemon.network.bip.split("/")[0] ?? "";
 
   before(async () => {
-    daemon = await startBusyboxDaemon();
     www = join(daemon.dir, "www");
     mkdirSync(www);
     writeFileSync(join(www, "index.html"), "hello from berth\n");
-  });
-  after(async () => {
-    await removeAllContainers(daemon);
-    await daemon.cleanup();
   });
 
   async function web(name: string, ...publish: string[]): Promise<string> {

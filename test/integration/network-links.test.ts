@@ -2,17 +2,15 @@
 // the linking container an /etc/hosts line and <ALIAS>_* variables and reaches the target by
 // alias; inspect shows `/target:/source/alias`; bad links get dockerd's messages.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
-import { type TestDaemon } from "../helpers/daemon.ts";
+import { before, describe, it } from "node:test";
+import { useBusyboxDaemon } from "../helpers/use-busybox-daemon.ts";
 
 describe("legacy --link", () => {
-  let daemon: TestDaemon;
+  const daemon = useBusyboxDaemon();
   let dbIp: string;
   let dbId: string;
 
   before(async () => {
-    daemon = await startBusyboxDaemon();
     const db = await daemon.docker([
       "run",
       "-d",
@@ -31,10 +29,6 @@ describe("legacy --link", () => {
     dbId = db.stdout.trim();
     dbIp = (await daemon.docker(["inspect", "-f", "{{.NetworkSettings.IPAddress}}", "db"])).stdout.trim();
     assert.match(dbIp, /^\d+\.\d+\.\d+\.\d+$/);
-  });
-  after(async () => {
-    await removeAllContainers(daemon);
-    await daemon.cleanup();
   });
 
   it("reaches the target by alias, with its /etc/hosts line and variables", async () => {

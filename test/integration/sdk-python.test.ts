@@ -1,9 +1,9 @@
 // The docker SDK for Python (Debian's python3-docker) against berthd: what its users do most.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { after, before, describe, test } from "node:test";
-import { startBusyboxDaemon } from "../helpers/busybox.ts";
+import { describe, test } from "node:test";
 import { type TestDaemon } from "../helpers/daemon.ts";
+import { useBusyboxDaemon } from "../helpers/use-busybox-daemon.ts";
 
 /** Runs a Python snippet with Debian's python3 (which has python3-docker); argv[1] is the socket. */
 function python(daemon: TestDaemon, code: string): { status: number | null; stdout: string; stderr: string } {
@@ -11,11 +11,7 @@ function python(daemon: TestDaemon, code: string): { status: number | null; stdo
 }
 
 describe("docker SDK for Python", () => {
-  let daemon: TestDaemon;
-  before(async () => {
-    daemon = await startBusyboxDaemon();
-  });
-  after(() => daemon?.cleanup());
+  const daemon = useBusyboxDaemon({ removeContainers: false });
 
   test("containers.run with remove=True, again and again (removal right after the exit)", () => {
     const r = python(

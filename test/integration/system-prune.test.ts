@@ -1,19 +1,11 @@
 // docker system df -v (containers with their writable-layer size, volumes) and system prune
 // (-f, --volumes, -a, --filter) through the real docker CLI, and berth's prompt.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
-import { type TestDaemon } from "../helpers/daemon.ts";
+import { describe, it } from "node:test";
+import { useBusyboxDaemon } from "../helpers/use-busybox-daemon.ts";
 
 describe("system df and prune", () => {
-  let daemon: TestDaemon;
-  before(async () => {
-    daemon = await startBusyboxDaemon();
-  });
-  after(async () => {
-    await removeAllContainers(daemon, { volumes: true });
-    await daemon.cleanup();
-  });
+  const daemon = useBusyboxDaemon({ volumes: true });
 
   const ids = async (): Promise<string[]> =>
     (await daemon.docker(["ps", "-aq", "--no-trunc"])).stdout.split("\n").filter(Boolean);
