@@ -525,13 +525,18 @@ function readHostResolvConf(): string {
   return "";
 }
 
+/** The init binary --init would use, if one is installed. */
+export function installedInit(): string | undefined {
+  return INIT_BINARIES.find((p) => existsSync(p));
+}
+
 function findInit(): string {
-  const found = INIT_BINARIES.find((p) => existsSync(p));
+  const found = installedInit();
   if (!found) throw invalidArgument("NO_INIT", "--init needs tini or catatonit installed on the host");
   return found;
 }
 
-/** Until the bridge lands, the default network is a private namespace with loopback only. */
+/** Without a network service attached (or for none): a private namespace, loopback only. */
 function networkOf(mode: string | undefined): string {
   if (mode === "host") return "host";
   if (mode === undefined || mode === "" || mode === "default" || mode === "bridge" || mode === "none")

@@ -42,7 +42,8 @@ import { ContainerMounts } from "./container-mounts.ts";
 import { withMountFilters } from "./container-list-filters.ts";
 import { createContainerRunBackend } from "./container-run-backend.ts";
 import { createContainerInspectBackend } from "./container-inspect-backend.ts";
-import { ContainerRuntime } from "./container-runtime.ts";
+import { ContainerRuntime, installedInit } from "./container-runtime.ts";
+import { runtimeComponents } from "./component-versions.ts";
 import { eventFilter } from "./event-filter.ts";
 import { EventLog } from "./event-log.ts";
 import {
@@ -52,7 +53,7 @@ import {
   publishVolumeEvents,
   publishResizeEvents,
 } from "./publish-events.ts";
-import type { ContainerExit } from "../runtime/index.ts";
+import { type ContainerExit, resolveBinary } from "../runtime/index.ts";
 import { createImageBackend } from "./image-backend.ts";
 import { createBuildBackend } from "./build-backend.ts";
 import { listenOnSocket } from "./listen-socket.ts";
@@ -105,9 +106,15 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
   const router = new Router();
   const events = new EventLog();
   const imageBackend = publishImageEvents(createImageBackend(images), events);
+  const components = async () =>
+    runtimeComponents({
+      monitor: await resolveBinary("conmon"),
+      runtime: await resolveBinary(options.runtime),
+      init: installedInit(),
+    });
   addSystemRoutes(router, {
-    version: () => systemVersion(facts),
-    info: async () => systemInfo(facts),
+    version: async () => systemVersion(facts, await components()),
+    info: async () => systemInfo(facts, await components()),
     dataUsage: async (types) => {
       const usage = await imageBackend.dataUsage(types);
       if (types.size === 0 || types.has("volume")) usage.Volumes = await volumesWithUsage(volumes);

@@ -1,6 +1,7 @@
 // /version, /info and /system/df answers, built from host facts and the stores' counts.
 import { API_VERSION, MIN_API_VERSION, type SystemInfo, type SystemVersion } from "../api/types/index.ts";
 import { BERTH_COMMIT, BERTH_VERSION, BUILD_TIME } from "./build-info.ts";
+import type { ComponentVersion, RuntimeComponents } from "./component-versions.ts";
 import type { HostFacts } from "./host-facts.ts";
 
 export interface SystemFactsInput {
@@ -13,8 +14,14 @@ export interface SystemFactsInput {
   containerCounts: () => { total: number; running: number; paused: number };
 }
 
-export function systemVersion(input: SystemFactsInput): SystemVersion {
+/** A runtime component as dockerd lists its containerd, runc and docker-init. */
+function componentEntry(c: ComponentVersion): SystemVersion["Components"][number] {
+  return { Name: c.name, Version: c.version, Details: { GitCommit: c.commit } };
+}
+
+export function systemVersion(input: SystemFactsInput, components: RuntimeComponents): SystemVersion {
   const { host } = input;
+  const { monitor, runtime, init } = components;
   return {
     Platform: { Name: "berth" },
     Components: [
@@ -33,6 +40,7 @@ export function systemVersion(input: SystemFactsInput): SystemVersion {
           Os: "linux",
         },
       },
+      ...[monitor, runtime, init].filter((c) => c !== undefined).map(componentEntry),
     ],
     Version: BERTH_VERSION,
     ApiVersion: API_VERSION,
@@ -46,8 +54,9 @@ export function systemVersion(input: SystemFactsInput): SystemVersion {
   };
 }
 
-export function systemInfo(input: SystemFactsInput): SystemInfo {
+export function systemInfo(input: SystemFactsInput, components: RuntimeComponents): SystemInfo {
   const { host } = input;
+  const { runtime, init } = components;
   const v1 = host.cgroupVersion === "1";
   const containers = input.containerCounts();
   return {
@@ -106,10 +115,10 @@ export function systemInfo(input: SystemFactsInput): SystemInfo {
     Swarm: { NodeID: "", NodeAddr: "", LocalNodeState: "inactive", ControlAvailable: false, Error: "" },
     LiveRestoreEnabled: true,
     Isolation: "",
-    InitBinary: "",
+    InitBinary: init?.name ?? "",
     ContainerdCommit: { ID: "" },
-    RuncCommit: { ID: "" },
-    InitCommit: { ID: "" },
+    RuncCommit: { ID: runtime?.commit ?? "" },
+    InitCommit: { ID: init?.commit ?? "" },
     SecurityOptions: ["name=seccomp,profile=builtin"],
     Warnings: [],
   };

@@ -2,6 +2,7 @@
 // negotiation, /version and /info shapes (validated against the swagger), error bodies,
 // request-size limits, one daemon per root, clean shutdown.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { startDaemon, type TestDaemon } from "../helpers/daemon.ts";
@@ -91,10 +92,33 @@ describe("system API", () => {
     assert.match(info.stdout.trim(), /^overlayfs linux \d+$/);
   });
 
+  it("names the runtime, monitor and init versions as dockerd names its runc and docker-init", async () => {
+    // What the host's binaries say of themselves: "runc version 1.1.5+ds1\ncommit: ...".
+    const own = (bin: string): string => execFileSync(bin, ["--version"], { encoding: "utf8" });
+    const components = await daemon.docker([
+      "version",
+      "--format",
+      "{{range .Server.Components}}{{.Name}}={{.Version}} {{end}}",
+    ]);
+    assert.equal(components.code, 0, components.stderr);
+    const listed = components.stdout.trim().split(" ");
+    for (const bin of ["runc", "conmon"]) {
+      assert.ok(listed.includes(`${bin}=${/version (\S+)/.exec(own(bin))?.[1]}`), components.stdout);
+    }
+    const info = await daemon.docker(["info"]);
+    assert.equal(info.code, 0, info.stderr);
+    const commit = /^commit: (.+)$/m.exec(own("runc"))?.[1];
+    assert.match(info.stdout, new RegExp(`runc version: ${commit?.replace(/[.+]/g, "\\$&")}\n`));
+    if (existsSync("/usr/bin/tini")) assert.match(info.stdout, / Init Binary: tini/);
+  });
+
   it("works with the berth CLI", async () => {
     const version = await daemon.berth(["version", "--format", "{{.Server.APIVersion}}"]);
     assert.equal(version.code, 0, version.stderr);
     assert.equal(version.stdout.trim(), "1.47");
+    const full = await daemon.berth(["version"]);
+    assert.equal(full.code, 0, full.stderr);
+    assert.match(full.stdout, /\n runc:\n {2}Version: +\d/);
   });
 });
 

@@ -15,7 +15,7 @@ import type {
 import type { Filters } from "./filters.ts";
 
 export interface SystemBackend {
-  version(): SystemVersion;
+  version(): Promise<SystemVersion>;
   info(): Promise<SystemInfo>;
   dataUsage(types: ReadonlySet<string>): Promise<SystemDataUsage>;
 }

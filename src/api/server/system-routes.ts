@@ -18,7 +18,7 @@ export function addSystemRoutes(router: Router, backend: SystemBackend): void {
   };
   router.add("GET", "/_ping", ping);
   router.add("HEAD", "/_ping", ping);
-  router.add("GET", "/version", (ctx) => ctx.json(200, backend.version()));
+  router.add("GET", "/version", async (ctx) => ctx.json(200, await backend.version()));
   router.add("GET", "/info", async (ctx) => ctx.json(200, await backend.info()));
   router.add("GET", "/system/df", async (ctx) => {
     const types = new Set(ctx.query.getAll("type"));

@@ -27,6 +27,11 @@ Server: {{.Server.Platform.Name}}
   OS/Arch:          {{.Server.Os}}/{{.Server.Arch}}
   Experimental:     {{.Server.Experimental}}
   Kernel version:   {{.Server.KernelVersion}}
+{{- range .Server.Components}}{{if ne .Name "Engine"}}
+ {{.Name}}:
+  Version:          {{.Version}}
+  GitCommit:        {{.Details.GitCommit}}
+{{- end}}{{end}}
 {{- end}}
 `;
 

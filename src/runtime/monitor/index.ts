@@ -21,3 +21,4 @@ export {
   ATTACH_STDERR,
   ATTACH_MAX_PACKET,
 } from "./attach-socket.ts";
+export { resolveBinary } from "./resolve-binary.ts";
