@@ -104,6 +104,9 @@ BENCH_PIDS=()
 bench_cleanup() {
   local rc=$? dir pid
   set +e
+  # A second Ctrl-C or a timeout's SIGTERM must not cut the cleanup short (it would leave
+  # mounts, veths and a daemon behind).
+  trap '' INT TERM
   bench_stop_daemon
   bench_stop_dockerd
   for pid in "${BENCH_PIDS[@]}"; do
@@ -175,7 +178,7 @@ trap 'exit 143' TERM
 bench_own_bridge() {
   BENCH_BRIDGE=bb$(head -c3 /dev/urandom | od -An -tx1 | tr -d ' \n')
   BENCH_BERTHD_ARGS="--bridge $BENCH_BRIDGE --bip 10.$((200 + RANDOM % 50)).$((RANDOM % 256)).1/24"
-  trap '${BENCH_EXIT_FIRST:-:} || true; bench_cleanup; bench_remove_bridge' EXIT
+  trap 'trap "" INT TERM; ${BENCH_EXIT_FIRST:-:} || true; bench_cleanup; bench_remove_bridge' EXIT
 }
 
 bench_remove_bridge() {
