@@ -25,6 +25,7 @@ import { invalidArgument } from "../lib/index.ts";
 import { changeCounter, type Db } from "../metadata/index.ts";
 import { memoByChanges } from "./changes-memo.ts";
 import { ContainerListEntry } from "./container-list-entry.ts";
+import { extraListFilter } from "./container-list-extra-filters.ts";
 import {
   type Containers,
   createContainer,
@@ -379,6 +380,10 @@ function listPredicate(filters: Filters, all: readonly StoredContainer[], images
         }
         checks.push((c) => values.includes(c.state.Health?.Status ?? "none"));
         break;
+      }
+      default: {
+        const extra = extraListFilter(key, values);
+        if (extra) checks.push(extra);
       }
     }
   }

@@ -17,6 +17,7 @@ import {
   validateRestartPolicy,
   parseBind,
   validateHealthcheck,
+  parseSignal,
 } from "../container/index.ts";
 import { EngineError } from "../lib/index.ts";
 import type { ImageService } from "../image/index.ts";
@@ -69,6 +70,7 @@ export async function createContainer(
   );
   for (const bind of hostConfig.Binds ?? []) parseBind(bind); // invalid specs fail the create
   validateHealthcheck(request.Healthcheck);
+  if (request.StopSignal) parseSignal(request.StopSignal); // moby verifyContainerSettings
   const id = generateId();
   const config = mergeConfig(requestConfig(request), imageConfig);
   config.Image = imageName;

@@ -3,7 +3,12 @@
 // whose conmon survived (live restore) and records the exits that happened while it was away.
 import { EventEmitter } from "node:events";
 import type { ContainerConfig, HostConfig } from "../api/types/index.ts";
-import { type ContainerRecord, type ContainerState, type ContainerStore } from "../container/index.ts";
+import {
+  type ContainerRecord,
+  type ContainerState,
+  type ContainerStore,
+  parseSignal,
+} from "../container/index.ts";
 import { conflict, EngineError, type Logger, startStepTimer } from "../lib/index.ts";
 import { type ContainerExit, type LogRotator, scanMonitors } from "../runtime/index.ts";
 import type { ContainerRuntime, RunnableContainer } from "./container-runtime.ts";
@@ -89,6 +94,7 @@ export class ContainerLifecycle {
   /** SIGTERM (or the image's stop signal), then SIGKILL after the timeout, as `docker stop`. */
   async stop(ref: string, timeoutSeconds?: number, signal?: string): Promise<void> {
     const c = this.store.resolve(ref);
+    if (signal) parseSignal(signal); // moby daemon/stop.go: a bad ?signal= is a 400, nothing stopped
     this.manuallyStopped.add(c.id);
     if (this.cancelRestart(c.id)) return;
     if (!c.state.Running) throw notModified("container already stopped");
@@ -106,6 +112,7 @@ export class ContainerLifecycle {
   }
 
   async kill(ref: string, signal = "SIGKILL"): Promise<void> {
+    parseSignal(signal); // moby daemon/kill.go checks the signal first: "Invalid signal: x" (400)
     const c = this.store.resolve(ref);
     if (!c.state.Running) throw notRunning(c.id);
     this.manuallyStopped.add(c.id);

@@ -8,7 +8,7 @@ import type {
   ImageBackend,
   VolumeBackend,
 } from "../api/server/index.ts";
-import type { ContainerStore } from "../container/index.ts";
+import { type ContainerStore, parseSignal } from "../container/index.ts";
 import type { EventLog } from "./event-log.ts";
 import { containerEventAttributes } from "./container-event-attributes.ts";
 
@@ -69,7 +69,8 @@ export function publishRunEvents<B extends ContainerRunBackend>(backend: B, stor
     killContainer: after(
       "kill",
       (ref, signal: string) => backend.killContainer(ref, signal),
-      (signal) => ({ signal }),
+      // moby daemon/kill.go: the attribute is the signal's number ("9", "15").
+      (signal) => ({ signal: String(parseSignal(signal)) }),
     ),
     pauseContainer: after("pause", (ref) => backend.pauseContainer(ref)),
     unpauseContainer: after("unpause", (ref) => backend.unpauseContainer(ref)),

@@ -1,0 +1,123 @@
+// Container behaviours checked against what the docker CLI 28 expects from dockerd (issue 3 audit):
+// signal names and numbers (moby/sys/signal ParseSignal: "Invalid signal: x", 400, nothing done),
+// the kill event's numeric signal attribute, and the `docker ps` filters publish, expose, is-task
+// and isolation that the swagger lists for GET /containers/json.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
+import { type TestDaemon } from "../helpers/daemon.ts";
+
+describe("containers audit against docker's behaviour", () => {
+  let daemon: TestDaemon;
+  before(async () => {
+    daemon = await startBusyboxDaemon();
+    const run = await daemon.docker(["run", "-d", "--name", "sleeper", "busybox", "sleep", "1000"]);
+    assert.equal(run.code, 0, run.stderr);
+  });
+  after(async () => {
+    await removeAllContainers(daemon);
+    await daemon.cleanup();
+  });
+
+  it("kill -s with an unknown name or 0 is Docker's 400 'Invalid signal', the container keeps running", async () => {
+    for (const signal of ["FOO", "0"]) {
+      const res = await daemon.request("POST", `/containers/sleeper/kill?signal=${signal}`);
+      assert.equal(res.status, 400, res.text());
+      assert.equal(res.json<{ message: string }>().message, `Invalid signal: ${signal}`);
+    }
+    const kill = await daemon.docker(["kill", "-s", "SIGFOO", "sleeper"]);
+    assert.equal(kill.code, 1);
+    assert.match(kill.stderr, /Error response from daemon: Invalid signal: SIGFOO/);
+    assert.equal((await daemon.docker(["inspect", "-f", "{{.State.Running}}", "sleeper"])).stdout, "true\n");
+  });
+
+  it("stop -s with an unknown signal is a 400 and stops nothing", async () => {
+    const stop = await daemon.docker(["stop", "-s", "NOPE", "-t", "0", "sleeper"]);
+    assert.equal(stop.code, 1);
+    assert.match(stop.stderr, /Invalid signal: NOPE/);
+    assert.equal((await daemon.docker(["inspect", "-f", "{{.State.Running}}", "sleeper"])).stdout, "true\n");
+  });
+
+  it("--stop-signal with an unknown signal is refused at create, nothing created", async () => {
+    const run = await daemon.docker(["run", "--name", "badsig", "--stop-signal", "FOO", "busybox", "true"]);
+    assert.equal(run.code, 125);
+    assert.match(run.stderr, /Error response from daemon: Invalid signal: FOO/);
+    assert.equal((await daemon.docker(["ps", "-aq", "--filter", "name=badsig"])).stdout, "");
+    const ok = await daemon.docker(["create", "--name", "goodsig", "--stop-signal", "rtmin+2", "busybox"]);
+    assert.equal(ok.code, 0, ok.stderr);
+    await daemon.docker(["rm", "goodsig"]);
+  });
+
+  it("kill -s takes numbers and names; the kill event carries the number, as moby's", async () => {
+    const run = await daemon.docker([
+      "run",
+      "-d",
+      "busybox",
+      "sh",
+      "-c",
+      "trap 'exit 7' USR1; while :; do sleep 0.1; done",
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const id = run.stdout.trim();
+    const start = Math.floor(Date.now() / 1000) - 1;
+    const kill = await daemon.docker(["kill", "-s", "usr1", id]);
+    assert.equal(kill.code, 0, kill.stderr);
+    assert.equal((await daemon.docker(["wait", id])).stdout, "7\n");
+    const events = await daemon.docker([
+      "events",
+      "--since",
+      String(start),
+      "--until",
+      String(Math.ceil(Date.now() / 1000) + 1),
+      "--filter",
+      `container=${id}`,
+      "--filter",
+      "event=kill",
+      "--format",
+      "{{.Actor.Attributes.signal}}",
+    ]);
+    assert.equal(events.stdout, "10\n");
+  });
+
+  it("ps accepts the publish, expose, is-task and isolation filters", async () => {
+    const run = await daemon.docker([
+      "create",
+      "--name",
+      "ported",
+      "--expose",
+      "7000-7001/udp",
+      "-p",
+      "127.0.0.1::8080",
+      "busybox",
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const names = async (...filters: string[]): Promise<string> => {
+      const ps = await daemon.docker([
+        "ps",
+        "-a",
+        ...filters.flatMap((f) => ["--filter", f]),
+        "--format",
+        "{{.Names}}",
+      ]);
+      assert.equal(ps.code, 0, ps.stderr);
+      return ps.stdout.split("\n").filter(Boolean).sort().join(" ");
+    };
+    assert.equal(await names("publish=8080"), "ported");
+    assert.equal(await names("publish=8080/tcp"), "ported");
+    assert.equal(await names("publish=8000-8100"), "ported");
+    assert.equal(await names("publish=8080/udp"), "");
+    assert.equal(await names("expose=7001/udp"), "ported");
+    assert.equal(await names("expose=8080"), "ported"); // -p exposes the port too
+    assert.equal(await names("expose=7001"), "");
+    assert.equal(await names("is-task=true"), "");
+    assert.match(await names("is-task=false"), /\bported sleeper\b/);
+    assert.equal(await names("isolation=default"), ""); // Linux containers have Isolation ""
+    const bad = await daemon.docker(["ps", "--filter", "publish=1.2.3.4:80"]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /filter for 'publish' should not contain ':'/);
+    const badTask = await daemon.docker(["ps", "--filter", "is-task=maybe"]);
+    assert.equal(badTask.code, 1);
+    assert.match(badTask.stderr, /Invalid filter 'is-task=maybe'/);
+    await daemon.docker(["rm", "ported"]);
+  });
+});
