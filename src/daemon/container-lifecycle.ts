@@ -25,7 +25,10 @@ const notRunning = (name: string): EngineError =>
   conflict("CONTAINER_NOT_RUNNING", `Container ${name} is not running`);
 
 export class ContainerLifecycle {
-  /** "exit", "removed", "running", "paused", "unpaused" and "readopted" events, with the container id. */
+  /**
+   * "exit", "removed", "running", "paused", "unpaused", "readopted" and "start-failed" events,
+   * with the container id.
+   */
   readonly events = new EventEmitter();
   private readonly watching = new Map<string, AbortController>();
   private readonly rotators = new Map<string, LogRotator>();
@@ -60,6 +63,8 @@ export class ContainerLifecycle {
         const message = err instanceof Error ? err.message : String(err);
         this.setState(c.id, { ...now.state, ExitCode: startFailureExitCode(message), Error: message });
       }
+      // moby closes the container's streams on a failed start: attached clients are let go.
+      this.events.emit("start-failed", c.id);
       // moby removes an AutoRemove container whose start failed (`docker run --rm` waits for it).
       if (c.hostConfig.AutoRemove) {
         await this.autoRemove(c.id, true).catch((e: unknown) =>
@@ -161,7 +166,16 @@ export class ContainerLifecycle {
     return this.nextEvent("exit", id, signal);
   }
 
-  private nextEvent<T>(event: "exit" | "removed", id: string, signal?: AbortSignal): Promise<T> {
+  /** Resolves when a start of the container fails (rejects if `signal` aborts first). */
+  nextStartFailure(id: string, signal?: AbortSignal): Promise<void> {
+    return this.nextEvent("start-failed", id, signal);
+  }
+
+  private nextEvent<T>(
+    event: "exit" | "removed" | "start-failed",
+    id: string,
+    signal?: AbortSignal,
+  ): Promise<T> {
     return new Promise((resolve, reject) => {
       const done = (): void => {
         this.events.off(event, listener);

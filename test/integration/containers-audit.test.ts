@@ -3,6 +3,7 @@
 // the kill event's numeric signal attribute, and the `docker ps` filters publish, expose, is-task
 // and isolation that the swagger lists for GET /containers/json.
 import assert from "node:assert/strict";
+import { connect } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { removeAllContainers, startBusyboxDaemon } from "../helpers/busybox.ts";
 import { type TestDaemon } from "../helpers/daemon.ts";
@@ -119,5 +120,33 @@ describe("containers audit against docker's behaviour", () => {
     assert.equal(badTask.code, 1);
     assert.match(badTask.stderr, /Invalid filter 'is-task=maybe'/);
     await daemon.docker(["rm", "ported"]);
+  });
+
+  it("an attach made before a start that fails is ended by the daemon, as moby closes the streams", async () => {
+    // A tmpfs option the kernel refuses: runc fails the start.
+    const create = await daemon.docker(["create", "--tmpfs", "/t:bogus", "busybox", "true"]);
+    assert.equal(create.code, 0, create.stderr);
+    const id = create.stdout.trim();
+    const socket = connect(daemon.socket);
+    const ended = new Promise<string>((resolve) => {
+      let text = "";
+      socket.on("data", (d: Buffer) => (text += d.toString("latin1")));
+      socket.on("end", () => resolve(text));
+      socket.on("error", () => resolve(text));
+    });
+    socket.write(
+      `POST /containers/${id}/attach?stream=1&stdout=1&stderr=1 HTTP/1.1\r\nHost: x\r\n` +
+        "Connection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n",
+    );
+    await new Promise<void>((resolve) => socket.once("data", () => resolve()));
+    const start = await daemon.request("POST", `/containers/${id}/start`);
+    assert.notEqual(start.status, 204);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<string>((resolve) => (timer = setTimeout(() => resolve("timeout"), 10_000)));
+    const outcome = await Promise.race([ended, deadline]);
+    clearTimeout(timer);
+    socket.destroy();
+    assert.notEqual(outcome, "timeout", "the attach stream was not ended after the failed start");
+    assert.match(outcome, /^HTTP\/1.1 101/);
   });
 });
