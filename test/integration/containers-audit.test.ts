@@ -149,4 +149,28 @@ describe("containers audit against docker's behaviour", () => {
     assert.notEqual(outcome, "timeout", "the attach stream was not ended after the failed start");
     assert.match(outcome, /^HTTP\/1.1 101/);
   });
+
+  it("an anonymous --mount type=volume keeps its volume-opt and volume-label, and rm -v removes it", async () => {
+    const run = await daemon.docker([
+      "run",
+      "--name",
+      "anonopt",
+      "--mount",
+      "type=volume,dst=/a,volume-opt=type=tmpfs,volume-opt=device=tmpfs,volume-opt=o=size=2m,volume-label=k=v",
+      "busybox",
+      "sh",
+      "-c",
+      "mount | grep ' /a '",
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^tmpfs on \/a type tmpfs .*size=2048k/);
+    const name = (
+      await daemon.docker(["inspect", "-f", "{{range .Mounts}}{{.Name}}{{end}}", "anonopt"])
+    ).stdout.trim();
+    assert.match(name, /^[0-9a-f]{64}$/);
+    const volume = await daemon.docker(["volume", "inspect", "-f", "{{json .Options}} {{.Labels.k}}", name]);
+    assert.equal(volume.stdout, '{"device":"tmpfs","o":"size=2m","type":"tmpfs"} v\n');
+    assert.equal((await daemon.docker(["rm", "-v", "anonopt"])).code, 0);
+    assert.equal((await daemon.docker(["volume", "ls", "-q", "--filter", `name=${name}`])).stdout, "");
+  });
 });
