@@ -11,3 +11,4 @@ export * from "./health.ts";
 export * from "./mount-spec.ts";
 export * from "./container-volumes.ts";
 export * from "./parse-signal.ts";
+export * from "./cpuset-check.ts";

@@ -18,11 +18,13 @@ import {
   parseBind,
   validateHealthcheck,
   parseSignal,
+  validateCpusets,
 } from "../container/index.ts";
 import { EngineError } from "../lib/index.ts";
 import type { ImageService } from "../image/index.ts";
 import type { ImageRunConfig } from "../oci/index.ts";
 import { logLimits } from "./container-log-config.ts";
+import { hostCpuset } from "./host-cpuset.ts";
 
 export type StoredContainer = ContainerRecord<ContainerConfig, HostConfig>;
 export type Containers = ContainerStore<ContainerConfig, HostConfig>;
@@ -213,6 +215,7 @@ function normalizeHostConfig(deps: CreateDeps, input: HostConfig, namedNetworks 
     cpuQuota: hc.CpuQuota ?? 0,
     hostCpus: deps.hostCpus,
   });
+  validateCpusets({ cpus: hc.CpusetCpus ?? "", mems: hc.CpusetMems ?? "" }, hostCpuset());
   const policy = hc.RestartPolicy ?? { Name: "" };
   validateRestartPolicy(policy.Name ?? "", policy.MaximumRetryCount ?? 0);
   if (policy.Name !== "" && policy.Name !== "no" && hc.AutoRemove) {

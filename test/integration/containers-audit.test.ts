@@ -173,4 +173,25 @@ describe("containers audit against docker's behaviour", () => {
     assert.equal((await daemon.docker(["rm", "-v", "anonopt"])).code, 0);
     assert.equal((await daemon.docker(["volume", "ls", "-q", "--filter", `name=${name}`])).stdout, "");
   });
+
+  it("--cpuset-cpus/--cpuset-mems the host does not offer are refused at create, nothing created", async () => {
+    const cpus = await daemon.docker(["run", "--name", "cpuset1", "--cpuset-cpus", "999", "busybox", "true"]);
+    assert.equal(cpus.code, 125);
+    assert.match(
+      cpus.stderr,
+      /Error response from daemon: Requested CPUs are not available - requested 999, available: \d/,
+    );
+    const mems = await daemon.docker(["create", "--name", "cpuset2", "--cpuset-mems", "63", "busybox"]);
+    assert.equal(mems.code, 1);
+    assert.match(mems.stderr, /Requested memory nodes are not available - requested 63, available: \d/);
+    const bad = await daemon.request("POST", "/containers/create", {
+      Image: "busybox",
+      HostConfig: { CpusetCpus: "0-1,x" },
+    });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.json<{ message: string }>().message, "Invalid value 0-1,x for cpuset cpus");
+    assert.equal((await daemon.docker(["ps", "-aq", "--filter", "name=cpuset"])).stdout, "");
+    const ok = await daemon.docker(["run", "--rm", "--cpuset-cpus", "0", "busybox", "true"]);
+    assert.equal(ok.code, 0, ok.stderr);
+  });
 });
