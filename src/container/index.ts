@@ -12,3 +12,4 @@ export * from "./mount-spec.ts";
 export * from "./container-volumes.ts";
 export * from "./parse-signal.ts";
 export * from "./cpuset-check.ts";
+export * from "./port-spec-check.ts";

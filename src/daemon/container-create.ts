@@ -19,6 +19,7 @@ import {
   validateHealthcheck,
   parseSignal,
   validateCpusets,
+  validatePortBindings,
 } from "../container/index.ts";
 import { EngineError } from "../lib/index.ts";
 import type { ImageService } from "../image/index.ts";
@@ -216,6 +217,7 @@ function normalizeHostConfig(deps: CreateDeps, input: HostConfig, namedNetworks 
     hostCpus: deps.hostCpus,
   });
   validateCpusets({ cpus: hc.CpusetCpus ?? "", mems: hc.CpusetMems ?? "" }, hostCpuset());
+  validatePortBindings(hc.PortBindings);
   const policy = hc.RestartPolicy ?? { Name: "" };
   validateRestartPolicy(policy.Name ?? "", policy.MaximumRetryCount ?? 0);
   if (policy.Name !== "" && policy.Name !== "no" && hc.AutoRemove) {

@@ -194,4 +194,20 @@ describe("containers audit against docker's behaviour", () => {
     const ok = await daemon.docker(["run", "--rm", "--cpuset-cpus", "0", "busybox", "true"]);
     assert.equal(ok.code, 0, ok.stderr);
   });
+
+  it("PortBindings that are not ports are refused at create with moby's wording, nothing created", async () => {
+    const before = (await daemon.docker(["ps", "-aq"])).stdout;
+    for (const [bindings, spec] of [
+      [{ "80/tcp": [{ HostPort: "99999" }] }, "99999"],
+      [{ "abc/tcp": [{ HostPort: "80" }] }, "abc"],
+    ] as const) {
+      const res = await daemon.request("POST", "/containers/create", {
+        Image: "busybox",
+        HostConfig: { PortBindings: bindings },
+      });
+      assert.equal(res.status, 400, res.text());
+      assert.equal(res.json<{ message: string }>().message, `invalid port specification: "${spec}"`);
+    }
+    assert.equal((await daemon.docker(["ps", "-aq"])).stdout, before);
+  });
 });
