@@ -203,6 +203,7 @@ export class ContainerRuntime {
           readDevice(d.PathOnHost, d.PathInContainer, d.CgroupPermissions),
         ),
         ...(c.hostConfig.Privileged === true ? { hostDevices: listHostDevices() } : {}),
+        ...(c.hostConfig.GroupAdd?.length ? { groupAdd: c.hostConfig.GroupAdd } : {}),
         capAdd: c.hostConfig.CapAdd ?? [],
         capDrop: c.hostConfig.CapDrop ?? [],
         ...(Object.keys(tmpfs).length > 0 ? { tmpfs } : {}),

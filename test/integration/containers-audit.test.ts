@@ -210,4 +210,25 @@ describe("containers audit against docker's behaviour", () => {
     }
     assert.equal((await daemon.docker(["ps", "-aq"])).stdout, before);
   });
+
+  it("--group-add adds supplementary groups by number or name; an unknown name fails the start", async () => {
+    const run = await daemon.docker([
+      "run",
+      "--rm",
+      "--group-add",
+      "4242",
+      "--group-add",
+      "wheel",
+      "--user",
+      "1000:1000",
+      "busybox",
+      "id",
+      "-G",
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(run.stdout.trim().split(" ").sort(), ["10", "1000", "4242"]);
+    const bad = await daemon.docker(["run", "--rm", "--group-add", "nosuchgroup", "busybox", "true"]);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /Unable to find group nosuchgroup/);
+  });
 });
