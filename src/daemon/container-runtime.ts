@@ -40,6 +40,7 @@ import type { NetworkService } from "../network/index.ts";
 import { logLimits } from "./container-log-config.ts";
 import { TrashDir } from "./trash-dir.ts";
 import { readUserDb } from "./container-user-db.ts";
+import { resolveHostGateway } from "./host-gateway.ts";
 import { orphanContainerIds } from "./container-orphans.ts";
 
 /** What running a container needs: its Docker-shaped Config and HostConfig. */
@@ -170,7 +171,7 @@ export class ContainerRuntime {
       const net = attached.value;
       const links = this.options.links?.(c) ?? { hosts: [], env: [] };
       const extraHosts = [
-        ...(c.hostConfig.ExtraHosts ?? []),
+        ...resolveHostGateway(c.hostConfig.ExtraHosts ?? [], this.options.network?.defaultNetwork()?.gateway),
         ...links.hosts,
         ...(net?.hostsAddress6 ? [`${hostname}:${net.hostsAddress6}`] : []),
       ];

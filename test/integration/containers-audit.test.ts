@@ -231,4 +231,24 @@ describe("containers audit against docker's behaviour", () => {
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /Unable to find group nosuchgroup/);
   });
+
+  it("--add-host name:host-gateway maps the name to the default bridge's gateway", async () => {
+    const gateway = daemon.network.bip.split("/")[0];
+    for (const network of ["bridge", "none"]) {
+      const run = await daemon.docker([
+        "run",
+        "--rm",
+        "--network",
+        network,
+        "--add-host",
+        "gw:host-gateway",
+        "busybox",
+        "grep",
+        "gw",
+        "/etc/hosts",
+      ]);
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.stdout, `${gateway}\tgw\n`, network);
+    }
+  });
 });
