@@ -26,6 +26,7 @@ import type { ImageService } from "../image/index.ts";
 import type { ImageRunConfig } from "../oci/index.ts";
 import { logLimits } from "./container-log-config.ts";
 import { hostCpuset } from "./host-cpuset.ts";
+import { parseSecurityOpts } from "./security-opt.ts";
 
 export type StoredContainer = ContainerRecord<ContainerConfig, HostConfig>;
 export type Containers = ContainerStore<ContainerConfig, HostConfig>;
@@ -218,6 +219,7 @@ function normalizeHostConfig(deps: CreateDeps, input: HostConfig, namedNetworks 
   });
   validateCpusets({ cpus: hc.CpusetCpus ?? "", mems: hc.CpusetMems ?? "" }, hostCpuset());
   validatePortBindings(hc.PortBindings);
+  parseSecurityOpts(hc.SecurityOpt ?? []); // moby parses them at create: bad ones make no container
   const policy = hc.RestartPolicy ?? { Name: "" };
   validateRestartPolicy(policy.Name ?? "", policy.MaximumRetryCount ?? 0);
   if (policy.Name !== "" && policy.Name !== "no" && hc.AutoRemove) {

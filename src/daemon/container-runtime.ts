@@ -41,6 +41,7 @@ import { logLimits } from "./container-log-config.ts";
 import { TrashDir } from "./trash-dir.ts";
 import { readUserDb } from "./container-user-db.ts";
 import { resolveHostGateway } from "./host-gateway.ts";
+import { parseSecurityOpts } from "./security-opt.ts";
 import { orphanContainerIds } from "./container-orphans.ts";
 
 /** What running a container needs: its Docker-shaped Config and HostConfig. */
@@ -211,7 +212,7 @@ export class ContainerRuntime {
         ...(c.hostConfig.ShmSize ? { shmSize: c.hostConfig.ShmSize } : {}),
         ...(c.hostConfig.Sysctls ? { sysctls: c.hostConfig.Sysctls } : {}),
         ulimits: (c.hostConfig.Ulimits ?? []).map((u) => `${u.Name}=${u.Soft}:${u.Hard}`),
-        ...securityOptions(c.hostConfig.SecurityOpt ?? []),
+        ...parseSecurityOpts(c.hostConfig.SecurityOpt ?? []),
         ...(c.hostConfig.Init ? { init: findInit() } : {}),
         resources: resourcesOf(c.hostConfig),
         network: net?.namespace ?? networkOf(c.hostConfig.NetworkMode),
@@ -539,19 +540,6 @@ function networkOf(mode: string | undefined): string {
   if (mode === undefined || mode === "" || mode === "default" || mode === "bridge" || mode === "none")
     return "none";
   throw invalidArgument("NETWORK_UNSUPPORTED", `network mode "${mode}" is not supported by this berthd yet`);
-}
-
-function securityOptions(opts: readonly string[]): { noNewPrivileges?: boolean; seccompProfile?: string } {
-  const out: { noNewPrivileges?: boolean; seccompProfile?: string } = {};
-  for (const opt of opts) {
-    const [key = "", value = ""] = opt.includes("=")
-      ? [opt.slice(0, opt.indexOf("=")), opt.slice(opt.indexOf("=") + 1)]
-      : [opt, ""];
-    if (key === "no-new-privileges") out.noNewPrivileges = value === "" || value === "true";
-    else if (key === "seccomp") out.seccompProfile = value === "unconfined" ? "unconfined" : value;
-    else throw invalidArgument("INVALID_SECURITY_OPT", `invalid --security-opt: "${opt}"`);
-  }
-  return out;
 }
 
 function resourcesOf(

@@ -251,4 +251,19 @@ describe("containers audit against docker's behaviour", () => {
       assert.equal(run.stdout, `${gateway}\tgw\n`, network);
     }
   });
+
+  it("--security-opt label=... and apparmor=... are accepted as by Docker without SELinux/AppArmor; bad ones fail the create", async () => {
+    for (const opt of ["label=disable", "apparmor=unconfined", "label:disable"]) {
+      const run = await daemon.docker(["run", "--rm", "--security-opt", opt, "busybox", "true"]);
+      assert.equal(run.code, 0, `${opt}: ${run.stderr}`);
+    }
+    const before = (await daemon.docker(["ps", "-aq"])).stdout;
+    const bad = await daemon.request("POST", "/containers/create", {
+      Image: "busybox",
+      HostConfig: { SecurityOpt: ["bogus=1"] },
+    });
+    assert.equal(bad.status, 400, bad.text());
+    assert.equal(bad.json<{ message: string }>().message, 'invalid --security-opt 2: "bogus=1"');
+    assert.equal((await daemon.docker(["ps", "-aq"])).stdout, before);
+  });
 });
