@@ -63,9 +63,12 @@ export function publishRunEvents<B extends ContainerRunBackend>(backend: B, stor
     ...backend,
     startContainer: after("start", (ref) => backend.startContainer(ref)),
     stopContainer: after("stop", (ref, t: number | undefined, s: string) => backend.stopContainer(ref, t, s)),
-    restartContainer: after("restart", (ref, t: number | undefined, s: string) =>
-      backend.restartContainer(ref, t, s),
-    ),
+    // moby containerRestart: its containerStart logs "start", then "restart" follows.
+    restartContainer: after("restart", async (ref, t: number | undefined, s: string) => {
+      await backend.restartContainer(ref, t, s);
+      const { id, attributes } = containerAttributes(store, ref);
+      log.publish("container", "start", id, attributes);
+    }),
     killContainer: after(
       "kill",
       (ref, signal: string) => backend.killContainer(ref, signal),

@@ -266,4 +266,26 @@ describe("containers audit against docker's behaviour", () => {
     assert.equal(bad.json<{ message: string }>().message, 'invalid --security-opt 2: "bogus=1"');
     assert.equal((await daemon.docker(["ps", "-aq"])).stdout, before);
   });
+
+  it("docker restart of a stopped container logs start then restart, as moby's containerRestart", async () => {
+    const create = await daemon.docker(["create", "busybox", "sleep", "100"]);
+    assert.equal(create.code, 0, create.stderr);
+    const id = create.stdout.trim();
+    const since = Math.floor(Date.now() / 1000) - 1;
+    assert.equal((await daemon.docker(["restart", "-t", "0", id])).code, 0);
+    const events = await daemon.docker([
+      "events",
+      "--since",
+      String(since),
+      "--until",
+      String(Math.ceil(Date.now() / 1000) + 1),
+      "--filter",
+      `container=${id}`,
+      "--format",
+      "{{.Action}}",
+    ]);
+    const actions = events.stdout.split("\n").filter(Boolean);
+    assert.deepEqual(actions.slice(actions.indexOf("create") + 1), ["start", "restart"]);
+    await daemon.docker(["rm", "-f", id]);
+  });
 });
