@@ -26,8 +26,8 @@ const notRunning = (name: string): EngineError =>
 
 export class ContainerLifecycle {
   /**
-   * "exit", "removed", "running", "paused", "unpaused", "readopted" and "start-failed" events,
-   * with the container id.
+   * "exit", "removed", "running", "paused", "unpaused", "readopted", "start-failed" and
+   * "stop-signal" events, with the container id.
    */
   readonly events = new EventEmitter();
   private readonly watching = new Map<string, AbortController>();
@@ -106,11 +106,15 @@ export class ContainerLifecycle {
     const timeout = timeoutSeconds ?? c.config.StopTimeout ?? 10;
     const exited = this.nextExit(c.id);
     if (c.state.Paused) await this.unpause(c.id); // a frozen process cannot act on the signal
+    // "stop-signal": each signal stop sends, for the kill events moby's containerStop logs.
     if (timeout !== 0) {
-      await this.runtime.kill(c.id, signal || c.config.StopSignal || "SIGTERM").catch(() => undefined);
+      const stopSignal = signal || c.config.StopSignal || "SIGTERM";
+      this.events.emit("stop-signal", c.id, stopSignal);
+      await this.runtime.kill(c.id, stopSignal).catch(() => undefined);
     }
     const inTime = timeout < 0 ? await exited.then(() => true) : await raceTimeout(exited, timeout * 1000);
     if (!inTime) {
+      this.events.emit("stop-signal", c.id, "SIGKILL");
       await this.runtime.kill(c.id, "SIGKILL").catch(() => undefined);
       await exited;
     }

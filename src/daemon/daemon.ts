@@ -52,6 +52,7 @@ import {
   publishVolumeEvents,
   publishResizeEvents,
 } from "./publish-events.ts";
+import { publishStopKillEvents } from "./stop-kill-events.ts";
 import type { ContainerExit } from "../runtime/index.ts";
 import { createImageBackend } from "./image-backend.ts";
 import { createBuildBackend } from "./build-backend.ts";
@@ -252,6 +253,7 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     const attributes = c ? containerEventAttributes(c) : {};
     events.publish("container", "die", id, { ...attributes, exitCode: String(exit.exitCode) });
   });
+  publishStopKillEvents(lifecycle.events, containerStore, events);
   addContainerRoutes(
     router,
     publishContainerEvents(

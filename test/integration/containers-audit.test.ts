@@ -288,4 +288,26 @@ describe("containers audit against docker's behaviour", () => {
     assert.deepEqual(actions.slice(actions.indexOf("create") + 1), ["start", "restart"]);
     await daemon.docker(["rm", "-f", id]);
   });
+
+  it("docker stop logs kill events with the stop signal, then SIGKILL after the timeout, before die and stop", async () => {
+    const run = await daemon.docker(["run", "-d", "busybox", "sleep", "100"]); // sleep as PID 1 ignores TERM
+    assert.equal(run.code, 0, run.stderr);
+    const id = run.stdout.trim();
+    const since = Math.floor(Date.now() / 1000) - 1;
+    assert.equal((await daemon.docker(["stop", "-t", "1", id])).code, 0);
+    const events = await daemon.docker([
+      "events",
+      "--since",
+      String(since),
+      "--until",
+      String(Math.ceil(Date.now() / 1000) + 1),
+      "--filter",
+      `container=${id}`,
+      "--format",
+      "{{.Action}}{{with .Actor.Attributes.signal}} {{.}}{{end}}",
+    ]);
+    const actions = events.stdout.split("\n").filter(Boolean);
+    assert.deepEqual(actions.slice(actions.indexOf("start") + 1), ["kill 15", "kill 9", "die", "stop"]);
+    await daemon.docker(["rm", "-f", id]);
+  });
 });
