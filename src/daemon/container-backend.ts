@@ -17,6 +17,7 @@ import {
   containerRunning,
   invalidContainerConfig,
   isStopped,
+  noSuchContainer,
   normalizeContainerName,
   statusText,
 } from "../container/index.ts";
@@ -319,7 +320,7 @@ function listPredicate(filters: Filters, all: readonly StoredContainer[], images
     const found =
       all.find((c) => c.id === ref || c.name === `/${ref}` || c.name === ref) ??
       all.filter((c) => c.id.startsWith(ref)).at(0);
-    if (!found) throw invalidArgument("NO_SUCH_CONTAINER", `No such container: ${ref}`);
+    if (!found) throw noSuchContainer(ref); // moby: GetContainer's 404
     return order.get(found.id) ?? 0;
   };
   for (const [key, values] of filters) {

@@ -310,4 +310,13 @@ describe("containers audit against docker's behaviour", () => {
     assert.deepEqual(actions.slice(actions.indexOf("start") + 1), ["kill 15", "kill 9", "die", "stop"]);
     await daemon.docker(["rm", "-f", id]);
   });
+
+  it("ps --filter before/since with an unknown container is moby's 404 No such container", async () => {
+    for (const key of ["before", "since"]) {
+      const filters = encodeURIComponent(JSON.stringify({ [key]: ["nosuchctr"] }));
+      const res = await daemon.request("GET", `/containers/json?all=1&filters=${filters}`);
+      assert.equal(res.status, 404, res.text());
+      assert.equal(res.json<{ message: string }>().message, "No such container: nosuchctr");
+    }
+  });
 });
