@@ -10,3 +10,6 @@ export * from "./bind-spec.ts";
 export * from "./health.ts";
 export * from "./mount-spec.ts";
 export * from "./container-volumes.ts";
+export * from "./parse-signal.ts";
+export * from "./cpuset-check.ts";
+export * from "./port-spec-check.ts";

@@ -17,6 +17,7 @@ import {
   containerRunning,
   invalidContainerConfig,
   isStopped,
+  noSuchContainer,
   normalizeContainerName,
   statusText,
 } from "../container/index.ts";
@@ -25,6 +26,7 @@ import { invalidArgument } from "../lib/index.ts";
 import { changeCounter, type Db } from "../metadata/index.ts";
 import { memoByChanges } from "./changes-memo.ts";
 import { ContainerListEntry } from "./container-list-entry.ts";
+import { extraListFilter } from "./container-list-extra-filters.ts";
 import {
   type Containers,
   createContainer,
@@ -318,7 +320,7 @@ function listPredicate(filters: Filters, all: readonly StoredContainer[], images
     const found =
       all.find((c) => c.id === ref || c.name === `/${ref}` || c.name === ref) ??
       all.filter((c) => c.id.startsWith(ref)).at(0);
-    if (!found) throw invalidArgument("NO_SUCH_CONTAINER", `No such container: ${ref}`);
+    if (!found) throw noSuchContainer(ref); // moby: GetContainer's 404
     return order.get(found.id) ?? 0;
   };
   for (const [key, values] of filters) {
@@ -379,6 +381,10 @@ function listPredicate(filters: Filters, all: readonly StoredContainer[], images
         }
         checks.push((c) => values.includes(c.state.Health?.Status ?? "none"));
         break;
+      }
+      default: {
+        const extra = extraListFilter(key, values);
+        if (extra) checks.push(extra);
       }
     }
   }

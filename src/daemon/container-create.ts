@@ -17,11 +17,16 @@ import {
   validateRestartPolicy,
   parseBind,
   validateHealthcheck,
+  parseSignal,
+  validateCpusets,
+  validatePortBindings,
 } from "../container/index.ts";
 import { EngineError } from "../lib/index.ts";
 import type { ImageService } from "../image/index.ts";
 import type { ImageRunConfig } from "../oci/index.ts";
 import { logLimits } from "./container-log-config.ts";
+import { hostCpuset } from "./host-cpuset.ts";
+import { parseSecurityOpts } from "./security-opt.ts";
 
 export type StoredContainer = ContainerRecord<ContainerConfig, HostConfig>;
 export type Containers = ContainerStore<ContainerConfig, HostConfig>;
@@ -69,6 +74,7 @@ export async function createContainer(
   );
   for (const bind of hostConfig.Binds ?? []) parseBind(bind); // invalid specs fail the create
   validateHealthcheck(request.Healthcheck);
+  if (request.StopSignal) parseSignal(request.StopSignal); // moby verifyContainerSettings
   const id = generateId();
   const config = mergeConfig(requestConfig(request), imageConfig);
   config.Image = imageName;
@@ -211,6 +217,9 @@ function normalizeHostConfig(deps: CreateDeps, input: HostConfig, namedNetworks 
     cpuQuota: hc.CpuQuota ?? 0,
     hostCpus: deps.hostCpus,
   });
+  validateCpusets({ cpus: hc.CpusetCpus ?? "", mems: hc.CpusetMems ?? "" }, hostCpuset());
+  validatePortBindings(hc.PortBindings);
+  parseSecurityOpts(hc.SecurityOpt ?? []); // moby parses them at create: bad ones make no container
   const policy = hc.RestartPolicy ?? { Name: "" };
   validateRestartPolicy(policy.Name ?? "", policy.MaximumRetryCount ?? 0);
   if (policy.Name !== "" && policy.Name !== "no" && hc.AutoRemove) {

@@ -3,7 +3,12 @@
 // whose conmon survived (live restore) and records the exits that happened while it was away.
 import { EventEmitter } from "node:events";
 import type { ContainerConfig, HostConfig } from "../api/types/index.ts";
-import { type ContainerRecord, type ContainerState, type ContainerStore } from "../container/index.ts";
+import {
+  type ContainerRecord,
+  type ContainerState,
+  type ContainerStore,
+  parseSignal,
+} from "../container/index.ts";
 import { conflict, EngineError, type Logger, startStepTimer } from "../lib/index.ts";
 import { type ContainerExit, type LogRotator, scanMonitors } from "../runtime/index.ts";
 import type { ContainerRuntime, RunnableContainer } from "./container-runtime.ts";
@@ -20,7 +25,10 @@ const notRunning = (name: string): EngineError =>
   conflict("CONTAINER_NOT_RUNNING", `Container ${name} is not running`);
 
 export class ContainerLifecycle {
-  /** "exit", "removed", "running", "paused", "unpaused" and "readopted" events, with the container id. */
+  /**
+   * "exit", "removed", "running", "paused", "unpaused", "readopted", "start-failed" and
+   * "stop-signal" events, with the container id.
+   */
   readonly events = new EventEmitter();
   private readonly watching = new Map<string, AbortController>();
   private readonly rotators = new Map<string, LogRotator>();
@@ -55,6 +63,8 @@ export class ContainerLifecycle {
         const message = err instanceof Error ? err.message : String(err);
         this.setState(c.id, { ...now.state, ExitCode: startFailureExitCode(message), Error: message });
       }
+      // moby closes the container's streams on a failed start: attached clients are let go.
+      this.events.emit("start-failed", c.id);
       // moby removes an AutoRemove container whose start failed (`docker run --rm` waits for it).
       if (c.hostConfig.AutoRemove) {
         await this.autoRemove(c.id, true).catch((e: unknown) =>
@@ -89,23 +99,29 @@ export class ContainerLifecycle {
   /** SIGTERM (or the image's stop signal), then SIGKILL after the timeout, as `docker stop`. */
   async stop(ref: string, timeoutSeconds?: number, signal?: string): Promise<void> {
     const c = this.store.resolve(ref);
+    if (signal) parseSignal(signal); // moby daemon/stop.go: a bad ?signal= is a 400, nothing stopped
     this.manuallyStopped.add(c.id);
     if (this.cancelRestart(c.id)) return;
     if (!c.state.Running) throw notModified("container already stopped");
     const timeout = timeoutSeconds ?? c.config.StopTimeout ?? 10;
     const exited = this.nextExit(c.id);
     if (c.state.Paused) await this.unpause(c.id); // a frozen process cannot act on the signal
+    // "stop-signal": each signal stop sends, for the kill events moby's containerStop logs.
     if (timeout !== 0) {
-      await this.runtime.kill(c.id, signal || c.config.StopSignal || "SIGTERM").catch(() => undefined);
+      const stopSignal = signal || c.config.StopSignal || "SIGTERM";
+      this.events.emit("stop-signal", c.id, stopSignal);
+      await this.runtime.kill(c.id, stopSignal).catch(() => undefined);
     }
     const inTime = timeout < 0 ? await exited.then(() => true) : await raceTimeout(exited, timeout * 1000);
     if (!inTime) {
+      this.events.emit("stop-signal", c.id, "SIGKILL");
       await this.runtime.kill(c.id, "SIGKILL").catch(() => undefined);
       await exited;
     }
   }
 
   async kill(ref: string, signal = "SIGKILL"): Promise<void> {
+    parseSignal(signal); // moby daemon/kill.go checks the signal first: "Invalid signal: x" (400)
     const c = this.store.resolve(ref);
     if (!c.state.Running) throw notRunning(c.id);
     this.manuallyStopped.add(c.id);
@@ -154,7 +170,16 @@ export class ContainerLifecycle {
     return this.nextEvent("exit", id, signal);
   }
 
-  private nextEvent<T>(event: "exit" | "removed", id: string, signal?: AbortSignal): Promise<T> {
+  /** Resolves when a start of the container fails (rejects if `signal` aborts first). */
+  nextStartFailure(id: string, signal?: AbortSignal): Promise<void> {
+    return this.nextEvent("start-failed", id, signal);
+  }
+
+  private nextEvent<T>(
+    event: "exit" | "removed" | "start-failed",
+    id: string,
+    signal?: AbortSignal,
+  ): Promise<T> {
     return new Promise((resolve, reject) => {
       const done = (): void => {
         this.events.off(event, listener);

@@ -114,9 +114,15 @@ export class ContainerMounts {
       if (m.type === "bind" && !m.createHostPath && !existsSync(m.source)) throw bindMissing(m.source);
     }
     const covered = new Set(explicit.map((m) => m.destination));
-    const anonymousFor = [
-      ...explicit.filter((m) => m.type === "volume" && m.source === "").map((m) => m.destination),
-      ...Object.keys(c.config.Volumes ?? {}).filter((d) => !covered.has(d)),
+    // An anonymous `--mount type=volume` keeps its volume-driver/volume-opt/volume-label, as
+    // moby's create of that volume does; the image's VOLUMEs get plain ones.
+    const anonymousFor: { destination: string; mount?: (typeof explicit)[number] }[] = [
+      ...explicit
+        .filter((m) => m.type === "volume" && m.source === "")
+        .map((m) => ({ destination: m.destination, mount: m })),
+      ...Object.keys(c.config.Volumes ?? {})
+        .filter((d) => !covered.has(d))
+        .map((destination) => ({ destination })),
     ];
     try {
       for (const m of explicit) {
@@ -130,8 +136,12 @@ export class ContainerMounts {
           });
         }
       }
-      for (const destination of anonymousFor) {
-        const volume = await this.deps.volumes.create({});
+      for (const { destination, mount: m } of anonymousFor) {
+        const volume = await this.deps.volumes.create({
+          ...(m?.volumeDriver ? { driver: m.volumeDriver } : {}),
+          ...(m?.volumeOptions ? { options: m.volumeOptions } : {}),
+          ...(m?.volumeLabels ? { labels: m.volumeLabels } : {}),
+        });
         this.anonymous.set(c.id, destination, volume.name);
       }
     } catch (err) {

@@ -114,7 +114,16 @@ export function createContainerRunBackend(
       const tty = c.config.Tty === true;
       // Attached before start (as `docker run` does): everything until the coming exit. "From
       // now" is a time, fixed here: the reader starts later, maybe after the first output.
-      const exited = lifecycle.nextExit(c.id).then(() => undefined);
+      // Or until its start fails (moby closes the streams then); listeners go with the client.
+      const ended = new AbortController();
+      signal.addEventListener("abort", () => ended.abort(), { once: true });
+      const exited = Promise.race([
+        lifecycle.nextExit(c.id, ended.signal),
+        lifecycle.nextStartFailure(c.id, ended.signal),
+      ]).then(
+        () => ended.abort(),
+        () => undefined,
+      );
       const now = Date.now();
       const since = apiTimeToLogTime(`${Math.floor(now / 1000)}.${String(now % 1000).padStart(3, "0")}`);
       const batches = readLogBatches(

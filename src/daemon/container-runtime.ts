@@ -40,6 +40,8 @@ import type { NetworkService } from "../network/index.ts";
 import { logLimits } from "./container-log-config.ts";
 import { TrashDir } from "./trash-dir.ts";
 import { readUserDb } from "./container-user-db.ts";
+import { resolveHostGateway } from "./host-gateway.ts";
+import { parseSecurityOpts } from "./security-opt.ts";
 import { orphanContainerIds } from "./container-orphans.ts";
 
 /** What running a container needs: its Docker-shaped Config and HostConfig. */
@@ -170,7 +172,7 @@ export class ContainerRuntime {
       const net = attached.value;
       const links = this.options.links?.(c) ?? { hosts: [], env: [] };
       const extraHosts = [
-        ...(c.hostConfig.ExtraHosts ?? []),
+        ...resolveHostGateway(c.hostConfig.ExtraHosts ?? [], this.options.network?.defaultNetwork()?.gateway),
         ...links.hosts,
         ...(net?.hostsAddress6 ? [`${hostname}:${net.hostsAddress6}`] : []),
       ];
@@ -203,13 +205,14 @@ export class ContainerRuntime {
           readDevice(d.PathOnHost, d.PathInContainer, d.CgroupPermissions),
         ),
         ...(c.hostConfig.Privileged === true ? { hostDevices: listHostDevices() } : {}),
+        ...(c.hostConfig.GroupAdd?.length ? { groupAdd: c.hostConfig.GroupAdd } : {}),
         capAdd: c.hostConfig.CapAdd ?? [],
         capDrop: c.hostConfig.CapDrop ?? [],
         ...(Object.keys(tmpfs).length > 0 ? { tmpfs } : {}),
         ...(c.hostConfig.ShmSize ? { shmSize: c.hostConfig.ShmSize } : {}),
         ...(c.hostConfig.Sysctls ? { sysctls: c.hostConfig.Sysctls } : {}),
         ulimits: (c.hostConfig.Ulimits ?? []).map((u) => `${u.Name}=${u.Soft}:${u.Hard}`),
-        ...securityOptions(c.hostConfig.SecurityOpt ?? []),
+        ...parseSecurityOpts(c.hostConfig.SecurityOpt ?? []),
         ...(c.hostConfig.Init ? { init: findInit() } : {}),
         resources: resourcesOf(c.hostConfig),
         network: net?.namespace ?? networkOf(c.hostConfig.NetworkMode),
@@ -542,19 +545,6 @@ function networkOf(mode: string | undefined): string {
   if (mode === undefined || mode === "" || mode === "default" || mode === "bridge" || mode === "none")
     return "none";
   throw invalidArgument("NETWORK_UNSUPPORTED", `network mode "${mode}" is not supported by this berthd yet`);
-}
-
-function securityOptions(opts: readonly string[]): { noNewPrivileges?: boolean; seccompProfile?: string } {
-  const out: { noNewPrivileges?: boolean; seccompProfile?: string } = {};
-  for (const opt of opts) {
-    const [key = "", value = ""] = opt.includes("=")
-      ? [opt.slice(0, opt.indexOf("=")), opt.slice(opt.indexOf("=") + 1)]
-      : [opt, ""];
-    if (key === "no-new-privileges") out.noNewPrivileges = value === "" || value === "true";
-    else if (key === "seccomp") out.seccompProfile = value === "unconfined" ? "unconfined" : value;
-    else throw invalidArgument("INVALID_SECURITY_OPT", `invalid --security-opt: "${opt}"`);
-  }
-  return out;
 }
 
 function resourcesOf(

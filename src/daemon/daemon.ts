@@ -53,6 +53,7 @@ import {
   publishVolumeEvents,
   publishResizeEvents,
 } from "./publish-events.ts";
+import { publishStopKillEvents } from "./stop-kill-events.ts";
 import { type ContainerExit, resolveBinary } from "../runtime/index.ts";
 import { createImageBackend } from "./image-backend.ts";
 import { createBuildBackend } from "./build-backend.ts";
@@ -259,6 +260,7 @@ export async function startDaemon(options: DaemonOptions, log: Logger): Promise<
     const attributes = c ? containerEventAttributes(c) : {};
     events.publish("container", "die", id, { ...attributes, exitCode: String(exit.exitCode) });
   });
+  publishStopKillEvents(lifecycle.events, containerStore, events);
   addContainerRoutes(
     router,
     publishContainerEvents(

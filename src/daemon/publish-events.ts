@@ -8,7 +8,7 @@ import type {
   ImageBackend,
   VolumeBackend,
 } from "../api/server/index.ts";
-import type { ContainerStore } from "../container/index.ts";
+import { type ContainerStore, parseSignal } from "../container/index.ts";
 import type { EventLog } from "./event-log.ts";
 import { containerEventAttributes } from "./container-event-attributes.ts";
 
@@ -63,13 +63,17 @@ export function publishRunEvents<B extends ContainerRunBackend>(backend: B, stor
     ...backend,
     startContainer: after("start", (ref) => backend.startContainer(ref)),
     stopContainer: after("stop", (ref, t: number | undefined, s: string) => backend.stopContainer(ref, t, s)),
-    restartContainer: after("restart", (ref, t: number | undefined, s: string) =>
-      backend.restartContainer(ref, t, s),
-    ),
+    // moby containerRestart: its containerStart logs "start", then "restart" follows.
+    restartContainer: after("restart", async (ref, t: number | undefined, s: string) => {
+      await backend.restartContainer(ref, t, s);
+      const { id, attributes } = containerAttributes(store, ref);
+      log.publish("container", "start", id, attributes);
+    }),
     killContainer: after(
       "kill",
       (ref, signal: string) => backend.killContainer(ref, signal),
-      (signal) => ({ signal }),
+      // moby daemon/kill.go: the attribute is the signal's number ("9", "15").
+      (signal) => ({ signal: String(parseSignal(signal)) }),
     ),
     pauseContainer: after("pause", (ref) => backend.pauseContainer(ref)),
     unpauseContainer: after("unpause", (ref) => backend.unpauseContainer(ref)),

@@ -43,6 +43,10 @@ export const CONTAINER_LIST_FILTERS = [
   "health",
   "volume",
   "network",
+  "publish",
+  "expose",
+  "is-task",
+  "isolation",
 ] as const;
 const PRUNE_FILTERS = ["until", "label", "label!"] as const;
 
