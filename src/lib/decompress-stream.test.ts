@@ -126,3 +126,17 @@ test("leaving the batches early destroys the source, plain or gzip'd", async () 
   await batches[Symbol.asyncIterator]().return?.();
   assert.equal(source.destroyed, true);
 });
+
+test("with onLeave drain, leaving early reads the rest of the source and drops it", async () => {
+  for (const first of [DATA, gzipSync(DATA)]) {
+    const source = new PassThrough();
+    source.write(first);
+    const { batches } = await decompressBatches(source, "drain");
+    for await (const batch of batches) {
+      assert.ok(batch.length > 0);
+      break;
+    }
+    source.end(Buffer.alloc(4 * 1024 * 1024)); // more than readBatches buffers
+    await new Promise((resolve) => source.once("end", resolve)); // a destroyed one never ends
+  }
+});

@@ -23,12 +23,14 @@ export function detectCompression(head: Uint8Array): Compression {
  * The decompressed bytes of `source` in batches of chunks, and the compression that was found.
  * A Readable (a request body, a file) is read with readBatches: no copy, one await per batch
  * rather than per chunk (a measured speed-up of `docker load`); a plain one's batches are
- * handed on as they are. Leaving the batches early destroys the source.
+ * handed on as they are. Leaving the batches early destroys a Readable source, or with
+ * `onLeave: "drain"` reads its rest and drops it (see readBatches).
  */
 export async function decompressBatches(
   source: AsyncIterable<Buffer>,
+  onLeave: "destroy" | "drain" = "destroy",
 ): Promise<{ batches: AsyncIterable<Buffer[]>; compression: Compression }> {
-  const input = source instanceof Readable ? readBatches(source) : singles(source);
+  const input = source instanceof Readable ? readBatches(source, undefined, onLeave) : singles(source);
   const head: Buffer[] = [];
   let headLength = 0;
   while (headLength < MAGIC_BYTES) {
@@ -48,11 +50,11 @@ export async function decompressBatches(
   if (compression === "none") return { batches: plain, compression };
   if (compression === "gzip") {
     const gunzip = createGunzip();
-    // An error of the source reaches gunzip's reader. A reader that leaves destroys gunzip; a
-    // Readable source is then destroyed too, as readBatches does (the pipeline's own return()
-    // would wait for the source's next chunk).
+    // An error of the source reaches gunzip's reader. A reader that leaves destroys gunzip, and
+    // the pipeline then leaves the source once its next chunk comes; one to destroy is destroyed
+    // at once.
     pipeline(Readable.from(chunksOf(plain)), gunzip, () => undefined);
-    if (source instanceof Readable) {
+    if (source instanceof Readable && onLeave === "destroy") {
       gunzip.once("close", () => {
         if (!source.readableEnded) source.destroy();
       });

@@ -60,7 +60,8 @@ export async function readArchive(
     events.length = 0;
   };
   try {
-    const { batches } = await decompressBatches(source);
+    // On a bad archive the request body is drained, not destroyed: its socket carries the error.
+    const { batches } = await decompressBatches(source, "drain");
     for await (const batch of batches) {
       // Bytes after the end-of-archive marker are read (the client is sending them) and ignored.
       for (const chunk of batch) if (!parser.finished) parser.push(chunk);
