@@ -6,7 +6,7 @@ import { createReadStream } from "node:fs";
 import type { ContentStore } from "../content/index.ts";
 import {
   conflict,
-  decompressStream,
+  decompressBatches,
   type Logger,
   Mutex,
   noSuchImage,
@@ -233,10 +233,13 @@ export class ImageService {
 
   /** The diff ID (digest of the uncompressed tar) of a layer blob. */
   async diffIdOf(blobDigest: string): Promise<string> {
-    const { stream, compression } = await decompressStream(createReadStream(this.content.path(blobDigest)));
-    if (compression === "none") return blobDigest;
+    const { batches, compression } = await decompressBatches(createReadStream(this.content.path(blobDigest)));
+    if (compression === "none") {
+      await batches[Symbol.asyncIterator]().return?.();
+      return blobDigest;
+    }
     const hash = createHash("sha256");
-    for await (const chunk of stream) hash.update(chunk);
+    for await (const batch of batches) for (const chunk of batch) hash.update(chunk);
     return `sha256:${hash.digest("hex")}`;
   }
 

@@ -1,10 +1,15 @@
 // Sniffs an incoming stream's compression from its magic bytes and yields the plain bytes.
 // `docker load` and `docker import` accept plain, gzip'd (and, for Docker, bzip2/xz) tarballs.
-import { Readable } from "node:stream";
+// The one place that sniffs a whole stream (layer blobs have their own reader, src/diff).
+import { Readable, pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { invalidArgument } from "./errors.ts";
+import { readBatches } from "./read-batches.ts";
 
 export type Compression = "none" | "gzip" | "bzip2" | "xz" | "zstd";
+
+/** Bytes that tell the compressions apart. */
+const MAGIC_BYTES = 6;
 
 export function detectCompression(head: Uint8Array): Compression {
   if (head[0] === 0x1f && head[1] === 0x8b) return "gzip";
@@ -14,40 +19,56 @@ export function detectCompression(head: Uint8Array): Compression {
   return "none";
 }
 
-/** Returns the decompressed stream of `source` and the compression that was found. */
-export async function decompressStream(
+/**
+ * The decompressed bytes of `source` in batches of chunks, and the compression that was found.
+ * A Readable (a request body, a file) is read with readBatches: no copy, one await per batch
+ * rather than per chunk (a measured speed-up of `docker load`); a plain one's batches are
+ * handed on as they are. Leaving the batches early destroys a Readable source, or with
+ * `onLeave: "drain"` reads its rest and drops it (see readBatches).
+ */
+export async function decompressBatches(
   source: AsyncIterable<Buffer>,
-): Promise<{ stream: AsyncIterable<Buffer>; compression: Compression }> {
-  const iterator = source[Symbol.asyncIterator]();
+  onLeave: "destroy" | "drain" = "destroy",
+): Promise<{ batches: AsyncIterable<Buffer[]>; compression: Compression }> {
+  const input = source instanceof Readable ? readBatches(source, undefined, onLeave) : singles(source);
   const head: Buffer[] = [];
   let headLength = 0;
-  let done = false;
-  while (headLength < 6 && !done) {
-    const next = await iterator.next();
-    if (next.done) done = true;
-    else {
-      head.push(next.value);
-      headLength += next.value.length;
-    }
+  while (headLength < MAGIC_BYTES) {
+    const next = await input.next();
+    if (next.done === true) break;
+    head.push(...next.value);
+    for (const chunk of next.value) headLength += chunk.length;
   }
-  const compression = detectCompression(Buffer.concat(head));
-  // The sniffed chunks, then the source's own iterator: no generator in between, whose extra
-  // await per chunk shows in a 100 MB `docker load`.
-  const replay = (): AsyncIterable<Buffer> => ({
-    [Symbol.asyncIterator]: () => ({
-      next: (): Promise<IteratorResult<Buffer>> => {
-        const chunk = head.shift();
-        if (chunk !== undefined) return Promise.resolve({ done: false, value: chunk });
-        return done ? Promise.resolve({ done: true, value: undefined }) : iterator.next();
-      },
-      return: async (): Promise<IteratorResult<Buffer>> => {
-        head.length = 0;
-        if (!done) await iterator.return?.();
-        return { done: true, value: undefined };
-      },
-    }),
-  });
-  if (compression === "none") return { stream: replay(), compression };
-  if (compression === "gzip") return { stream: Readable.from(replay()).pipe(createGunzip()), compression };
+  const compression = detectCompression(Buffer.concat(head, Math.min(headLength, MAGIC_BYTES)));
+  // The sniffed head as the first batch, then the source's: no generator in between, and
+  // return() reaches the source even before the first batch (a generator's would not).
+  const plain: AsyncIterableIterator<Buffer[]> = {
+    next: () => (head.length > 0 ? Promise.resolve({ done: false, value: head.splice(0) }) : input.next()),
+    return: () => input.return(undefined),
+    [Symbol.asyncIterator]: () => plain,
+  };
+  if (compression === "none") return { batches: plain, compression };
+  if (compression === "gzip") {
+    const gunzip = createGunzip();
+    // An error of the source reaches gunzip's reader. A reader that leaves destroys gunzip, and
+    // the pipeline then leaves the source once its next chunk comes; one to destroy is destroyed
+    // at once.
+    pipeline(Readable.from(chunksOf(plain)), gunzip, () => undefined);
+    if (source instanceof Readable && onLeave === "destroy") {
+      gunzip.once("close", () => {
+        if (!source.readableEnded) source.destroy();
+      });
+    }
+    return { batches: readBatches(gunzip), compression };
+  }
+  await input.return(undefined);
   throw invalidArgument("UNSUPPORTED_COMPRESSION", `unsupported compression: ${compression}`);
+}
+
+async function* singles(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer[]> {
+  for await (const chunk of source) yield [chunk];
+}
+
+async function* chunksOf(batches: AsyncIterable<Buffer[]>): AsyncGenerator<Buffer> {
+  for await (const batch of batches) yield* batch;
 }

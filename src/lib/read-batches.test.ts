@@ -66,6 +66,19 @@ test("leaving readBatches early destroys the stream", async () => {
   assert.equal(stream.destroyed, true);
 });
 
+test("leaving readBatches early with onLeave drain reads the rest and drops it", async () => {
+  const stream = new PassThrough();
+  stream.write("x");
+  for await (const batch of readBatches(stream, 10, "drain")) {
+    assert.equal(batch.length, 1);
+    break;
+  }
+  assert.equal(stream.listenerCount("data"), 0);
+  stream.write(Buffer.alloc(100)); // past the limit: not left paused
+  stream.end();
+  await new Promise((resolve) => stream.once("end", resolve)); // a destroyed stream never ends
+});
+
 test("readBatches of a stream that already ended yields nothing", async () => {
   const stream = Readable.from([]);
   stream.resume();

@@ -12,11 +12,13 @@ const DEFAULT_MAX_BUFFERED = 2 * 1024 * 1024;
 /**
  * Yields the chunks of `stream` in arrival order, grouped in non-empty arrays, until it ends.
  * A stream error (or a close before the end) is thrown. Leaving early (break, throw) destroys
- * the stream, as leaving a Readable's own async iterator does.
+ * the stream, as leaving a Readable's own async iterator does; with `onLeave: "drain"` the rest
+ * is read and dropped instead (a request body: its socket still carries the error reply).
  */
 export async function* readBatches(
   stream: Readable,
   maxBuffered: number = DEFAULT_MAX_BUFFERED,
+  onLeave: "destroy" | "drain" = "destroy",
 ): AsyncGenerator<Buffer[]> {
   let queue: Buffer[] = [];
   let queued = 0;
@@ -78,6 +80,10 @@ export async function* readBatches(
     stream.off("end", onEnd);
     stream.off("error", onError);
     stream.off("close", onClose);
-    if (!complete) stream.destroy();
+    if (!complete && onLeave === "destroy") stream.destroy();
+    else if (!complete) {
+      stream.on("error", () => undefined); // nobody reads it any more
+      stream.resume(); // flowing with no 'data' listener: chunks are dropped
+    }
   }
 }

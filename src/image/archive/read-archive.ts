@@ -2,15 +2,8 @@
 // content store (digests verified where the path names them) and keeping the small metadata
 // files (manifest.json, index.json, repositories, legacy <id>.json) in memory.
 import { posix } from "node:path";
-import { Readable } from "node:stream";
 import type { ContentStore } from "../../content/index.ts";
-import {
-  decompressStream,
-  detectCompression,
-  invalidArchive,
-  isEngineError,
-  readBatches,
-} from "../../lib/index.ts";
+import { decompressBatches, invalidArchive, isEngineError } from "../../lib/index.ts";
 import { type TarHeader, TarParser } from "../../diff/index.ts";
 import type { Lease } from "../leases.ts";
 import { type EarlyUnpackFeed, type EarlyUnpacks, looksLikeLayer } from "../early-unpacks.ts";
@@ -20,8 +13,6 @@ import type { BlobWriter } from "../../content/index.ts";
 const MAX_METADATA_BYTES = 16 * 1024 * 1024;
 const WRITE_BATCH = 1024 * 1024;
 const MAX_IN_FLIGHT = 4;
-/** Bytes that tell the compression apart (detectCompression). */
-const MAGIC_BYTES = 6;
 const BLOB_PATH = /^blobs\/sha256\/([a-f0-9]{64})$/;
 
 export interface ArchiveFiles {
@@ -69,7 +60,9 @@ export async function readArchive(
     events.length = 0;
   };
   try {
-    for await (const batch of plainBatches(source)) {
+    // On a bad archive the request body is drained, not destroyed: its socket carries the error.
+    const { batches } = await decompressBatches(source, "drain");
+    for await (const batch of batches) {
       // Bytes after the end-of-archive marker are read (the client is sending them) and ignored.
       for (const chunk of batch) if (!parser.finished) parser.push(chunk);
       await handle();
@@ -84,40 +77,6 @@ export async function readArchive(
     throw invalidArchive((err as Error).message, err);
   }
   return files;
-}
-
-/**
- * The archive's uncompressed bytes, in batches of chunks. A plain archive from a Readable (the
- * request body) is read with readBatches: no copy, one await per batch rather than per chunk.
- * A compressed one, or another kind of source, goes through decompressStream.
- */
-async function* plainBatches(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer[]> {
-  if (!(source instanceof Readable)) {
-    const { stream } = await decompressStream(source);
-    for await (const chunk of stream) yield [chunk];
-    return;
-  }
-  const batches = readBatches(source);
-  const head: Buffer[] = [];
-  let headLength = 0;
-  while (headLength < MAGIC_BYTES) {
-    const next = await batches.next();
-    if (next.done === true) break;
-    head.push(...next.value);
-    for (const chunk of next.value) headLength += chunk.length;
-  }
-  const magic = Buffer.concat(head, Math.min(headLength, MAGIC_BYTES));
-  if (detectCompression(magic) === "none") {
-    if (head.length > 0) yield head;
-    yield* batches;
-    return;
-  }
-  async function* chunks(): AsyncGenerator<Buffer> {
-    yield* head;
-    for await (const batch of batches) yield* batch;
-  }
-  const { stream } = await decompressStream(chunks());
-  for await (const chunk of stream) yield [chunk];
 }
 
 /** What one archive entry's body goes to. */
