@@ -1,6 +1,7 @@
 // `-p [ip:][hostPort:]containerPort[/proto]` into ExposedPorts and PortBindings, as the docker
 // CLI's nat.ParsePortSpecs: ranges expand to one key per container port; a missing host port
 // is "" (ephemeral).
+import { parsePortRange } from "../lib/index.ts";
 
 export interface PortSpecs {
   exposed: Record<string, Record<string, never>>;
@@ -8,12 +9,9 @@ export interface PortSpecs {
 }
 
 function range(text: string, what: string, spec: string): [number, number] {
-  const m = /^(\d+)(?:-(\d+))?$/.exec(text);
-  const a = Number(m?.[1]);
-  const b = m?.[2] === undefined ? a : Number(m[2]);
-  if (!m || a < (what === "hostPort" ? 0 : 1) || b > 65535 || b < a)
-    throw new Error(`invalid ${what}: ${spec}`);
-  return [a, b];
+  const r = parsePortRange(text);
+  if (r === undefined || r[0] < (what === "hostPort" ? 0 : 1)) throw new Error(`invalid ${what}: ${spec}`);
+  return r;
 }
 
 export function parsePortSpecs(specs: readonly string[]): PortSpecs {

@@ -2,17 +2,15 @@
 // does (daemon/daemon_unix.go): a malformed list is "Invalid value x for cpuset cpus", a CPU or
 // memory node the host does not offer is "Requested CPUs are not available - requested x,
 // available: y" (both 400), instead of a runc failure at start.
+import { parseCpuRanges } from "../lib/index.ts";
 import { invalidContainerConfig } from "./errors.ts";
 
 /** "0-2,5" → {0,1,2,5}; undefined when malformed (moby parsers.ParseUintList). */
 export function parseCpuList(text: string): Set<number> | undefined {
-  if (!/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(text)) return undefined;
+  const ranges = parseCpuRanges(text);
+  if (ranges === undefined || ranges.some(([lo, hi]) => hi - lo > 1 << 16)) return undefined;
   const out = new Set<number>();
-  for (const part of text.split(",")) {
-    const [lo = 0, hi = lo] = part.split("-").map(Number);
-    if (hi < lo || hi - lo > 1 << 16) return undefined;
-    for (let i = lo; i <= hi; i++) out.add(i);
-  }
+  for (const [lo, hi] of ranges) for (let i = lo; i <= hi; i++) out.add(i);
   return out;
 }
 

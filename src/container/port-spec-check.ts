@@ -2,15 +2,10 @@
 // (daemon/container.go): each container port and each non-empty HostPort must parse as a port
 // or a port range (go-connections nat), else `invalid port specification: "x"` (400) and no
 // container is made. Publishing itself (ranges, protocols, addresses) is checked at start.
+import { parsePortRange } from "../lib/index.ts";
 import { invalidContainerConfig } from "./errors.ts";
 
-function isPortRange(text: string): boolean {
-  const m = /^(\d+)(?:-(\d+))?$/.exec(text);
-  if (!m) return false;
-  const start = Number(m[1]);
-  const end = m[2] === undefined ? start : Number(m[2]);
-  return start <= 65535 && end <= 65535 && start <= end;
-}
+const isPortRange = (text: string): boolean => parsePortRange(text) !== undefined;
 
 /** "80/tcp" → "80"; "80" → "80" (nat.SplitProtoPort). */
 function portPart(spec: string): string {

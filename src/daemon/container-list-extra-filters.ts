@@ -3,7 +3,7 @@
 // true matches nothing, false everything) and isolation (a pattern over HostConfig.Isolation,
 // "" on Linux). Swagger GET /containers/json "filters".
 import type { ContainerConfig, HostConfig } from "../api/types/index.ts";
-import { invalidArgument } from "../lib/index.ts";
+import { invalidArgument, parsePortRange } from "../lib/index.ts";
 
 interface Listed {
   config: ContainerConfig;
@@ -18,12 +18,11 @@ export function portFilterKeys(key: string, value: string): string[] {
   const slash = value.indexOf("/");
   const ports = slash < 0 ? value : value.slice(0, slash);
   const proto = (slash < 0 ? "" : value.slice(slash + 1)) || "tcp";
-  const m = /^(\d+)(?:-(\d+))?$/.exec(ports);
-  const start = Number(m?.[1]);
-  const end = m?.[2] === undefined ? start : Number(m[2]);
-  if (!m || start > 65535 || end > 65535 || end < start) {
+  const range = parsePortRange(ports);
+  if (range === undefined) {
     throw invalidArgument("INVALID_FILTER", `error while looking up for ${key} ${value}: invalid port range`);
   }
+  const [start, end] = range;
   const keys: string[] = [];
   for (let p = start; p <= end; p++) keys.push(`${p}/${proto.toLowerCase()}`);
   return keys;

@@ -9,7 +9,7 @@
 import type { ContainerUpdateBody } from "../api/server/index.ts";
 import type { HostConfig } from "../api/types/index.ts";
 import { validateCpus, validateRestartPolicy } from "../container/index.ts";
-import { EngineError, invalidArgument } from "../lib/index.ts";
+import { EngineError, invalidArgument, parseCpuRanges } from "../lib/index.ts";
 
 /** moby linuxMinMemory. */
 const MIN_MEMORY = 6 * 1024 * 1024;
@@ -44,11 +44,10 @@ export interface UpdatePlan {
 
 /** Indices of a cpuset list ("0-2,4"), or undefined when malformed. */
 function cpusetIndices(text: string): number[] | undefined {
-  if (!/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(text)) return undefined;
+  const ranges = parseCpuRanges(text);
+  if (ranges === undefined) return undefined;
   const out: number[] = [];
-  for (const part of text.split(",")) {
-    const [lo = 0, hi = lo] = part.split("-").map(Number);
-    if (hi < lo) return undefined;
+  for (const [lo, hi] of ranges) {
     for (let i = lo; i <= hi && out.length <= 4096; i++) out.push(i);
   }
   return out;

@@ -8,3 +8,4 @@ export * from "./human-duration.ts";
 export * from "./detach-keys.ts";
 export * from "./step-timer.ts";
 export * from "./read-batches.ts";
+export * from "./number-ranges.ts";

@@ -3,7 +3,7 @@
 // "Memory", "CPU", "PIDs". runc maps these v1-style fields onto cgroup v2 files itself
 // (shares → cpu.weight, quota/period → cpu.max, swap → memory.swap.max = swap - limit,
 // reservation → memory.low), so the same fields serve both versions and `unified` stays unset.
-import { invalidContainerOption } from "../../lib/index.ts";
+import { invalidContainerOption, parseCpuRanges } from "../../lib/index.ts";
 import type { LinuxCpu, LinuxMemory, LinuxResources, ResourceOptions } from "./types.ts";
 
 /** moby's linuxMinMemory: 6 MiB. */
@@ -11,14 +11,8 @@ export const MIN_MEMORY = 6 * 1024 * 1024;
 /** Docker's CFS period for --cpus: 100 ms. */
 export const DEFAULT_CPU_PERIOD = 100_000;
 
-const CPUSET = /^\d+(-\d+)?(,\d+(-\d+)?)*$/;
-
 function validCpuset(text: string): boolean {
-  if (!CPUSET.test(text)) return false;
-  return text.split(",").every((part) => {
-    const [lo, hi] = part.split("-").map(Number);
-    return hi === undefined || (lo !== undefined && lo <= hi);
-  });
+  return parseCpuRanges(text) !== undefined;
 }
 
 /** Throws Docker's invalid-argument errors for options Docker rejects. */
