@@ -39,12 +39,12 @@ describe("componentVersion", () => {
 
   it("asks once, and again only after the file changed", async () => {
     const path = fake("frobc", "1.0");
-    const first = await componentVersion({ name: "frobc", path });
+    const first = await componentVersion(path);
     assert.deepEqual(first, { name: "frobc", path, version: "1.0", commit: "c1.0" });
-    assert.deepEqual(await componentVersion({ name: "frobc", path }), first);
+    assert.deepEqual(await componentVersion(path), first);
     assert.equal(calls(path), 1);
     fake("frobc", "1.10"); // an upgrade in place: new size and mtime
-    assert.equal((await componentVersion({ name: "frobc", path }))?.version, "1.10");
+    assert.equal((await componentVersion(path))?.version, "1.10");
     assert.equal(calls(path), 2);
   });
 
@@ -60,6 +60,6 @@ describe("componentVersion", () => {
     assert.equal(parts.monitor, undefined);
     assert.equal(parts.runtime?.name, "runx");
     assert.equal(parts.init, undefined);
-    assert.equal(await componentVersion({ name: "none", path: undefined }), undefined);
+    assert.equal(await componentVersion(undefined), undefined);
   });
 });

@@ -6,14 +6,8 @@ import { execFile } from "node:child_process";
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 
-export interface ComponentBinary {
+export interface ProbedComponent {
   /** The name shown to users, the file's name: "runc", "conmon", "tini", ... */
-  name: string;
-  /** Absolute path, or undefined when it is not installed. */
-  path: string | undefined;
-}
-
-export interface ComponentVersion {
   name: string;
   path: string;
   version: string;
@@ -32,11 +26,10 @@ export function parseVersionOutput(text: string): { version: string; commit: str
 }
 
 const PROBE_TIMEOUT_MS = 2000;
-const probed = new Map<string, { stamp: string; version: ComponentVersion | undefined }>();
+const probed = new Map<string, { stamp: string; version: ProbedComponent | undefined }>();
 
-/** The component's version, or undefined if it is missing or does not answer `--version`. */
-export async function componentVersion(binary: ComponentBinary): Promise<ComponentVersion | undefined> {
-  const { name, path } = binary;
+/** The version of the binary at `path` (undefined: not installed), or undefined if it does not answer. */
+export async function componentVersion(path: string | undefined): Promise<ProbedComponent | undefined> {
   if (path === undefined) return undefined;
   let stamp: string;
   try {
@@ -53,16 +46,16 @@ export async function componentVersion(binary: ComponentBinary): Promise<Compone
     );
   });
   const parsed = output === undefined ? undefined : parseVersionOutput(output);
-  const version = parsed?.version ? { name, path, ...parsed } : undefined;
+  const version = parsed?.version ? { name: basename(path), path, ...parsed } : undefined;
   probed.set(path, { stamp, version });
   return version;
 }
 
 /** What containers run under, each undefined when missing: the parts /version and /info show. */
 export interface RuntimeComponents {
-  monitor?: ComponentVersion | undefined;
-  runtime?: ComponentVersion | undefined;
-  init?: ComponentVersion | undefined;
+  monitor?: ProbedComponent | undefined;
+  runtime?: ProbedComponent | undefined;
+  init?: ProbedComponent | undefined;
 }
 
 export async function runtimeComponents(paths: {
@@ -70,12 +63,8 @@ export async function runtimeComponents(paths: {
   runtime: string | undefined;
   init: string | undefined;
 }): Promise<RuntimeComponents> {
-  const named = (path: string | undefined): ComponentBinary => ({
-    name: path === undefined ? "" : basename(path),
-    path,
-  });
   const [monitor, runtime, init] = await Promise.all(
-    [paths.monitor, paths.runtime, paths.init].map((p) => componentVersion(named(p))),
+    [paths.monitor, paths.runtime, paths.init].map(componentVersion),
   );
   return { monitor, runtime, init };
 }

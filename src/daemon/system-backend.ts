@@ -1,7 +1,7 @@
 // /version, /info and /system/df answers, built from host facts and the stores' counts.
 import { API_VERSION, MIN_API_VERSION, type SystemInfo, type SystemVersion } from "../api/types/index.ts";
 import { BERTH_COMMIT, BERTH_VERSION, BUILD_TIME } from "./build-info.ts";
-import type { ComponentVersion, RuntimeComponents } from "./component-versions.ts";
+import type { ProbedComponent, RuntimeComponents } from "./component-versions.ts";
 import type { HostFacts } from "./host-facts.ts";
 
 export interface SystemFactsInput {
@@ -15,7 +15,7 @@ export interface SystemFactsInput {
 }
 
 /** A runtime component as dockerd lists its containerd, runc and docker-init. */
-function componentEntry(c: ComponentVersion): SystemVersion["Components"][number] {
+function componentEntry(c: ProbedComponent): SystemVersion["Components"][number] {
   return { Name: c.name, Version: c.version, Details: { GitCommit: c.commit } };
 }
 
