@@ -8,7 +8,7 @@ import {
 } from "node:http";
 import type { Readable } from "node:stream";
 import { API_VERSION } from "../api/types/index.ts";
-import { unixRequest } from "./unix-http.ts";
+import { type UnixRequest, unixRequest } from "./unix-http.ts";
 import { unixRequestEarly } from "./unix-http-early.ts";
 
 export const DEFAULT_HOST = "unix:///run/berth/berth.sock";
@@ -68,12 +68,7 @@ export class EngineClient {
   ): Promise<{ result: Promise<T>; close(): void }> {
     let res;
     try {
-      res = await unixRequestEarly(this.socketPath, {
-        method,
-        path: apiPath(path, options),
-        ...(options.headers === undefined ? {} : { headers: options.headers }),
-        ...(options.body === undefined ? {} : { body: options.body }),
-      });
+      res = await unixRequestEarly(this.socketPath, unixRequestOf(method, path, options, options.body));
     } catch (err) {
       throw connectionError(err as NodeJS.ErrnoException, this.socketPath);
     }
@@ -89,12 +84,7 @@ export class EngineClient {
       return readAll(await this.stream(method, path, options));
     let res;
     try {
-      res = await unixRequest(this.socketPath, {
-        method,
-        path: apiPath(path, options),
-        ...(options.headers === undefined ? {} : { headers: options.headers }),
-        ...(body === undefined ? {} : { body }),
-      });
+      res = await unixRequest(this.socketPath, unixRequestOf(method, path, options, body));
     } catch (err) {
       throw connectionError(err as NodeJS.ErrnoException, this.socketPath);
     }
@@ -131,6 +121,21 @@ function apiPath(path: string, options: RequestOptions): string {
     else qs.append(k, v === true ? "1" : String(v));
   }
   return `/v${API_VERSION}${path}${qs.size > 0 ? `?${qs.toString()}` : ""}`;
+}
+
+/** The request for unix-http.ts and unix-http-early.ts: API-versioned path, headers, body. */
+function unixRequestOf(
+  method: string,
+  path: string,
+  options: RequestOptions,
+  body: string | Buffer | undefined,
+): UnixRequest {
+  return {
+    method,
+    path: apiPath(path, options),
+    ...(options.headers === undefined ? {} : { headers: options.headers }),
+    ...(body === undefined ? {} : { body }),
+  };
 }
 
 /** http.request options for the daemon's socket. */
